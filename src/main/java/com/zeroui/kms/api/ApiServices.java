@@ -1,0 +1,15 @@
+package com.zeroui.kms.api;
+
+import com.zeroui.kms.auth.SpiffeIdentities;
+import com.zeroui.kms.keys.EncryptionService;
+import com.zeroui.kms.keys.KeyManagementService;
+import com.zeroui.kms.keys.SigningService;
+import com.zeroui.kms.ops.HealthService;
+import com.zeroui.kms.ops.Metrics;
+import java.util.Map;
+
+/** What the HTTP layer calls: one service per route family. */
+public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
+                          HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
+                          SpiffeIdentities identities) {
+}

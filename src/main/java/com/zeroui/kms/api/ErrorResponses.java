@@ -1,0 +1,77 @@
+package com.zeroui.kms.api;
+
+import com.zeroui.kms.error.ErrorCode;
+import com.zeroui.kms.error.KmsException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become {@code ErrorResponse {code, message, details?, retryable}}.
+ * The caller's errors (4xx) carry their message; ours (5xx) carry a constant message and an
+ * incident id that points at the log line, never internals.
+ */
+final class ErrorResponses {
+    static final String ATTR_ERROR_CODE = "kms.error_code";
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    static void handle(KmsException e, Context ctx) {
+        Map<String, Object> details = new LinkedHashMap<>(e.details());
+        String message = e.getMessage();
+        if (!e.code().isClientError()) {
+            String incident = UUID.randomUUID().toString();
+            details.put("incident_id", incident);
+            // Log the cause class and message only: causes here never carry key bytes.
+            LOG.warn("incident {}: {} {} -> {} ({})", incident, ctx.method(), ctx.path(), e.code(), describe(e.getCause()));
+            if (e.code() == ErrorCode.INTERNAL_ERROR) {
+                message = "internal error";
+            }
+        }
+        write(ctx, e.httpStatus(), e.code(), message, details);
+    }
+
+    static void handleUnexpected(Exception e, Context ctx) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {}: unexpected failure on {} {}", incident, ctx.method(), ctx.path(), e);
+        write(ctx, 500, ErrorCode.INTERNAL_ERROR, "internal error", Map.of("incident_id", incident));
+    }
+
+    /** Javalin's own 4xx (no route, wrong method, body too large): same envelope, spec code. */
+    static void handleHttp(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        ErrorCode code = status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+        String message = switch (status) {
+            case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+            case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "request body is larger than the limit";
+            default -> status >= 500 ? "internal error" : "request rejected";
+        };
+        write(ctx, status, code, message, Map.of());
+    }
+
+    static void write(Context ctx, int status, ErrorCode code, String message, Map<String, Object> details) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code.name());
+        body.put("message", message);
+        if (!details.isEmpty()) {
+            body.put("details", details);
+        }
+        body.put("retryable", code.retryable());
+        ctx.attribute(ATTR_ERROR_CODE, code.name());
+        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
+            ctx.header("Retry-After", "1");
+        }
+        ctx.status(status).json(body);
+    }
+
+    private static String describe(Throwable t) {
+        return t == null ? "no cause" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,130 @@
+package com.zeroui.kms.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.zeroui.kms.error.KmsException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.security.KeyStore;
+import java.util.Set;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The HTTPS front door: Javalin on Jetty 12 with TLS 1.3/1.2 only. Client certificates are
+ * requested but not required at the TLS layer so that a caller without one gets a JSON 401;
+ * a certificate that does not chain to the internal CA fails the handshake.
+ *
+ * <p>Request path: TLS → caller identity (URI SAN) → strict body parsing → one service call
+ * (tenant scoping, policy, crypto) → response; failures map to ErrorResponse in one place.
+ */
+public final class HttpServer implements AutoCloseable {
+    public static final String PREFIX = "/kms/v1";
+    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics");
+
+    private final Javalin app;
+
+    public HttpServer(String bindAddress, int port, long maxRequestBytes, KeyStore serverKeyStore, char[] keyStorePassword,
+                      KeyStore trustStore, ApiServices services) {
+        ObjectMapper mapper = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        Callers callers = new Callers(services.identities());
+        KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
+        CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
+        OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(serverKeyStore);
+        tls.setKeyStorePassword(new String(keyStorePassword));
+        tls.setTrustStore(trustStore);
+        tls.setWantClientAuth(true);
+        tls.setNeedClientAuth(false);
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        tls.setSniRequired(false);
+
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = maxRequestBytes;
+            config.http.prefer405over404 = true;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+            });
+            config.jetty.addConnector((server, http) -> {
+                SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                secure.setSniHostCheck(false);
+                http.addCustomizer(secure);
+                ServerConnector connector = new ServerConnector(server,
+                        new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+                connector.setHost(bindAddress);
+                connector.setPort(port);
+                return connector;
+            });
+            config.requestLogger.http((ctx, millis) -> services.metrics().recordRequest(operationOf(ctx),
+                    ctx.statusCode(), ctx.attribute(ErrorResponses.ATTR_ERROR_CODE), millis));
+
+            var routes = config.routes;
+            routes.before(ctx -> {
+                ctx.header("Cache-Control", "no-store");
+                if (!(ctx.method().name().equals("GET") && PUBLIC_PATHS.contains(ctx.path()))) {
+                    callers.authenticate(ctx);
+                }
+            });
+            routes.get(PREFIX + "/health", op("health", ops::health));
+            routes.get(PREFIX + "/metrics", op("metrics", ops::metrics));
+            routes.get(PREFIX + "/config", op("config", ops::config));
+            routes.get(PREFIX + "/openapi.json", op("openapi", ops::openApi));
+            routes.post(PREFIX + "/keys", op("generate_key", keys::create));
+            routes.get(PREFIX + "/keys", op("list_keys", keys::list));
+            routes.get(PREFIX + "/keys/<key_id>", op("get_key", keys::get));
+            routes.post(PREFIX + "/sign", op("sign", crypto::sign));
+            routes.post(PREFIX + "/verify", op("verify", crypto::verify));
+            routes.post(PREFIX + "/encrypt", op("encrypt", crypto::encrypt));
+            routes.post(PREFIX + "/decrypt", op("decrypt", crypto::decrypt));
+
+            routes.exception(KmsException.class, ErrorResponses::handle);
+            routes.exception(HttpResponseException.class, ErrorResponses::handleHttp);
+            routes.exception(Exception.class, ErrorResponses::handleUnexpected);
+        });
+    }
+
+    private static final String ATTR_OPERATION = "kms.operation";
+
+    private static Handler op(String operation, Handler handler) {
+        return ctx -> {
+            ctx.attribute(ATTR_OPERATION, operation);
+            handler.handle(ctx);
+        };
+    }
+
+    private static String operationOf(Context ctx) {
+        String op = ctx.attribute(ATTR_OPERATION);
+        return op == null ? "unmatched" : op;
+    }
+
+    public HttpServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,68 @@
+package com.zeroui.kms.api;
+
+import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.ops.HealthService;
+import com.zeroui.kms.ops.Metrics;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** GET /health, /metrics, /config, /openapi.json. */
+final class OpsRoutes {
+    private final HealthService health;
+    private final Metrics metrics;
+    private final Map<String, Object> effectiveConfig;
+    private final byte[] openApi;
+
+    OpsRoutes(HealthService health, Metrics metrics, Map<String, Object> effectiveConfig) {
+        this.health = health;
+        this.metrics = metrics;
+        this.effectiveConfig = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(effectiveConfig));
+        try (InputStream in = OpsRoutes.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the classpath");
+            }
+            this.openApi = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Always 200 with the status in the body, as the spec's schema has it; probes read {@code status}. */
+    void health(Context ctx) {
+        HealthService.Report report = health.check();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", report.status());
+        body.put("checks", report.checks().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("status", c.status());
+            if (c.detail() != null) {
+                m.put("detail", c.detail());
+            }
+            return m;
+        }).toList());
+        body.putAll(report.info());
+        ctx.json(body);
+    }
+
+    void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+
+    void config(Context ctx) {
+        ctx.json(effectiveConfig);
+    }
+
+    void openApi(Context ctx) {
+        ctx.contentType("application/json").result(openApi);
+    }
+
+    static void requireNoBody(Context ctx) {
+        if (ctx.bodyAsBytes().length > 0) {
+            throw KmsException.invalid("body", ctx.method() + " " + ctx.path() + " takes no request body");
+        }
+    }
+}

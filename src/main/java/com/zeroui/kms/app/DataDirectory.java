@@ -1,0 +1,152 @@
+package com.zeroui.kms.app;
+
+import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.keystore.MasterKeyException;
+import com.zeroui.kms.keystore.MasterKeyProvider;
+import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
+import com.zeroui.kms.ops.KmsConfig;
+import com.zeroui.kms.store.Database;
+import com.zeroui.kms.store.JdbcCaRepository;
+import com.zeroui.kms.store.JdbcMetaRepository;
+import com.zeroui.kms.trust.CertificateAuthority;
+import com.zeroui.kms.trust.Pem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Opens (and on first use creates) everything a node needs from its data directory and database:
+ * the database schema, the master key bound to that database, the internal CA and the admin
+ * credentials. Never re-initialises over existing state: a missing, corrupt or mismatched master key
+ * stops start-up with a message that says what to restore.
+ */
+public final class DataDirectory implements AutoCloseable {
+    static final String META_MASTER_KEY_ID = "master_key_id";
+    public static final String ADMIN_MODULE = "kms-admin";
+
+    private final KmsConfig config;
+    private final Database database;
+    private final MasterKeyProvider masterKey;
+    private final CertificateAuthority ca;
+
+    private DataDirectory(KmsConfig config, Database database, MasterKeyProvider masterKey, CertificateAuthority ca) {
+        this.config = config;
+        this.database = database;
+        this.masterKey = masterKey;
+        this.ca = ca;
+    }
+
+    public static DataDirectory open(KmsConfig config, Clock clock) {
+        createPrivateDirectory(config.dataDir());
+        Database database;
+        try {
+            database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        } catch (RuntimeException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        try {
+            MasterKeyProvider masterKey = bindMasterKey(config, new JdbcMetaRepository(database));
+            CertificateAuthority ca = CertificateAuthority.loadOrCreate(new JdbcCaRepository(database), masterKey,
+                    config.identities(), clock);
+            DataDirectory dir = new DataDirectory(config, database, masterKey, ca);
+            dir.writeTrustFiles();
+            return dir;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e instanceof StartupException ? e : new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static MasterKeyProvider bindMasterKey(KmsConfig config, JdbcMetaRepository meta) {
+        Path file = config.masterKeyFile();
+        Optional<String> bound = meta.get(META_MASTER_KEY_ID);
+        String db = Database.redact(config.databaseUrl());
+        try {
+            if (bound.isPresent()) {
+                if (!Files.exists(file)) {
+                    throw new StartupException("master key file " + file + " is missing, but the database " + db
+                            + " holds key material wrapped by master key " + bound.get() + " (" + meta.countKeys()
+                            + " keys). Restore the master key file from backup. Refusing to create a new master key:"
+                            + " it would orphan every existing key.");
+                }
+                MasterKeyProvider key = SoftwareMasterKeyProvider.load(file);
+                if (!key.keyId().equals(bound.get())) {
+                    throw new StartupException("master key file " + file + " holds master key " + key.keyId()
+                            + ", but the database " + db + " is bound to master key " + bound.get()
+                            + ". Point --data-dir and --database-url at matching locations.");
+                }
+                return key;
+            }
+            if (meta.countKeys() > 0) {
+                throw new StartupException("the database " + db + " holds keys but no master key binding; refusing to start");
+            }
+            MasterKeyProvider key = Files.exists(file) ? SoftwareMasterKeyProvider.load(file)
+                    : SoftwareMasterKeyProvider.create(file);
+            String winner = meta.putIfAbsent(META_MASTER_KEY_ID, key.keyId());
+            if (!winner.equals(key.keyId())) {
+                throw new StartupException("another node bound the database " + db + " to master key " + winner
+                        + " while this one started with " + key.keyId() + "; copy that node's master key file");
+            }
+            return key;
+        } catch (MasterKeyException e) {
+            throw new StartupException(e.getMessage() + ". Restore the master key file from backup; refusing to"
+                    + " start with a different key.", e);
+        } catch (IOException e) {
+            throw new StartupException("cannot create the master key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createPrivateDirectory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new StartupException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** ca.pem always reflects the stored root; admin credentials are created once and then kept. */
+    private void writeTrustFiles() {
+        Path tls = config.tlsDir();
+        try {
+            CertificateAuthority.writeAtomically(tls.resolve("ca.pem"), Pem.certificate(ca.ca().root()), false);
+            Path adminCert = tls.resolve("admin.pem");
+            Path adminKey = tls.resolve("admin.key");
+            if (!Files.exists(adminCert) || !Files.exists(adminKey)) {
+                CertificateAuthority.ClientCredential admin = ca.issueClient(ADMIN_MODULE, null, Set.of(Role.ADMIN),
+                        config.clientCertificateTtl());
+                ca.writeCredential(admin, adminCert, adminKey, tls.resolve("ca.pem"));
+            }
+        } catch (IOException e) {
+            throw new StartupException("cannot write TLS files under " + tls + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public MasterKeyProvider masterKey() {
+        return masterKey;
+    }
+
+    public CertificateAuthority ca() {
+        return ca;
+    }
+
+    public Duration clientCertificateTtl() {
+        return config.clientCertificateTtl();
+    }
+
+    @Override
+    public void close() {
+        masterKey.close();
+        database.close();
+    }
+}

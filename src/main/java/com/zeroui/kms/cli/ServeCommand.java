@@ -1,0 +1,72 @@
+package com.zeroui.kms.cli;
+
+import com.zeroui.kms.app.KmsNode;
+import com.zeroui.kms.app.StartupException;
+import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.ops.KmsConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the KMS over HTTPS with mutual TLS")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--bind", defaultValue = "${env:KMS_BIND:-127.0.0.1}", description = "Address to listen on. Env KMS_BIND. Default: ${DEFAULT-VALUE}")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "${env:KMS_PORT:-8443}", description = "HTTPS port (0 = any free). Env KMS_PORT. Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--hostname", description = "Extra server certificate name (DNS or IP), repeatable. Env KMS_HOSTNAMES (comma-separated)")
+    List<String> hostnames = new ArrayList<>();
+
+    @Option(names = "--crypto-provider", defaultValue = "${env:KMS_CRYPTO_PROVIDER:-auto}",
+            description = "auto (AWS-LC where it loads, else JDK), accp or jdk. Env KMS_CRYPTO_PROVIDER")
+    CryptoSuite.Preference provider;
+
+    @Option(names = "--max-request-bytes", defaultValue = "${env:KMS_MAX_REQUEST_BYTES:-1048576}",
+            description = "Largest accepted request body. Env KMS_MAX_REQUEST_BYTES. Default: ${DEFAULT-VALUE}")
+    long maxRequestBytes;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> names = new ArrayList<>(hostnames);
+        String fromEnv = System.getenv("KMS_HOSTNAMES");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            Arrays.stream(fromEnv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(names::add);
+        }
+        KmsNode node;
+        KmsConfig config;
+        try {
+            config = store.toConfig(bind, port, names, provider, maxRequestBytes);
+            node = KmsNode.start(config, Clock.systemUTC());
+        } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println("kms: cannot start: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "kms-shutdown"));
+        String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
+        String url = "https://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + node.port();
+        var tls = config.tlsDir();
+        System.out.println("kms: listening on " + url + " (TLS 1.3/1.2, client certificates from the internal CA)");
+        System.out.println("kms: crypto provider " + node.crypto().preferredProvider() + "; data directory " + config.dataDir());
+        System.out.println("kms: admin credentials: " + tls.resolve("admin.pem") + " and " + tls.resolve("admin.key")
+                + "; CA: " + tls.resolve("ca.pem"));
+        System.out.println("kms: try: curl --cacert " + tls.resolve("ca.pem") + " --cert " + tls.resolve("admin.pem")
+                + " --key " + tls.resolve("admin.key") + " " + url + "/kms/v1/keys");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,385 @@
+package com.zeroui.kms.crypto;
+
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The JCA providers chosen at start-up, one per primitive, and the operations the service runs on
+ * them. Selection prefers Amazon Corretto Crypto Provider (AWS-LC) where its native library loads
+ * and the primitive passes a round-trip self-test, else the JDK's own provider for that primitive.
+ * Nothing here is hand-rolled: every operation is a JCA call.
+ *
+ * <p>Instances are immutable and thread-safe; JCA engine objects are created per call.
+ */
+public final class CryptoSuite {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String preferred;
+    private final Map<KeyType, Provider> keyProviders;
+    private final Map<SignatureAlgorithm, Provider> signatureProviders;
+    private final Map<AeadAlgorithm, Provider> aeadProviders;
+    private final Map<KeyType, KeyPair> selfTestKeys = new EnumMap<>(KeyType.class);
+
+    private CryptoSuite(String preferred, Map<KeyType, Provider> keyProviders,
+                        Map<SignatureAlgorithm, Provider> signatureProviders, Map<AeadAlgorithm, Provider> aeadProviders) {
+        this.preferred = preferred;
+        this.keyProviders = keyProviders;
+        this.signatureProviders = signatureProviders;
+        this.aeadProviders = aeadProviders;
+    }
+
+    /** What {@code KMS_CRYPTO_PROVIDER} may ask for. */
+    public enum Preference { AUTO, JDK, ACCP }
+
+    /** ACCP if its native library loaded, else empty. */
+    public static Optional<Provider> correttoIfLoaded() {
+        try {
+            AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
+            return accp.getLoadingError() == null ? Optional.of(accp) : Optional.empty();
+        } catch (LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    public static CryptoSuite select(Preference preference) {
+        Optional<Provider> accp = preference == Preference.JDK ? Optional.empty() : correttoIfLoaded();
+        if (preference == Preference.ACCP && accp.isEmpty()) {
+            throw new IllegalStateException("crypto provider ACCP requested but its native library did not load: "
+                    + AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError());
+        }
+        List<Provider> candidates = accp.map(List::of).orElse(List.of());
+        String name = accp.map(p -> p.getName() + " " + p.getVersionStr()).orElse("JDK");
+        return build(name, candidates, true);
+    }
+
+    /** Every primitive from {@code provider}, no fallback: for tests that pin one provider. */
+    public static CryptoSuite pinnedTo(Provider provider) {
+        return build(provider.getName(), List.of(provider), false);
+    }
+
+    private static CryptoSuite build(String preferred, List<Provider> candidates, boolean fallBackToJdk) {
+        Map<KeyType, Provider> keys = new EnumMap<>(KeyType.class);
+        Map<SignatureAlgorithm, Provider> sigs = new EnumMap<>(SignatureAlgorithm.class);
+        Map<AeadAlgorithm, Provider> aeads = new EnumMap<>(AeadAlgorithm.class);
+        for (KeyType type : KeyType.values()) {
+            keys.put(type, choose(candidates, fallBackToJdk, p -> probeKeys(type, p), type.apiName()));
+        }
+        for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
+            Provider keyProvider = keys.get(alg.keyType());
+            sigs.put(alg, choose(candidates, fallBackToJdk, p -> probeSignature(alg, keyProvider, p), alg.apiName()));
+        }
+        for (AeadAlgorithm alg : AeadAlgorithm.values()) {
+            aeads.put(alg, choose(candidates, fallBackToJdk, p -> probeAead(alg, p), alg.apiName()));
+        }
+        return new CryptoSuite(preferred, keys, sigs, aeads);
+    }
+
+    private interface Probe {
+        void run(Provider provider) throws GeneralSecurityException;
+    }
+
+    /** Returns the first candidate passing the probe; null stands for "the JDK's default". */
+    private static Provider choose(List<Provider> candidates, boolean fallBack, Probe probe, String what) {
+        for (Provider candidate : candidates) {
+            try {
+                probe.run(candidate);
+                return candidate;
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // this provider lacks or fails the primitive: try the next one
+            }
+        }
+        if (!fallBack) {
+            throw new IllegalStateException("no provider passes the self-test for " + what);
+        }
+        try {
+            probe.run(null);
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK fails the self-test for " + what, e);
+        }
+    }
+
+    private static void probeKeys(KeyType type, Provider provider) throws GeneralSecurityException {
+        if (type.isAsymmetric()) {
+            KeyPair pair = generatePair(type, provider);
+            KeyFactory factory = keyFactory(type, provider);
+            factory.generatePrivate(new PKCS8EncodedKeySpec(pair.getPrivate().getEncoded()));
+            factory.generatePublic(new X509EncodedKeySpec(pair.getPublic().getEncoded()));
+        }
+    }
+
+    private static void probeSignature(SignatureAlgorithm alg, Provider keyProvider, Provider provider)
+            throws GeneralSecurityException {
+        KeyPair pair = generatePair(alg.keyType(), keyProvider);
+        byte[] message = "kms self-test".getBytes();
+        byte[] sig = sign(alg, provider, pair.getPrivate(), message);
+        if (!verify(alg, provider, pair.getPublic(), message, sig)) {
+            throw new GeneralSecurityException(alg + " self-test signature does not verify");
+        }
+    }
+
+    private static void probeAead(AeadAlgorithm alg, Provider provider) throws GeneralSecurityException {
+        SecretKey key = new SecretKeySpec(new byte[32], alg.keyAlgorithm());
+        byte[] nonce = new byte[AeadAlgorithm.NONCE_BYTES];
+        byte[] sealed = seal(alg, provider, key, nonce, "kms".getBytes(), new byte[0]);
+        if (!Arrays.equals(open(alg, provider, key, nonce, sealed, new byte[0]), "kms".getBytes())) {
+            throw new GeneralSecurityException(alg + " self-test round trip failed");
+        }
+    }
+
+    /**
+     * Re-runs a known-answer round trip on every chosen provider (sign/verify per signature
+     * algorithm, seal/open per AEAD). Throws naming the first primitive that fails.
+     */
+    public synchronized void selfTest() throws GeneralSecurityException {
+        for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
+            KeyPair pair = selfTestKeys.get(alg.keyType());
+            if (pair == null) {
+                pair = generatePair(alg.keyType(), keyProviders.get(alg.keyType()));
+                selfTestKeys.put(alg.keyType(), pair);
+            }
+            byte[] message = "kms self-test".getBytes();
+            if (!verify(alg, signatureProviders.get(alg), pair.getPublic(), message,
+                    sign(alg, signatureProviders.get(alg), pair.getPrivate(), message))) {
+                throw new GeneralSecurityException(alg + " self-test failed");
+            }
+        }
+        for (AeadAlgorithm alg : AeadAlgorithm.values()) {
+            probeAead(alg, aeadProviders.get(alg));
+        }
+    }
+
+    // ---- operations -------------------------------------------------------------------------
+
+    /** A freshly generated key: PKCS#8 private key or raw secret, and the SPKI public key (null for AES). */
+    public record GeneratedKey(SecretBytes material, byte[] publicKeySpki) {
+    }
+
+    public GeneratedKey generate(KeyType type) {
+        try {
+            if (!type.isAsymmetric()) {
+                byte[] raw = new byte[type.sizeBits() / 8];
+                RANDOM.nextBytes(raw);
+                SecretBytes secret = SecretBytes.copyOf(raw);
+                Arrays.fill(raw, (byte) 0);
+                return new GeneratedKey(secret, null);
+            }
+            KeyPair pair = generatePair(type, keyProviders.get(type));
+            byte[] pkcs8 = pair.getPrivate().getEncoded();
+            SecretBytes secret = SecretBytes.copyOf(pkcs8);
+            Arrays.fill(pkcs8, (byte) 0);
+            return new GeneratedKey(secret, pair.getPublic().getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("key generation failed for " + type, e);
+        }
+    }
+
+    public PrivateKey privateKey(KeyType type, SecretBytes pkcs8) {
+        byte[] encoded = pkcs8.reveal();
+        try {
+            return keyFactory(type, keyProviders.get(type)).generatePrivate(new PKCS8EncodedKeySpec(encoded));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("stored private key of type " + type + " does not decode", e);
+        } finally {
+            Arrays.fill(encoded, (byte) 0);
+        }
+    }
+
+    public PublicKey publicKey(KeyType type, byte[] spki) {
+        try {
+            return keyFactory(type, keyProviders.get(type)).generatePublic(new X509EncodedKeySpec(spki));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("stored public key of type " + type + " does not decode", e);
+        }
+    }
+
+    /** The secret key object for an AEAD algorithm; the same 256-bit key serves both AEADs. */
+    public static SecretKey secretKey(SecretBytes raw, AeadAlgorithm alg) {
+        byte[] bytes = raw.reveal();
+        try {
+            return new SecretKeySpec(bytes, alg.keyAlgorithm());
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    public byte[] sign(SignatureAlgorithm alg, PrivateKey key, byte[] data) {
+        try {
+            return sign(alg, signatureProviders.get(alg), key, data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(alg + " signing failed", e);
+        }
+    }
+
+    /**
+     * True only for a signature of exactly the algorithm's length that verifies. A malformed
+     * signature is false, never an exception.
+     */
+    public boolean verify(SignatureAlgorithm alg, PublicKey key, byte[] data, byte[] signature) {
+        try {
+            return verify(alg, signatureProviders.get(alg), key, data, signature);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException(alg + " verification key rejected", e);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    public byte[] seal(AeadAlgorithm alg, SecretKey key, byte[] nonce, byte[] plaintext, byte[] aad) {
+        try {
+            return seal(alg, aeadProviders.get(alg), key, nonce, plaintext, aad);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(alg + " encryption failed", e);
+        }
+    }
+
+    /** Decrypts and authenticates; every failure is the same detail-free exception. */
+    public byte[] open(AeadAlgorithm alg, SecretKey key, byte[] nonce, byte[] ciphertextAndTag, byte[] aad)
+            throws AeadAuthenticationException {
+        if (nonce.length != AeadAlgorithm.NONCE_BYTES || ciphertextAndTag.length < AeadAlgorithm.TAG_BYTES) {
+            throw new AeadAuthenticationException();
+        }
+        try {
+            return open(alg, aeadProviders.get(alg), key, nonce, ciphertextAndTag, aad);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new AeadAuthenticationException();
+        }
+    }
+
+    public static byte[] randomNonce() {
+        byte[] nonce = new byte[AeadAlgorithm.NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return nonce;
+    }
+
+    // ---- static JCA plumbing, also used by the probes ------------------------------------------
+
+    static KeyPair generatePair(KeyType type, Provider provider) throws GeneralSecurityException {
+        KeyPairGenerator generator = provider == null
+                ? KeyPairGenerator.getInstance(type.jcaAlgorithm())
+                : KeyPairGenerator.getInstance(type.jcaAlgorithm(), provider);
+        if (type == KeyType.RSA_2048) {
+            generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), RANDOM);
+        }
+        return generator.generateKeyPair();
+    }
+
+    static KeyFactory keyFactory(KeyType type, Provider provider) throws GeneralSecurityException {
+        return provider == null ? KeyFactory.getInstance(type.jcaAlgorithm())
+                : KeyFactory.getInstance(type.jcaAlgorithm(), provider);
+    }
+
+    private static Signature signature(SignatureAlgorithm alg, Provider provider) throws GeneralSecurityException {
+        Signature signature = provider == null ? Signature.getInstance(alg.jcaName())
+                : Signature.getInstance(alg.jcaName(), provider);
+        if (alg.parameters() != null) {
+            signature.setParameter(alg.parameters());
+        }
+        return signature;
+    }
+
+    static byte[] sign(SignatureAlgorithm alg, Provider provider, PrivateKey key, byte[] data)
+            throws GeneralSecurityException {
+        Signature signature = signature(alg, provider);
+        signature.initSign(key);
+        signature.update(data);
+        return signature.sign();
+    }
+
+    static boolean verify(SignatureAlgorithm alg, Provider provider, PublicKey key, byte[] data, byte[] sig)
+            throws GeneralSecurityException {
+        if (sig.length != alg.signatureLength()) {
+            return false;
+        }
+        Signature signature = signature(alg, provider);
+        signature.initVerify(key);
+        signature.update(data);
+        try {
+            return signature.verify(sig);
+        } catch (SignatureException e) {
+            return false;
+        }
+    }
+
+    private static Cipher cipher(AeadAlgorithm alg, Provider provider) throws GeneralSecurityException {
+        return provider == null ? Cipher.getInstance(alg.transformation())
+                : Cipher.getInstance(alg.transformation(), provider);
+    }
+
+    static byte[] seal(AeadAlgorithm alg, Provider provider, SecretKey key, byte[] nonce, byte[] plaintext, byte[] aad)
+            throws GeneralSecurityException {
+        Cipher cipher = cipher(alg, provider);
+        cipher.init(Cipher.ENCRYPT_MODE, key, alg.parameters(nonce));
+        if (aad.length > 0) {
+            cipher.updateAAD(aad);
+        }
+        return cipher.doFinal(plaintext);
+    }
+
+    static byte[] open(AeadAlgorithm alg, Provider provider, SecretKey key, byte[] nonce, byte[] sealed, byte[] aad)
+            throws GeneralSecurityException {
+        Cipher cipher = cipher(alg, provider);
+        cipher.init(Cipher.DECRYPT_MODE, key, alg.parameters(nonce));
+        if (aad.length > 0) {
+            cipher.updateAAD(aad);
+        }
+        try {
+            return cipher.doFinal(sealed);
+        } catch (AEADBadTagException e) {
+            throw new GeneralSecurityException("tag mismatch");
+        }
+    }
+
+    // ---- description --------------------------------------------------------------------------
+
+    /** The preferred provider's name and version, or "JDK". */
+    public String preferredProvider() {
+        return preferred;
+    }
+
+    /** Primitive name → provider actually serving it, for health and config. */
+    public Map<String, String> providersByPrimitive() {
+        Map<String, String> out = new LinkedHashMap<>();
+        keyProviders.forEach((k, p) -> out.put("keygen:" + k.apiName(), nameOf(p, k.jcaAlgorithm(), "KeyPairGenerator")));
+        signatureProviders.forEach((a, p) -> out.put("sign:" + a.apiName(), nameOf(p, a.jcaName(), "Signature")));
+        aeadProviders.forEach((a, p) -> out.put("aead:" + a.apiName(), nameOf(p, a.transformation(), "Cipher")));
+        out.put("keygen:AES-256", "SecureRandom");
+        return out;
+    }
+
+    private static String nameOf(Provider provider, String algorithm, String service) {
+        if (provider != null) {
+            return provider.getName();
+        }
+        for (Provider p : java.security.Security.getProviders()) {
+            String base = algorithm.contains("/") ? algorithm.substring(0, algorithm.indexOf('/')) : algorithm;
+            if (p.getService(service, algorithm) != null || p.getService(service, base) != null) {
+                return p.getName();
+            }
+        }
+        return "JDK";
+    }
+}

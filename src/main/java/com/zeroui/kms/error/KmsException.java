@@ -1,0 +1,55 @@
+package com.zeroui.kms.error;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one exception type the domain throws for an expected failure. It carries the spec's error
+ * code, a message safe to show the caller (never secret bytes) and structured details. The API
+ * layer maps it to an {@code ErrorResponse} in one place.
+ */
+public class KmsException extends RuntimeException {
+    private final ErrorCode code;
+    private final int httpStatus;
+    private final Map<String, Object> details;
+
+    public KmsException(ErrorCode code, String message) {
+        this(code, code.httpStatus(), message, Map.of(), null);
+    }
+
+    public KmsException(ErrorCode code, String message, Map<String, ?> details) {
+        this(code, code.httpStatus(), message, details, null);
+    }
+
+    public KmsException(ErrorCode code, int httpStatus, String message, Map<String, ?> details, Throwable cause) {
+        super(message, cause, false, false);
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    public static KmsException invalid(String field, String message) {
+        return new KmsException(ErrorCode.INVALID_REQUEST, message, Map.of("field", field));
+    }
+
+    public static KmsException unavailable(String dependency, String message, Throwable cause) {
+        return new KmsException(ErrorCode.DEPENDENCY_UNAVAILABLE, 503, message, Map.of("dependency", dependency), cause);
+    }
+
+    public static KmsException internal(String message, Throwable cause) {
+        return new KmsException(ErrorCode.INTERNAL_ERROR, 500, message, Map.of(), cause);
+    }
+}

@@ -1,0 +1,72 @@
+package com.zeroui.kms.keys;
+
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.error.ErrorCode;
+import com.zeroui.kms.error.KmsException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The request path's checks in order: tenant binding (403 UNAUTHORIZED), lookup inside the
+ * requested (tenant, environment, plane) (404 KEY_NOT_FOUND, identical for another tenant's key
+ * and an unknown one), per-key policy (403 POLICY_VIOLATION), usage, then state (409).
+ */
+final class KeyResolver {
+    private final KeyRepository repository;
+
+    KeyResolver(KeyRepository repository) {
+        this.repository = repository;
+    }
+
+    static void requireTenant(CallerIdentity caller, String tenantId) {
+        if (!caller.mayActFor(tenantId)) {
+            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " is bound to tenant "
+                    + caller.tenantId() + " and may not act for tenant " + tenantId,
+                    Map.of("tenant_id", tenantId, "caller_tenant_id", caller.tenantId()));
+        }
+    }
+
+    /** Finds the key in scope or throws KEY_NOT_FOUND; never reveals that a key exists elsewhere. */
+    KeyRecord find(KeyScope scope, KeyRef ref) {
+        Optional<KeyRecord> found = ref.isAlias()
+                ? repository.findByAlias(scope.tenantId(), scope.environment(), ref.alias())
+                : repository.findById(ref.keyId());
+        return found.filter(k -> k.scope().equals(scope)).orElseThrow(() -> notFound(ref));
+    }
+
+    static KmsException notFound(KeyRef ref) {
+        return new KmsException(ErrorCode.KEY_NOT_FOUND, "key not found: " + ref, Map.of("key_id", ref.toString()));
+    }
+
+    /** Resolves a key for one cryptographic use, applying every check in order. */
+    KeyRecord resolveForUse(CallerIdentity caller, KeyScope scope, KeyRef ref, KeyUsage usage) {
+        requireTenant(caller, scope.tenantId());
+        KeyRecord key = find(scope, ref);
+        if (!key.policy().allows(caller.moduleId())) {
+            throw new KmsException(ErrorCode.POLICY_VIOLATION, "module " + caller.moduleId()
+                    + " is not in the access policy of key " + key.keyId(),
+                    Map.of("key_id", key.keyId(), "module_id", caller.moduleId(), "operation", usage.apiName()));
+        }
+        if (!KeyUsage.permittedFor(key.type()).contains(usage)) {
+            throw new KmsException(ErrorCode.INVALID_REQUEST, "key " + key.keyId() + " of type " + key.type()
+                    + " cannot " + usage.apiName(), Map.of("key_id", key.keyId(), "key_type", key.type().apiName(),
+                    "operation", usage.apiName()));
+        }
+        if (!key.usage().contains(usage)) {
+            throw new KmsException(ErrorCode.POLICY_VIOLATION, "key " + key.keyId() + " was not created for "
+                    + usage.apiName(), Map.of("key_id", key.keyId(), "operation", usage.apiName(),
+                    "key_usage", key.usage().stream().map(KeyUsage::apiName).sorted().toList()));
+        }
+        requireState(key, usage);
+        return key;
+    }
+
+    private static void requireState(KeyRecord key, KeyUsage usage) {
+        if (key.state() == KeyState.ACTIVE) {
+            return;
+        }
+        ErrorCode code = key.state() == KeyState.REVOKED ? ErrorCode.KEY_REVOKED : ErrorCode.KEY_INACTIVE;
+        throw new KmsException(code, "key " + key.keyId() + " is " + key.state().apiName() + " and cannot "
+                + usage.apiName(), Map.of("key_id", key.keyId(), "key_state", key.state().apiName()));
+    }
+}

@@ -1,0 +1,62 @@
+package com.zeroui.kms.ops;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The service's Prometheus metrics, in their own registry (no JVM-global state). */
+public final class Metrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter errors;
+    private final Histogram latency;
+
+    public Metrics(Supplier<Map<List<String>, Long>> keyCounts) {
+        requests = Counter.builder().name("kms_requests_total").help("Requests by operation and HTTP status")
+                .labelNames("operation", "status").register(registry);
+        errors = Counter.builder().name("kms_request_errors_total").help("Error responses by ErrorResponse.code")
+                .labelNames("code").register(registry);
+        latency = Histogram.builder().name("kms_operation_latency_ms").help("Request latency in milliseconds")
+                .unit(null).labelNames("operation")
+                .classicOnly()
+                .classicUpperBounds(0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000)
+                .register(registry);
+        GaugeWithCallback.builder().name("kms_keys_total").help("Stored keys by type and state")
+                .labelNames("key_type", "key_state")
+                .callback(callback -> {
+                    try {
+                        keyCounts.get().forEach((labels, count) -> callback.call(count, labels.get(0), labels.get(1)));
+                    } catch (RuntimeException e) {
+                        // store unavailable: omit the series rather than fail the scrape; health reports it
+                    }
+                })
+                .register(registry);
+    }
+
+    public void recordRequest(String operation, int status, String errorCode, double millis) {
+        requests.labelValues(operation, Integer.toString(status)).inc();
+        latency.labelValues(operation).observe(millis);
+        if (errorCode != null) {
+            errors.labelValues(errorCode).inc();
+        }
+    }
+
+    /** Prometheus text exposition format 0.0.4. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
