@@ -11,6 +11,8 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -82,17 +84,17 @@ public final class HttpServer implements AutoCloseable {
                     callers.authenticate(ctx);
                 }
             });
-            routes.get(PREFIX + "/health", op("health", ops::health));
-            routes.get(PREFIX + "/metrics", op("metrics", ops::metrics));
-            routes.get(PREFIX + "/config", op("config", ops::config));
-            routes.get(PREFIX + "/openapi.json", op("openapi", ops::openApi));
-            routes.post(PREFIX + "/keys", op("generate_key", keys::create));
-            routes.get(PREFIX + "/keys", op("list_keys", keys::list));
-            routes.get(PREFIX + "/keys/<key_id>", op("get_key", keys::get));
-            routes.post(PREFIX + "/sign", op("sign", crypto::sign));
-            routes.post(PREFIX + "/verify", op("verify", crypto::verify));
-            routes.post(PREFIX + "/encrypt", op("encrypt", crypto::encrypt));
-            routes.post(PREFIX + "/decrypt", op("decrypt", crypto::decrypt));
+            register(routes, "GET", "/health", "health", ops::health);
+            register(routes, "GET", "/metrics", "metrics", ops::metrics);
+            register(routes, "GET", "/config", "config", ops::config);
+            register(routes, "GET", "/openapi.json", "openapi", ops::openApi);
+            register(routes, "POST", "/keys", "generate_key", keys::create);
+            register(routes, "GET", "/keys", "list_keys", keys::list);
+            register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
+            register(routes, "POST", "/sign", "sign", crypto::sign);
+            register(routes, "POST", "/verify", "verify", crypto::verify);
+            register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
+            register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, ErrorResponses::handleHttp);
@@ -101,6 +103,33 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static final String ATTR_OPERATION = "kms.operation";
+
+    /** A registered route, in OpenAPI path syntax; the OpenAPI document is tested against this list. */
+    public record Route(String method, String path, String operation) {
+    }
+
+    private final List<Route> routeTable = new ArrayList<>();
+
+    /**
+     * Registers one route. {@code {key_id}} becomes Javalin's slash-accepting {@code <key_id>} so
+     * that {@code alias/<name>} works wherever a key id does.
+     */
+    private void register(io.javalin.config.RoutesConfig routes, String method, String path, String operation,
+                          Handler handler) {
+        String full = PREFIX + path;
+        String javalinPath = full.replace("{key_id}", "<key_id>");
+        Handler wrapped = op(operation, handler);
+        switch (method) {
+            case "GET" -> routes.get(javalinPath, wrapped);
+            case "POST" -> routes.post(javalinPath, wrapped);
+            default -> throw new IllegalArgumentException(method);
+        }
+        routeTable.add(new Route(method, full, operation));
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routeTable);
+    }
 
     private static Handler op(String operation, Handler handler) {
         return ctx -> {

@@ -121,6 +121,10 @@ public final class KmsNode implements AutoCloseable {
         return http.port();
     }
 
+    public List<HttpServer.Route> routes() {
+        return http.routes();
+    }
+
     public DataDirectory data() {
         return data;
     }
