@@ -1,0 +1,65 @@
+package com.zeroui.kms.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zeroui.kms.crypto.Wycheproof.Result;
+import com.zeroui.kms.crypto.Wycheproof.SignatureVector;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Wycheproof signature vectors through {@link CryptoSuite#verify}, the call SigningService makes,
+ * with the SPKI key decoded by {@link CryptoSuite#publicKey} as KeyMaterialCache decodes it, on
+ * every provider suite. Every vector in each file runs.
+ */
+class SignatureWycheproofTest {
+
+    static List<SignatureVector> vectors(SignatureAlgorithm alg) {
+        return switch (alg) {
+            case RS256 -> Wycheproof.signatures("rsa_signature_2048_sha256_test.json", "RSASSA-PKCS1-v1_5",
+                    Map.of("/keySize", "2048", "/sha", "SHA-256"));
+            case PS256 -> Wycheproof.signatures("rsa_pss_2048_sha256_mgf1_32_test.json", "RSASSA-PSS",
+                    Map.of("/keySize", "2048", "/sha", "SHA-256", "/mgf", "MGF1", "/mgfSha", "SHA-256", "/sLen", "32"));
+            case EDDSA -> Wycheproof.signatures("ed25519_test.json", "EDDSA", Map.of("/publicKey/curve", "edwards25519"));
+        };
+    }
+
+    static Stream<Arguments> allVectors() {
+        return ProviderSuites.stream().flatMap(labeled -> Stream.of(SignatureAlgorithm.values()).flatMap(alg -> {
+            ProviderSuites.Labeled suite = labeled.serving("sign:" + alg.apiName());
+            return vectors(alg).stream().map(v -> Arguments.of(alg, suite, v));
+        }));
+    }
+
+    /**
+     * valid must verify, invalid must not, acceptable may go either way (recorded as a report
+     * entry); any exception fails the test.
+     */
+    @ParameterizedTest(name = "{0} · {1} · {2}")
+    @MethodSource("allVectors")
+    void vector(SignatureAlgorithm alg, ProviderSuites.Labeled s, SignatureVector v, TestReporter reporter) {
+        String context = alg + " · " + s + " · " + v; // surefire reports drop display names; failures carry this instead
+        PublicKey key = s.suite().publicKey(alg.keyType(), v.publicKeySpki());
+        boolean verified = s.suite().verify(alg, key, v.msg(), v.sig());
+        switch (v.result()) {
+            case VALID -> assertThat(verified).as(context + ": valid signature verifies").isTrue();
+            case INVALID -> assertThat(verified).as(context + ": invalid signature is rejected").isFalse();
+            case ACCEPTABLE -> Wycheproof.recordAcceptable(reporter, context, verified);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} vectors cover valid and invalid signatures")
+    @EnumSource(SignatureAlgorithm.class)
+    void coverage(SignatureAlgorithm alg) {
+        List<SignatureVector> all = vectors(alg);
+        assertThat(all.stream().filter(v -> v.result() == Result.VALID)).as("valid").hasSizeGreaterThan(5);
+        assertThat(all.stream().filter(v -> v.result() == Result.INVALID)).as("invalid").hasSizeGreaterThan(40);
+    }
+}
