@@ -26,16 +26,19 @@ final class Jdbc {
     static <T> T transaction(DataSource ds, Work<T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
+                // No setAutoCommit here: on a connection the pool already evicted it throws a bare
+                // "Connection is closed" that would hide this (classifiable) failure; the pool
+                // resets auto-commit itself when the connection is returned.
                 rollbackQuietly(c);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw translate(e);
         }
