@@ -14,8 +14,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,7 +58,7 @@ public final class DataDirectory implements AutoCloseable {
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(new JdbcCaRepository(database), masterKey,
                     config.identities(), clock);
             DataDirectory dir = new DataDirectory(config, database, masterKey, ca);
-            dir.writeTrustFiles();
+            dir.writeTrustFiles(clock);
             return dir;
         } catch (RuntimeException e) {
             database.close();
@@ -111,20 +115,38 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
-    /** ca.pem always reflects the stored root; admin credentials are created once and then kept. */
-    private void writeTrustFiles() {
+    /**
+     * ca.pem always reflects the stored root; admin credentials are created once and then kept while
+     * they can still reach this node: issued by this database's CA (not another database's that the
+     * directory met before) and not expired.
+     */
+    private void writeTrustFiles(Clock clock) {
         Path tls = config.tlsDir();
         try {
             CertificateAuthority.writeAtomically(tls.resolve("ca.pem"), Pem.certificate(ca.ca().root()), false);
             Path adminCert = tls.resolve("admin.pem");
             Path adminKey = tls.resolve("admin.key");
-            if (!Files.exists(adminCert) || !Files.exists(adminKey)) {
+            if (!Files.exists(adminKey) || !validFromThisCa(adminCert, clock)) {
                 CertificateAuthority.ClientCredential admin = ca.issueClient(ADMIN_MODULE, null, Set.of(Role.ADMIN),
                         config.clientCertificateTtl());
                 ca.writeCredential(admin, adminCert, adminKey, tls.resolve("ca.pem"));
             }
         } catch (IOException e) {
             throw new StartupException("cannot write TLS files under " + tls + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean validFromThisCa(Path certFile, Clock clock) {
+        try {
+            List<X509Certificate> chain = Pem.parseCertificates(Files.readString(certFile));
+            if (chain.isEmpty()) {
+                return false;
+            }
+            chain.get(0).verify(ca.ca().issuing().getPublicKey());
+            chain.get(0).checkValidity(Date.from(clock.instant()));
+            return true;
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -29,6 +29,9 @@ final class CertCommand implements Runnable {
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = "Issue a client certificate: writes DIR/cert.pem, DIR/key.pem (0600) and DIR/ca.pem")
     static final class Issue implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         StoreOptions store;
 
@@ -49,7 +52,7 @@ final class CertCommand implements Runnable {
             Set<Role> parsed = EnumSet.noneOf(Role.class);
             for (String r : roles) {
                 parsed.add(Role.fromApiName(r).orElseThrow(() ->
-                        new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--role must be admin or approver: " + r)));
+                        new picocli.CommandLine.ParameterException(spec.commandLine(), "--role must be admin or approver: " + r)));
             }
             try {
                 SpiffeIdentities.requireId("--module-id", moduleId);
