@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code kms serve | init | cert issue | bench}. */
 @Command(name = "kms", mixinStandardHelpOptions = true, version = "kms 0.1.0",
         description = "ZeroUI Key & Trust Management service (M33)",
-        subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class})
+        subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,162 @@
+package com.zeroui.kms.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zeroui.kms.bench.BenchClient;
+import com.zeroui.kms.bench.BenchOperations;
+import com.zeroui.kms.bench.BenchRow;
+import com.zeroui.kms.bench.ClientTls;
+import com.zeroui.kms.bench.LoadRunner;
+import com.zeroui.kms.bench.ReportTable;
+import com.zeroui.kms.crypto.CryptoSuite;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Drives a running server over mutual TLS and, in the same run, the same primitives in-process,
+ * then prints a Markdown table with the spec's budgets. A benchmark, not a test: it reports what
+ * it measures and exits non-zero only when requests fail.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark a running KMS (mTLS, keep-alive) against the raw in-process primitives")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "Server base URL. Default: ${DEFAULT-VALUE}")
+    String url;
+
+    @Option(names = "--data-dir", defaultValue = "${env:KMS_DATA_DIR:-kms-data}",
+            description = "The server's data directory: the client uses tls/admin.pem, tls/admin.key and tls/ca.pem. Default: ${DEFAULT-VALUE}")
+    Path dataDir;
+
+    @Option(names = "--concurrency", defaultValue = "16", description = "Concurrent clients (and in-process threads). Default: ${DEFAULT-VALUE}")
+    int concurrency;
+
+    @Option(names = "--keygen-concurrency", defaultValue = "4",
+            description = "Concurrent clients for key generation, which is CPU-bound and durable. Default: ${DEFAULT-VALUE}")
+    int keygenConcurrency;
+
+    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per operation and side. Default: ${DEFAULT-VALUE}")
+    int durationSeconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds before each measurement. Default: ${DEFAULT-VALUE}")
+    int warmupSeconds;
+
+    @Option(names = "--operations", split = ",", description = "Comma list of operations (default all): ${COMPLETION-CANDIDATES}",
+            completionCandidates = OperationNames.class)
+    List<String> operations = new ArrayList<>();
+
+    /** For the help text. */
+    static final class OperationNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        OperationNames() {
+            super(BenchOperations.ALL);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintStream log = System.err;
+        List<String> selected;
+        try {
+            if (concurrency < 1 || keygenConcurrency < 1 || durationSeconds < 1 || warmupSeconds < 0) {
+                throw new IllegalArgumentException("--concurrency, --keygen-concurrency and --duration must be at least 1,"
+                        + " --warmup at least 0");
+            }
+            selected = BenchOperations.select(operations);
+        } catch (IllegalArgumentException e) {
+            log.println("kms bench: " + e.getMessage());
+            return 2;
+        }
+
+        Path tls = dataDir.resolve("tls");
+        BenchClient client;
+        String serverProvider;
+        Map<String, String> serverPrimitives;
+        CryptoSuite suite;
+        List<BenchOperations.Definition> definitions;
+        try {
+            client = new BenchClient(url, ClientTls.fromPemFiles(tls.resolve("admin.pem"), tls.resolve("admin.key"),
+                    tls.resolve("ca.pem")));
+            ObjectMapper json = new ObjectMapper();
+            JsonNode config = json.readTree(client.require2xx(client.getRequest("/config")));
+            serverProvider = config.path("crypto_provider").asText("unknown");
+            serverPrimitives = json.convertValue(config.path("crypto_providers"),
+                    new TypeReference<Map<String, String>>() { });
+            suite = CryptoSuite.select(CryptoSuite.Preference.AUTO);
+            definitions = BenchOperations.prepare(client, suite, selected);
+        } catch (IOException | RuntimeException e) {
+            log.println("kms bench: cannot set up against " + url + " with credentials from " + tls + ": " + e.getMessage());
+            return 2;
+        }
+        if (!suite.preferredProvider().equals(serverProvider)) {
+            log.println("kms bench: WARNING: the server uses " + serverProvider + " but this process selected "
+                    + suite.preferredProvider() + "; raw figures are for the latter");
+        }
+
+        double loadAtStart = loadAverage();
+        Duration warmup = Duration.ofSeconds(warmupSeconds);
+        Duration measure = Duration.ofSeconds(durationSeconds);
+        List<BenchRow> rows = new ArrayList<>();
+        for (BenchOperations.Definition op : definitions) {
+            int threads = op.keyGeneration() ? keygenConcurrency : concurrency;
+            log.printf("kms bench: %s (%s): service, %d clients ...%n", op.name(), op.description(), threads);
+            LoadRunner.Result service = LoadRunner.run(op.name(), threads, warmup, measure, true, op.service());
+            LoadRunner.Result raw = null;
+            if (op.raw() != null) {
+                log.printf("kms bench: %s: in-process, %d threads ...%n", op.name(), threads);
+                raw = LoadRunner.run(op.name() + "-raw", threads, warmup, measure, false, op.raw());
+            }
+            reportErrors(log, op.name() + " (service)", service);
+            if (raw != null) {
+                reportErrors(log, op.name() + " (in-process)", raw);
+            }
+            rows.add(new BenchRow(op.name(), op.budget(), service, raw));
+        }
+
+        PrintStream out = System.out;
+        out.println("## kms bench " + Instant.now());
+        out.println();
+        out.println("- target: " + url + "; server crypto provider: " + serverProvider + " (GET /kms/v1/config)");
+        out.println("- server primitives: " + serverPrimitives);
+        out.println("- in-process suite: CryptoSuite.select(AUTO) = " + suite.preferredProvider()
+                + "; client JDK " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name")
+                + "); " + Runtime.getRuntime().availableProcessors() + " processors visible");
+        out.println(String.format(Locale.ROOT, "- system load average (1 min): %.2f at start, %.2f at end",
+                loadAtStart, loadAverage()));
+        out.println("- closed loop per operation and side: " + warmupSeconds + " s warm-up, " + durationSeconds
+                + " s measured; " + concurrency + " clients (key generation " + keygenConcurrency + ")");
+        out.println("- messages " + BenchOperations.MESSAGE_BYTES + " bytes (sign/verify), plaintext "
+                + BenchOperations.PLAINTEXT_BYTES + " bytes (encrypt/decrypt); latency = client-side round trip");
+        out.println();
+        out.print(ReportTable.render(rows));
+        boolean failed = rows.stream().anyMatch(r -> r.service().errors() > 0 || (r.raw() != null && r.raw().errors() > 0));
+        if (failed) {
+            log.println("kms bench: FAILED: some requests did not succeed; the figures above are not valid");
+        }
+        return failed ? 1 : 0;
+    }
+
+    /** Other processes share the machine: the load average says how much. Negative where unavailable. */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void reportErrors(PrintStream log, String what, LoadRunner.Result result) {
+        if (result.errors() > 0) {
+            log.println("kms bench: ERROR: " + what + ": " + result.errors() + " failed operations; first: "
+                    + result.firstError());
+        }
+    }
+}
