@@ -4,6 +4,8 @@ import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -38,25 +40,70 @@ final class ErrorResponses {
     }
 
     static void handleUnexpected(Exception e, Context ctx) {
+        // Jetty's own HTTP errors surface here when they happen while a route reads the body
+        // (broken chunked framing, early EOF): the caller's fault, answered as such.
+        var clientStatus = JettyErrorResponses.clientErrorStatus(e);
+        if (clientStatus.isPresent()) {
+            write(ctx, clientStatus.get(), ErrorCode.INVALID_REQUEST, JettyErrorResponses.messageFor(clientStatus.get()),
+                    Map.of());
+            return;
+        }
         String incident = UUID.randomUUID().toString();
         LOG.error("incident {}: unexpected failure on {} {}", incident, ctx.method(), ctx.path(), e);
         write(ctx, 500, ErrorCode.INTERNAL_ERROR, "internal error", Map.of("incident_id", incident));
     }
 
     /** Javalin's own 4xx (no route, wrong method, body too large): same envelope, spec code. */
-    static void handleHttp(HttpResponseException e, Context ctx) {
+    static void handleHttp(HttpResponseException e, Context ctx, long maxRequestBytes) {
         int status = e.getStatus();
         ErrorCode code = status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+        if (status == 413) {
+            discardRemainingBody(ctx, 4 * maxRequestBytes);
+            write(ctx, status, code, "request body is larger than the limit of " + maxRequestBytes + " bytes",
+                    Map.of("max_request_bytes", maxRequestBytes));
+            return;
+        }
         String message = switch (status) {
             case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
             case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
-            case 413 -> "request body is larger than the limit";
             default -> status >= 500 ? "internal error" : "request rejected";
         };
         write(ctx, status, code, message, Map.of());
     }
 
+    /**
+     * Reads and drops the rest of an oversized body, up to {@code limit} bytes. Jetty closes a
+     * connection whose body was left unread, and closing a socket with unread input makes TCP
+     * reset it, which destroys the 413 before most clients read it.
+     */
+    private static void discardRemainingBody(Context ctx, long limit) {
+        byte[] buffer = new byte[64 * 1024];
+        long left = limit;
+        try {
+            InputStream in = ctx.req().getInputStream();
+            while (left > 0) {
+                int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client went away or the stream is unusable: nothing left to protect
+        }
+    }
+
     static void write(Context ctx, int status, ErrorCode code, String message, Map<String, Object> details) {
+        Map<String, Object> body = envelope(code, message, details);
+        ctx.attribute(ATTR_ERROR_CODE, code.name());
+        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
+            ctx.header("Retry-After", "1");
+        }
+        ctx.status(status).json(body);
+    }
+
+    /** The ErrorResponse body: {@code {code, message, details?, retryable}}. */
+    static Map<String, Object> envelope(ErrorCode code, String message, Map<String, Object> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code.name());
         body.put("message", message);
@@ -64,11 +111,7 @@ final class ErrorResponses {
             body.put("details", details);
         }
         body.put("retryable", code.retryable());
-        ctx.attribute(ATTR_ERROR_CODE, code.name());
-        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
-            ctx.header("Retry-After", "1");
-        }
-        ctx.status(status).json(body);
+        return body;
     }
 
     private static String describe(Throwable t) {

@@ -44,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
+        JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(serverKeyStore);
@@ -60,6 +61,9 @@ public final class HttpServer implements AutoCloseable {
             config.http.maxRequestSize = maxRequestBytes;
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // Jetty's own rejections (bad URI, oversized headers) get the JSON envelope, not HTML.
+            config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(jettyErrors));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
@@ -97,7 +101,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
-            routes.exception(HttpResponseException.class, ErrorResponses::handleHttp);
+            routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));
             routes.exception(Exception.class, ErrorResponses::handleUnexpected);
         });
     }

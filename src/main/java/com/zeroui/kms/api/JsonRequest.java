@@ -1,5 +1,6 @@
 package com.zeroui.kms.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,11 +47,12 @@ final class JsonRequest {
         try {
             node = mapper.readTree(raw);
         } catch (JsonProcessingException e) {
-            String detail = e.getOriginalMessage();
+            String detail = withoutParserInternals(e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
             throw new KmsException(ErrorCode.INVALID_REQUEST, "request body is not valid JSON: "
                     + (detail.length() > 160 ? detail.substring(0, 160) : detail),
-                    Map.of("line", e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                            "column", e.getLocation() == null ? 0 : e.getLocation().getColumnNr()));
+                    at == null || at.getLineNr() < 1 ? Map.of()
+                            : Map.of("line", at.getLineNr(), "column", at.getColumnNr()));
         } catch (java.io.IOException e) {
             throw new KmsException(ErrorCode.INVALID_REQUEST, "request body could not be read");
         }
@@ -71,6 +73,17 @@ final class JsonRequest {
                     Map.of("field", truncate(first), "allowed_fields", new TreeSet<>(allowedFields)));
         }
         return new JsonRequest(object, "");
+    }
+
+    /**
+     * Jackson's messages name its own classes and switches in backquotes (the bound Java type, the
+     * constraint getter, the feature that would allow a token); the caller gets the rest.
+     */
+    private static String withoutParserInternals(String message) {
+        return message.replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                .replaceAll(": not allowed as per `[^`]*`", "")
+                .replaceAll(",? from `[^`]*`", "")
+                .replaceAll(": enable `[^`]*` to allow", "");
     }
 
     private static String truncate(String s) {
@@ -98,7 +111,15 @@ final class JsonRequest {
         if (text.length() > maxLength) {
             throw KmsException.invalid(name(field), name(field) + " must be at most " + maxLength + " characters");
         }
+        rejectNul(name(field), text);
         return Optional.of(text);
+    }
+
+    /** No API value holds U+0000, and PostgreSQL refuses it in text: a 400 here rather than a 500 from storage. */
+    static void rejectNul(String field, String value) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw KmsException.invalid(field, field + " must not contain the NUL character");
+        }
     }
 
     String requiredString(String field, int maxLength) {

@@ -97,8 +97,9 @@ final class KeyRoutes {
     private static void rejectUnknownParams(Context ctx, Set<String> allowed) {
         for (String name : ctx.queryParamMap().keySet()) {
             if (!allowed.contains(name)) {
-                throw KmsException.invalid(name.length() > 64 ? name.substring(0, 64) : name,
-                        "unknown query parameter; allowed: " + allowed.stream().sorted().toList());
+                String shown = name.length() > 64 ? name.substring(0, 64) : name;
+                throw KmsException.invalid(shown, "unknown query parameter '" + shown + "'; allowed: "
+                        + allowed.stream().sorted().toList());
             }
         }
         ctx.queryParamMap().forEach((name, values) -> {
@@ -112,6 +113,9 @@ final class KeyRoutes {
         String value = ctx.queryParam(name);
         if (value != null && value.length() > 256) {
             throw KmsException.invalid(name, name + " must be at most 256 characters");
+        }
+        if (value != null) {
+            JsonRequest.rejectNul(name, value);
         }
         return Optional.ofNullable(value).filter(v -> !v.isEmpty());
     }
