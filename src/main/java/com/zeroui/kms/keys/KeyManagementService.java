@@ -162,7 +162,8 @@ public final class KeyManagementService {
     private static String decodeCursor(String cursor) {
         try {
             String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (decoded.startsWith("k:") && decoded.length() <= 64) {
+            // only our own cursors: "k:" then a key id (UUID text), nothing a store could choke on
+            if (decoded.startsWith("k:") && decoded.substring(2).matches("[0-9a-f-]{36}")) {
                 return decoded.substring(2);
             }
         } catch (IllegalArgumentException e) {

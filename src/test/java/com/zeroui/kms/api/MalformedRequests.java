@@ -645,7 +645,9 @@ final class MalformedRequests {
                 field = "cursor";
                 params.put(field, pick(List.of("!!!", "a", "AAAA", "k", "%%%",
                         Base64.getUrlEncoder().withoutPadding().encodeToString(("x:" + alnum(5)).getBytes(StandardCharsets.UTF_8)),
-                        Base64.getUrlEncoder().withoutPadding().encodeToString(("k:" + alnum(80)).getBytes(StandardCharsets.UTF_8)))));
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(("k:" + alnum(80)).getBytes(StandardCharsets.UTF_8)),
+                        // decodes to a key id with NUL in it: PostgreSQL rejects NUL in text (once a 500)
+                        Base64.getUrlEncoder().withoutPadding().encodeToString("k:a\u0000b".getBytes(StandardCharsets.UTF_8)))));
             }
         }
         String path = API + "/keys?" + query(params) + extra;
