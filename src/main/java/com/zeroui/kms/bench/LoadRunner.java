@@ -21,10 +21,31 @@ public final class LoadRunner {
         void run() throws Exception;
     }
 
+    /**
+     * A counter read at the start and end of the measured window (e.g. the server's CPU seconds);
+     * returns NaN when it cannot be read.
+     */
+    @FunctionalInterface
+    public interface WindowProbe {
+        double read();
+
+        WindowProbe NONE = () -> Double.NaN;
+    }
+
+    /** {@code probeDelta} is the probe's increase over the measured window, NaN without a probe. */
     public record Result(int threads, long completed, long errors, String firstError, double seconds,
-                         LatencyStats latency) {
+                         LatencyStats latency, double probeDelta) {
+        public Result(int threads, long completed, long errors, String firstError, double seconds, LatencyStats latency) {
+            this(threads, completed, errors, firstError, seconds, latency, Double.NaN);
+        }
+
         public double opsPerSecond() {
             return completed / seconds;
+        }
+
+        /** Probe increase per completed operation (server CPU seconds per request, for instance). */
+        public double probePerOperation() {
+            return completed == 0 ? Double.NaN : probeDelta / completed;
         }
     }
 
@@ -38,6 +59,11 @@ public final class LoadRunner {
      */
     public static Result run(String name, int threads, Duration warmup, Duration measure, boolean recordLatency,
                              Supplier<Operation> perThread) throws InterruptedException {
+        return run(name, threads, warmup, measure, recordLatency, perThread, WindowProbe.NONE);
+    }
+
+    public static Result run(String name, int threads, Duration warmup, Duration measure, boolean recordLatency,
+                             Supplier<Operation> perThread, WindowProbe probe) throws InterruptedException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
@@ -102,13 +128,24 @@ public final class LoadRunner {
         window[0] = now + warmup.toNanos();
         window[1] = window[0] + measure.toNanos();
         go.countDown();
+        sleepUntil(window[0]);
+        double probeStart = probe.read();
+        sleepUntil(window[1]);
+        double probeDelta = probe.read() - probeStart;
         for (Thread worker : workers) {
             worker.join();
         }
         LatencyStats latency = recordLatency ? LatencyStats.ofUnsorted(LatencySamples.merge(samples)) : LatencyStats.EMPTY;
         Throwable error = firstError.get();
         return new Result(threads, completed.get(), errors.get(), error == null ? null : describe(error),
-                measure.toNanos() / 1e9, latency);
+                measure.toNanos() / 1e9, latency, probeDelta);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long remaining;
+        while ((remaining = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(remaining / 1_000_000, (int) (remaining % 1_000_000));
+        }
     }
 
     private static String describe(Throwable error) {

@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per operation and side. Default: ${DEFAULT-VALUE}")
     int durationSeconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds before each measurement. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--warmup", defaultValue = "10", description = "Warm-up seconds before each measurement (the server JIT needs several seconds on 2 cores). Default: ${DEFAULT-VALUE}")
     int warmupSeconds;
 
     @Option(names = "--operations", split = ",", description = "Comma list of operations (default all): ${COMPLETION-CANDIDATES}",
@@ -112,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
         for (BenchOperations.Definition op : definitions) {
             int threads = op.keyGeneration() ? keygenConcurrency : concurrency;
             log.printf("kms bench: %s (%s): service, %d clients ...%n", op.name(), op.description(), threads);
-            LoadRunner.Result service = LoadRunner.run(op.name(), threads, warmup, measure, true, op.service());
+            LoadRunner.Result service = LoadRunner.run(op.name(), threads, warmup, measure, true, op.service(),
+                    () -> serverCpuSeconds(client));
             LoadRunner.Result raw = null;
             if (op.raw() != null) {
                 log.printf("kms bench: %s: in-process, %d threads ...%n", op.name(), threads);
@@ -151,6 +152,21 @@ final class BenchCommand implements Callable<Integer> {
     /** Other processes share the machine: the load average says how much. Negative where unavailable. */
     private static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The server's process_cpu_seconds_total from /metrics, or NaN when it cannot be read. */
+    static double serverCpuSeconds(BenchClient client) {
+        try {
+            BenchClient.Reply reply = client.send(client.getRequest("/metrics"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^process_cpu_seconds_total ([0-9.eE+-]+)$")
+                    .matcher(reply.body());
+            return reply.ok() && m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     private static void reportErrors(PrintStream log, String what, LoadRunner.Result result) {
