@@ -17,6 +17,7 @@ import com.zeroui.kms.api.MalformedRequests.Kind;
 import com.zeroui.kms.api.MalformedRequests.Request;
 import com.zeroui.kms.support.ErrorResponseAssert;
 import com.zeroui.kms.support.KmsClient;
+import com.zeroui.kms.support.PostgresDatabases;
 import com.zeroui.kms.support.TestNode;
 import com.zeroui.kms.trust.CertificateAuthority;
 import java.io.ByteArrayInputStream;
@@ -82,7 +83,7 @@ class MalformedRequestsIT {
         }
     }
 
-    static FreshPostgresDatabase database;
+    static PostgresDatabases.TempDatabase database;
     static Target sqlite;
     static Target postgres;
 
@@ -90,13 +91,13 @@ class MalformedRequestsIT {
     static void start() {
         System.out.println("MalformedRequestsIT seed " + SEED + " (rerun with -Dkms.fuzz.seed=" + SEED + ")");
         sqlite = Target.start("sqlite", TestNode.start());
-        database = FreshPostgresDatabase.create("fuzz");
-        postgres = Target.start("postgresql", TestNode.start(c -> c.withDatabase(database.url(), database.user(), null)));
+        database = PostgresDatabases.create("fuzz");
+        postgres = Target.start("postgresql", TestNode.start(c -> c.withDatabase(database.url(), database.user(), database.password())));
     }
 
     @AfterAll
     static void stop() {
-        try (FreshPostgresDatabase dropLast = database) {
+        try (PostgresDatabases.TempDatabase dropLast = database) {
             if (sqlite != null) {
                 sqlite.node().close();
             }

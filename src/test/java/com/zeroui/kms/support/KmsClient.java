@@ -3,7 +3,6 @@ package com.zeroui.kms.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,15 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -41,18 +37,12 @@ public final class KmsClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /** The same PEM loading `kms bench` uses: leaf+chain, PKCS#8 key, root CA. */
     public static KmsClient fromPemFiles(String baseUrl, Path certPem, Path keyPem, Path caPem) {
         try {
-            List<X509Certificate> chain = Pem.parseCertificates(Files.readString(certPem));
-            X509Certificate root = Pem.parseCertificates(Files.readString(caPem)).get(0);
-            String key = Files.readString(keyPem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(
-                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
-            return fromCredential(baseUrl, privateKey, chain, root);
+            return new KmsClient(baseUrl, com.zeroui.kms.bench.ClientTls.fromPemFiles(certPem, keyPem, caPem));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 
