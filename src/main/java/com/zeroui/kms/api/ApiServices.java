@@ -1,15 +1,19 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyManagementService;
 import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.Metrics;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What the HTTP layer calls: one service per route family. */
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
+                          AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities) {
 }

@@ -1,6 +1,7 @@
 package com.zeroui.kms.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.keys.EncryptionService;
@@ -40,12 +41,13 @@ final class CryptoRoutes {
         byte[] data = body.requiredBase64("data");
         SignatureAlgorithm algorithm = body.optionalEnum("algorithm", SignatureAlgorithm::fromApiName,
                 Fields.SIGNATURE_ALGORITHMS).orElse(null);
-        SigningService.Signed signed = signing.sign(Callers.of(ctx), scope, ref, data, algorithm);
+        Audited<SigningService.Signed> audited = signing.sign(Callers.of(ctx), scope, ref, data, algorithm);
+        SigningService.Signed signed = audited.value();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("signature", B64.encodeToString(signed.signature()));
         out.put("key_id", signed.key().keyId());
         out.put("algorithm", signed.algorithm().apiName());
-        ctx.json(out);
+        Receipts.respond(ctx, 200, out, audited.receiptId());
     }
 
     void verify(Context ctx) {
@@ -56,12 +58,13 @@ final class CryptoRoutes {
         byte[] signature = body.requiredBase64("signature");
         SignatureAlgorithm algorithm = body.optionalEnum("algorithm", SignatureAlgorithm::fromApiName,
                 Fields.SIGNATURE_ALGORITHMS).orElse(null);
-        SigningService.Verified verified = signing.verify(Callers.of(ctx), scope, ref, data, signature, algorithm);
+        Audited<SigningService.Verified> audited = signing.verify(Callers.of(ctx), scope, ref, data, signature, algorithm);
+        SigningService.Verified verified = audited.value();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("valid", verified.valid());
         out.put("key_id", verified.key().keyId());
         out.put("algorithm", verified.algorithm().apiName());
-        ctx.json(out);
+        Receipts.respond(ctx, 200, out, audited.receiptId());
     }
 
     void encrypt(Context ctx) {
@@ -72,13 +75,14 @@ final class CryptoRoutes {
         byte[] aad = body.optionalBase64("aad").orElse(new byte[0]);
         AeadAlgorithm algorithm = body.optionalEnum("algorithm", AeadAlgorithm::fromApiName, Fields.AEAD_ALGORITHMS)
                 .orElse(null);
-        EncryptionService.Encrypted encrypted = encryption.encrypt(Callers.of(ctx), scope, ref, plaintext, aad, algorithm);
+        Audited<EncryptionService.Encrypted> audited = encryption.encrypt(Callers.of(ctx), scope, ref, plaintext, aad, algorithm);
+        EncryptionService.Encrypted encrypted = audited.value();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ciphertext", B64.encodeToString(encrypted.ciphertext()));
         out.put("key_id", encrypted.key().keyId());
         out.put("algorithm", encrypted.algorithm().apiName());
         out.put("iv", B64.encodeToString(encrypted.nonce()));
-        ctx.json(out);
+        Receipts.respond(ctx, 200, out, audited.receiptId());
     }
 
     void decrypt(Context ctx) {
@@ -94,11 +98,12 @@ final class CryptoRoutes {
         byte[] aad = body.optionalBase64("aad").orElse(new byte[0]);
         AeadAlgorithm algorithm = body.optionalEnum("algorithm", AeadAlgorithm::fromApiName, Fields.AEAD_ALGORITHMS)
                 .orElse(null);
-        EncryptionService.Decrypted decrypted = encryption.decrypt(Callers.of(ctx), scope, ref, ciphertext, iv, aad, algorithm);
+        Audited<EncryptionService.Decrypted> audited = encryption.decrypt(Callers.of(ctx), scope, ref, ciphertext, iv, aad, algorithm);
+        EncryptionService.Decrypted decrypted = audited.value();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("plaintext", B64.encodeToString(decrypted.plaintext()));
         out.put("key_id", decrypted.key().keyId());
         out.put("algorithm", decrypted.algorithm().apiName());
-        ctx.json(out);
+        Receipts.respond(ctx, 200, out, audited.receiptId());
     }
 }

@@ -26,6 +26,10 @@ final class ErrorResponses {
 
     static void handle(KmsException e, Context ctx) {
         Map<String, Object> details = new LinkedHashMap<>(e.details());
+        if (e.receiptId() != null) {
+            details.put("receipt_id", e.receiptId());
+            ctx.header(Receipts.HEADER, e.receiptId());
+        }
         String message = e.getMessage();
         if (!e.code().isClientError()) {
             String incident = UUID.randomUUID().toString();

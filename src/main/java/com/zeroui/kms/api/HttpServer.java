@@ -44,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
+        AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -99,6 +100,11 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
+            register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
+            register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
+            register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
+            register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));

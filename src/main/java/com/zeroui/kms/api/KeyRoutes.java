@@ -1,6 +1,7 @@
 package com.zeroui.kms.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.Environment;
@@ -58,23 +59,24 @@ final class KeyRoutes {
                         p.optionalBoolean("requires_approval").orElse(null),
                         p.optionalLong("max_usage_per_day").orElse(null)))
                 .orElse(null);
-        KeyRecord key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias, policy));
-        ctx.status(201).json(KeyViews.metadata(key));
+        Audited<KeyRecord> key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias, policy));
+        Receipts.respond(ctx, 201, KeyViews.metadata(key.value()), key.receiptId());
     }
 
     void get(Context ctx) {
-        rejectUnknownParams(ctx, GET_PARAMS);
+        QueryParams.rejectUnknown(ctx, GET_PARAMS);
         KeyRef ref = KeyRef.parse("key_id", ctx.pathParam("key_id"));
-        String tenant = query(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
-        Environment environment = queryEnum(ctx, "environment", Environment::fromApiName, Fields.ENVIRONMENTS);
-        Plane plane = queryEnum(ctx, "plane", Plane::fromApiName, Fields.PLANES);
-        ctx.json(KeyViews.metadata(keys.get(Callers.of(ctx), tenant, environment, plane, ref)));
+        String tenant = QueryParams.optional(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
+        Environment environment = QueryParams.optionalEnum(ctx, "environment", Environment::fromApiName, Fields.ENVIRONMENTS);
+        Plane plane = QueryParams.optionalEnum(ctx, "plane", Plane::fromApiName, Fields.PLANES);
+        Audited<KeyRecord> key = keys.get(Callers.of(ctx), tenant, environment, plane, ref);
+        Receipts.respond(ctx, 200, KeyViews.metadata(key.value()), key.receiptId());
     }
 
     void list(Context ctx) {
-        rejectUnknownParams(ctx, LIST_PARAMS);
-        String tenant = query(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
-        Integer limit = query(ctx, "limit").map(v -> {
+        QueryParams.rejectUnknown(ctx, LIST_PARAMS);
+        String tenant = QueryParams.optional(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
+        Integer limit = QueryParams.optional(ctx, "limit").map(v -> {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
@@ -82,46 +84,15 @@ final class KeyRoutes {
             }
         }).orElse(null);
         KeyRepository.KeyFilter filter = new KeyRepository.KeyFilter(tenant,
-                queryEnum(ctx, "environment", Environment::fromApiName, Fields.ENVIRONMENTS),
-                queryEnum(ctx, "plane", Plane::fromApiName, Fields.PLANES),
-                queryEnum(ctx, "key_type", KeyType::fromApiName, Fields.KEY_TYPES),
-                queryEnum(ctx, "key_state", KeyState::fromApiName, Fields.KEY_STATES),
-                query(ctx, "alias").orElse(null), null);
-        KeyManagementService.Page page = keys.list(Callers.of(ctx), filter, limit, query(ctx, "cursor").orElse(null));
+                QueryParams.optionalEnum(ctx, "environment", Environment::fromApiName, Fields.ENVIRONMENTS),
+                QueryParams.optionalEnum(ctx, "plane", Plane::fromApiName, Fields.PLANES),
+                QueryParams.optionalEnum(ctx, "key_type", KeyType::fromApiName, Fields.KEY_TYPES),
+                QueryParams.optionalEnum(ctx, "key_state", KeyState::fromApiName, Fields.KEY_STATES),
+                QueryParams.optional(ctx, "alias").orElse(null), null);
+        Audited<KeyManagementService.Page> page = keys.list(Callers.of(ctx), filter, limit, QueryParams.optional(ctx, "cursor").orElse(null));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("keys", page.keys().stream().map(KeyViews::metadata).toList());
-        body.put("next_cursor", page.nextCursor());
-        ctx.json(body);
-    }
-
-    private static void rejectUnknownParams(Context ctx, Set<String> allowed) {
-        for (String name : ctx.queryParamMap().keySet()) {
-            if (!allowed.contains(name)) {
-                String shown = name.length() > 64 ? name.substring(0, 64) : name;
-                throw KmsException.invalid(shown, "unknown query parameter '" + shown + "'; allowed: "
-                        + allowed.stream().sorted().toList());
-            }
-        }
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (values.size() > 1) {
-                throw KmsException.invalid(name, "query parameter " + name + " is given more than once");
-            }
-        });
-    }
-
-    private static Optional<String> query(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value != null && value.length() > 256) {
-            throw KmsException.invalid(name, name + " must be at most 256 characters");
-        }
-        if (value != null) {
-            JsonRequest.rejectNul(name, value);
-        }
-        return Optional.ofNullable(value).filter(v -> !v.isEmpty());
-    }
-
-    private static <E> E queryEnum(Context ctx, String name, Function<String, Optional<E>> parser, List<String> allowed) {
-        return query(ctx, name).map(v -> parser.apply(v).orElseThrow(() -> KmsException.invalid(name,
-                name + " must be one of " + allowed))).orElse(null);
+        body.put("keys", page.value().keys().stream().map(KeyViews::metadata).toList());
+        body.put("next_cursor", page.value().nextCursor());
+        Receipts.respond(ctx, 200, body, page.receiptId());
     }
 }

@@ -1,6 +1,25 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.audit.AuditLog;
+import com.zeroui.kms.audit.AuditQueries;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.ReceiptSigner;
+import com.zeroui.kms.audit.TreeHeads;
+import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.keys.KeyRecord;
+import com.zeroui.kms.keys.KeyUsage;
+import com.zeroui.kms.keys.ServiceKeys;
+import com.zeroui.kms.store.JdbcAuditRepository;
+import com.zeroui.kms.trust.Pem;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
@@ -33,42 +52,102 @@ import java.util.Map;
  * certificate is minted from the internal CA at every start and held only in memory.
  */
 public final class KmsNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
+    /** Group commit: wait at most this long for more receipts before committing a batch. */
+    static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
+    static final int AUDIT_MAX_BATCH = 512;
+    static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+
+    public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
+
     private final DataDirectory data;
     private final HttpServer http;
     private final CryptoSuite crypto;
+    private final AuditLog auditLog;
+    private final ScheduledExecutorService scheduler;
 
-    private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto) {
+    private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
+                    ScheduledExecutorService scheduler) {
         this.data = data;
         this.http = http;
         this.crypto = crypto;
+        this.auditLog = auditLog;
+        this.scheduler = scheduler;
     }
 
     public static KmsNode start(KmsConfig config, Clock clock) {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
         DataDirectory data = DataDirectory.open(config, clock);
+        AuditLog auditLog = null;
+        ScheduledExecutorService scheduler = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
             AeadInvocationBudget budget = new AeadInvocationBudget(keys, config.aeadInvocationLimit());
+
+            ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
+            KeyRecord receiptKey = serviceKeys.ensure(RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
+            UnaryOperator<byte[]> sign = serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA);
+            ReceiptSigner signer = new ReceiptSigner() {
+                @Override
+                public String keyId() {
+                    return receiptKey.keyId();
+                }
+
+                @Override
+                public byte[] sign(byte[] message) {
+                    return sign.apply(message);
+                }
+            };
+            JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
+            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT);
+            AuditTrail trail = new AuditTrail(auditLog, clock);
+            TreeHeads heads = new TreeHeads(auditRepository, signer, clock);
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kms-tree-heads");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    heads.signIfGrown();
+                } catch (RuntimeException e) {
+                    LOG.warn("signing a tree head failed: {}", e.getMessage());
+                }
+            }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+
             Metrics metrics = new Metrics(keys::countByTypeAndState);
+            AuditLog log = auditLog;
             HealthService health = new HealthService(List.of(
                     new HealthService.NamedCheck("storage", true, data.database()::ping),
                     new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
-                    new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest)),
+                    new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest),
+                    new HealthService.NamedCheck("audit_log", true, log::check)),
                     Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
+            List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
+                    SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
+                    "created_at", receiptKey.createdAt().toString()));
             ApiServices services = new ApiServices(
                     new KeyManagementService(keys, material, crypto, clock, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId()),
-                    new SigningService(keys, material, crypto),
-                    new EncryptionService(keys, material, crypto, budget),
+                            data.masterKey().keyId(), trail),
+                    new SigningService(keys, material, crypto, trail),
+                    new EncryptionService(keys, material, crypto, budget, trail),
+                    new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities());
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
                     password, trustStore(data), services).start();
-            return new KmsNode(data, http, crypto);
+            return new KmsNode(data, http, crypto, auditLog, scheduler);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+            }
+            if (auditLog != null) {
+                auditLog.close();
+            }
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
@@ -135,7 +214,9 @@ public final class KmsNode implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        http.close(); // no new requests, then the queued receipts are written, then storage closes
+        scheduler.shutdownNow();
+        auditLog.close();
         data.close();
     }
 }

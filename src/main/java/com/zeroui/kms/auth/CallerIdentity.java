@@ -9,6 +9,13 @@ import java.util.Set;
 public record CallerIdentity(String moduleId, String tenantId, Set<Role> roles, String spiffeId) {
     public static final String GLOBAL_TENANT = "GLOBAL";
 
+    /**
+     * The service itself, owner of its receipt key. "@" cannot appear in a module id from a
+     * certificate (see {@link SpiffeIdentities#ID}), so no caller can ever be this identity or be
+     * allowed to use its keys.
+     */
+    public static final CallerIdentity SERVICE = new CallerIdentity("@kms", GLOBAL_TENANT, Set.of(), "internal:kms");
+
     public CallerIdentity {
         roles = Set.copyOf(roles);
     }

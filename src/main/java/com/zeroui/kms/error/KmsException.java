@@ -13,6 +13,7 @@ public class KmsException extends RuntimeException {
     private final ErrorCode code;
     private final int httpStatus;
     private final Map<String, Object> details;
+    private final String receiptId;
 
     public KmsException(ErrorCode code, String message) {
         this(code, code.httpStatus(), message, Map.of(), null);
@@ -23,10 +24,26 @@ public class KmsException extends RuntimeException {
     }
 
     public KmsException(ErrorCode code, int httpStatus, String message, Map<String, ?> details, Throwable cause) {
+        this(code, httpStatus, message, details, cause, null);
+    }
+
+    private KmsException(ErrorCode code, int httpStatus, String message, Map<String, ?> details, Throwable cause,
+                         String receiptId) {
         super(message, cause, false, false);
         this.code = code;
         this.httpStatus = httpStatus;
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        this.receiptId = receiptId;
+    }
+
+    /** The same failure, now carrying the id of the receipt that records it. */
+    public KmsException withReceiptId(String id) {
+        return new KmsException(code, httpStatus, getMessage(), details, getCause(), id);
+    }
+
+    /** The receipt recording this failure, or null when none was written (e.g. a malformed request). */
+    public String receiptId() {
+        return receiptId;
     }
 
     public ErrorCode code() {

@@ -1,5 +1,8 @@
 package com.zeroui.kms.keys;
 
+import com.zeroui.kms.audit.AuditRecord;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.AeadAuthenticationException;
@@ -18,9 +21,11 @@ public final class EncryptionService {
     private final KeyMaterialCache material;
     private final CryptoSuite crypto;
     private final AeadInvocationBudget budget;
+    private final AuditTrail audit;
 
     public EncryptionService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
-                             AeadInvocationBudget budget) {
+                             AeadInvocationBudget budget, AuditTrail audit) {
+        this.audit = audit;
         this.resolver = new KeyResolver(repository);
         this.material = material;
         this.crypto = crypto;
@@ -33,26 +38,44 @@ public final class EncryptionService {
     public record Decrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] plaintext) {
     }
 
-    public Encrypted encrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] plaintext, byte[] aad,
-                             AeadAlgorithm requested) {
-        KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.ENCRYPT);
+    public Audited<Encrypted> encrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] plaintext, byte[] aad,
+                                      AeadAlgorithm requested) {
         AeadAlgorithm algorithm = requested == null ? AeadAlgorithm.AES_256_GCM : requested;
-        SecretKey secret = secretFor(material.load(key), algorithm);
-        budget.spend(key.keyId());
-        byte[] nonce = CryptoSuite.randomNonce();
-        return new Encrypted(key, algorithm, crypto.seal(algorithm, secret, nonce, plaintext, aad), nonce);
+        AuditRecord record = begin("encrypt", caller, scope, ref, algorithm)
+                .secretLength("plaintext", plaintext.length).secretLength("aad", aad.length);
+        return audit.run(record, () -> {
+            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.ENCRYPT);
+            record.key(key.keyId(), key.type().sizeBits());
+            SecretKey secret = secretFor(material.load(key), algorithm);
+            budget.spend(key.keyId());
+            byte[] nonce = CryptoSuite.randomNonce();
+            return new Encrypted(key, algorithm, crypto.seal(algorithm, secret, nonce, plaintext, aad), nonce);
+        });
     }
 
-    public Decrypted decrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] ciphertext, byte[] nonce,
-                             byte[] aad, AeadAlgorithm requested) {
-        KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.DECRYPT);
+    public Audited<Decrypted> decrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] ciphertext, byte[] nonce,
+                                      byte[] aad, AeadAlgorithm requested) {
         AeadAlgorithm algorithm = requested == null ? AeadAlgorithm.AES_256_GCM : requested;
-        SecretKey secret = secretFor(material.load(key), algorithm);
-        try {
-            return new Decrypted(key, algorithm, crypto.open(algorithm, secret, nonce, ciphertext, aad));
-        } catch (AeadAuthenticationException e) {
-            throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED, Map.of("key_id", key.keyId()));
-        }
+        AuditRecord record = begin("decrypt", caller, scope, ref, algorithm)
+                .secretLength("ciphertext", ciphertext.length).secretLength("aad", aad.length);
+        return audit.run(record, () -> {
+            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.DECRYPT);
+            record.key(key.keyId(), key.type().sizeBits());
+            SecretKey secret = secretFor(material.load(key), algorithm);
+            try {
+                return new Decrypted(key, algorithm, crypto.open(algorithm, secret, nonce, ciphertext, aad));
+            } catch (AeadAuthenticationException e) {
+                throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED, Map.of("key_id", key.keyId()));
+            }
+        });
+    }
+
+    private AuditRecord begin(String operation, CallerIdentity caller, KeyScope scope, KeyRef ref, AeadAlgorithm algorithm) {
+        return audit.begin(operation, operation, caller)
+                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
+                .keyRef(ref.toString())
+                .algorithm(algorithm.apiName())
+                .param("algorithm", algorithm.apiName());
     }
 
     private static SecretKey secretFor(LoadedKey loaded, AeadAlgorithm algorithm) {

@@ -1,9 +1,13 @@
 package com.zeroui.kms.keys;
 
+import com.zeroui.kms.audit.AuditRecord;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +32,13 @@ public final class KeyManagementService {
     private final Clock clock;
     private final long defaultMaxUsagePerDay;
     private final String masterKeyId;
+    private final AuditTrail audit;
+    private final KeyCreator creator;
 
     public KeyManagementService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
-                                long defaultMaxUsagePerDay, String masterKeyId) {
+                                long defaultMaxUsagePerDay, String masterKeyId, AuditTrail audit) {
+        this.audit = audit;
+        this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId);
         this.repository = repository;
         this.material = material;
         this.crypto = crypto;
@@ -47,67 +55,36 @@ public final class KeyManagementService {
     public record CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy) {
     }
 
-    /** Generates, wraps and durably stores a key; returns only after the commit. */
-    public KeyRecord create(CallerIdentity caller, CreateKey request) {
-        KeyResolver.requireTenant(caller, request.scope().tenantId());
-        Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
-        if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
-            throw KmsException.invalid("key_usage", "key_usage " + usage.stream().map(KeyUsage::apiName).sorted().toList()
-                    + " is not valid for key_type " + request.type() + " (allowed: "
-                    + KeyUsage.permittedFor(request.type()).stream().map(KeyUsage::apiName).toList() + ")");
-        }
-        if (request.alias() != null && !KeyRef.ALIAS.matcher(request.alias()).matches()) {
-            throw KmsException.invalid("key_alias", "key_alias must match " + KeyRef.ALIAS.pattern());
-        }
-        AccessPolicy policy = policyFor(caller, request.policy());
-        String keyId = KeyIds.newId(clock);
-        CryptoSuite.GeneratedKey generated = crypto.generate(request.type());
-        byte[] wrapped;
-        try {
-            wrapped = material.wrap(request.scope().tenantId(), keyId, generated.material());
-        } finally {
-            generated.material().destroy();
-        }
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the stored precision
-        KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
-                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId);
-        try {
-            repository.insert(key);
-        } catch (KeyRepository.AliasTakenException e) {
-            throw new KmsException(ErrorCode.INVALID_REQUEST, "key_alias " + request.alias()
-                    + " is already used in tenant " + request.scope().tenantId() + " environment "
-                    + request.scope().environment().apiName(), Map.of("field", "key_alias"));
-        }
-        return key;
-    }
-
-    private AccessPolicy policyFor(CallerIdentity caller, PolicyRequest requested) {
-        List<String> modules = requested == null || requested.allowedModules() == null
-                ? List.of(caller.moduleId()) : List.copyOf(requested.allowedModules());
-        if (modules.isEmpty() || modules.size() > MAX_ALLOWED_MODULES) {
-            throw KmsException.invalid("access_policy.allowed_modules",
-                    "access_policy.allowed_modules must name 1 to " + MAX_ALLOWED_MODULES + " modules");
-        }
-        for (String module : modules) {
-            if (module == null || !SpiffeIdentities.ID.matcher(module).matches()) {
-                throw KmsException.invalid("access_policy.allowed_modules",
-                        "access_policy.allowed_modules entries must match " + SpiffeIdentities.ID.pattern());
-            }
-        }
-        long maxUsage = requested == null || requested.maxUsagePerDay() == null
-                ? defaultMaxUsagePerDay : requested.maxUsagePerDay();
-        if (maxUsage < 1) {
-            throw KmsException.invalid("access_policy.max_usage_per_day", "access_policy.max_usage_per_day must be at least 1");
-        }
-        boolean approval = requested != null && Boolean.TRUE.equals(requested.requiresApproval());
-        return new AccessPolicy(modules.stream().distinct().toList(), approval, maxUsage);
+    /** Generates, wraps and durably stores a key; returns only after the commit and its receipt. */
+    public Audited<KeyRecord> create(CallerIdentity caller, CreateKey request) {
+        AuditRecord record = audit.begin("key_generated", "generate", caller)
+                .scope(request.scope().tenantId(), request.scope().environment().apiName(), request.scope().plane().apiName())
+                .param("key_type", request.type().apiName())
+                .param("key_usage", request.usage().stream().map(KeyUsage::apiName).sorted().toList())
+                .param("key_alias", request.alias());
+        return audit.run(record, () -> {
+            KeyRecord key = creator.create(caller, request);
+            record.key(key.keyId(), key.type().sizeBits());
+            return key;
+        });
     }
 
     /**
      * Metadata of one key. {@code tenantId} null means the caller's own tenant (any tenant for an
      * admin looking up by id); environment and plane, when given, must match.
      */
-    public KeyRecord get(CallerIdentity caller, String tenantId, Environment environment, Plane plane, KeyRef ref) {
+    public Audited<KeyRecord> get(CallerIdentity caller, String tenantId, Environment environment, Plane plane, KeyRef ref) {
+        AuditRecord record = audit.begin("key_read", "read", caller)
+                .scope(tenantId, environment == null ? null : environment.apiName(), plane == null ? null : plane.apiName())
+                .keyRef(ref.toString());
+        return audit.run(record, () -> {
+            KeyRecord key = getUnaudited(caller, tenantId, environment, plane, ref);
+            record.key(key.keyId(), key.type().sizeBits());
+            return key;
+        });
+    }
+
+    private KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment environment, Plane plane, KeyRef ref) {
         String tenant = tenantId != null ? tenantId : (caller.isAdmin() && !ref.isAlias() ? null : caller.tenantId());
         if (tenant != null) {
             KeyResolver.requireTenant(caller, tenant);
@@ -134,7 +111,17 @@ public final class KeyManagementService {
     }
 
     /** Lists the caller's keys (an admin: any tenant's, or one tenant's when named). */
-    public Page list(CallerIdentity caller, KeyRepository.KeyFilter filter, Integer limit, String cursor) {
+    public Audited<Page> list(CallerIdentity caller, KeyRepository.KeyFilter filter, Integer limit, String cursor) {
+        AuditRecord record = audit.begin("keys_listed", "list", caller)
+                .scope(filter.tenantId(), filter.environment() == null ? null : filter.environment().apiName(),
+                        filter.plane() == null ? null : filter.plane().apiName())
+                .param("key_type", filter.keyType() == null ? null : filter.keyType().apiName())
+                .param("key_state", filter.keyState() == null ? null : filter.keyState().apiName())
+                .param("alias", filter.alias()).param("limit", limit).param("cursor", cursor);
+        return audit.run(record, () -> listUnaudited(caller, filter, limit, cursor));
+    }
+
+    private Page listUnaudited(CallerIdentity caller, KeyRepository.KeyFilter filter, Integer limit, String cursor) {
         String tenant = filter.tenantId();
         if (tenant != null) {
             KeyResolver.requireTenant(caller, tenant);

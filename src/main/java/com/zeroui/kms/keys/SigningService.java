@@ -1,5 +1,8 @@
 package com.zeroui.kms.keys;
 
+import com.zeroui.kms.audit.AuditRecord;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
@@ -11,11 +14,13 @@ public final class SigningService {
     private final KeyResolver resolver;
     private final KeyMaterialCache material;
     private final CryptoSuite crypto;
+    private final AuditTrail audit;
 
-    public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto) {
+    public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit) {
         this.resolver = new KeyResolver(repository);
         this.material = material;
         this.crypto = crypto;
+        this.audit = audit;
     }
 
     public record Signed(KeyRecord key, SignatureAlgorithm algorithm, byte[] signature) {
@@ -24,18 +29,35 @@ public final class SigningService {
     public record Verified(KeyRecord key, SignatureAlgorithm algorithm, boolean valid) {
     }
 
-    public Signed sign(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] data, SignatureAlgorithm requested) {
-        KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.SIGN);
-        SignatureAlgorithm algorithm = algorithmFor(key, requested);
-        return new Signed(key, algorithm, crypto.sign(algorithm, material.load(key).privateKey(), data));
+    public Audited<Signed> sign(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] data, SignatureAlgorithm requested) {
+        AuditRecord record = begin("signature_created", "sign", caller, scope, ref, requested).secretLength("data", data.length);
+        return audit.run(record, () -> {
+            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.SIGN);
+            SignatureAlgorithm algorithm = algorithmFor(key, requested);
+            record.key(key.keyId(), key.type().sizeBits()).algorithm(algorithm.apiName());
+            return new Signed(key, algorithm, crypto.sign(algorithm, material.load(key).privateKey(), data));
+        });
+    }
+
+    private AuditRecord begin(String operation, String type, CallerIdentity caller, KeyScope scope, KeyRef ref,
+                              SignatureAlgorithm requested) {
+        return audit.begin(operation, type, caller)
+                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
+                .keyRef(ref.toString())
+                .param("algorithm", requested == null ? null : requested.apiName());
     }
 
     /** A signature that does not verify is {@code valid=false}, not an error. */
-    public Verified verify(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] data, byte[] signature,
-                           SignatureAlgorithm requested) {
-        KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.VERIFY);
-        SignatureAlgorithm algorithm = algorithmFor(key, requested);
-        return new Verified(key, algorithm, crypto.verify(algorithm, material.load(key).publicKey(), data, signature));
+    public Audited<Verified> verify(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] data, byte[] signature,
+                                    SignatureAlgorithm requested) {
+        AuditRecord record = begin("signature_verified", "verify", caller, scope, ref, requested)
+                .secretLength("data", data.length).secretLength("signature", signature.length);
+        return audit.run(record, () -> {
+            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.VERIFY);
+            SignatureAlgorithm algorithm = algorithmFor(key, requested);
+            record.key(key.keyId(), key.type().sizeBits()).algorithm(algorithm.apiName());
+            return new Verified(key, algorithm, crypto.verify(algorithm, material.load(key).publicKey(), data, signature));
+        });
     }
 
     private static SignatureAlgorithm algorithmFor(KeyRecord key, SignatureAlgorithm requested) {

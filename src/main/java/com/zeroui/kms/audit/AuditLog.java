@@ -1,0 +1,192 @@
+package com.zeroui.kms.audit;
+
+import com.zeroui.kms.error.KmsException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only receipt log with group commit. Request threads hand in drafts and wait; one
+ * writer thread gathers whatever arrived within a short window (or up to a batch limit), gives
+ * each receipt its log index, signs it, extends the Merkle tree and commits the whole batch in one
+ * transaction — one fsync for many receipts. A receipt id is returned only once its batch is durable.
+ */
+public final class AuditLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+    private final AuditRepository repository;
+    private final ReceiptSigner signer;
+    private final long windowNanos;
+    private final int maxBatch;
+    private final Duration appendTimeout;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+    private volatile String lastFailure;
+    private final AtomicLong receiptsWritten = new AtomicLong();
+    private final AtomicLong batchesWritten = new AtomicLong();
+    /** Writer thread only. Null means "reload from the store before the next append". */
+    private MerkleFrontier frontier;
+
+    private record Pending(ReceiptDraft draft, CompletableFuture<String> done) {
+    }
+
+    public AuditLog(AuditRepository repository, ReceiptSigner signer, Duration window, int maxBatch, Duration appendTimeout) {
+        this.repository = repository;
+        this.signer = signer;
+        this.windowNanos = window.toNanos();
+        this.maxBatch = maxBatch;
+        this.appendTimeout = appendTimeout;
+        this.writer = new Thread(this::writeLoop, "kms-audit-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /**
+     * Appends one receipt and returns its id once it is durable. Throws 503
+     * DEPENDENCY_UNAVAILABLE (retryable) when the log cannot persist it in time.
+     */
+    public String append(ReceiptDraft draft) {
+        if (!running) {
+            throw KmsException.unavailable("audit_log", "the audit log is shut down", null);
+        }
+        CompletableFuture<String> done = new CompletableFuture<>();
+        queue.add(new Pending(draft, done));
+        try {
+            return done.get(appendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KmsException k ? k
+                    : KmsException.unavailable("audit_log", "receipt could not be persisted", e.getCause());
+        } catch (TimeoutException e) {
+            throw KmsException.unavailable("audit_log", "receipt was not persisted within " + appendTimeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KmsException.unavailable("audit_log", "interrupted while persisting the receipt", e);
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + windowNanos;
+                while (batch.size() < maxBatch) {
+                    long wait = deadline - System.nanoTime();
+                    Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                write(batch);
+            } catch (InterruptedException e) {
+                // close() interrupts: the loop condition drains what is queued, then stops
+            } catch (RuntimeException | Error e) {
+                LOG.error("audit writer failed", e);
+                fail(batch, e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<String> ids = new ArrayList<>(batch.size());
+        try {
+            repository.append(batch.size(), firstIndex -> build(batch, firstIndex, ids));
+        } catch (RuntimeException e) {
+            frontier = null; // the transaction rolled back: our in-memory edge may be ahead of the store
+            lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("audit log batch of {} receipts not persisted: {}", batch.size(), lastFailure);
+            fail(batch, e);
+            return;
+        }
+        lastFailure = null;
+        receiptsWritten.addAndGet(batch.size());
+        batchesWritten.incrementAndGet();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(ids.get(i));
+        }
+    }
+
+    private AuditRepository.Batch build(List<Pending> batch, long firstIndex, List<String> ids) {
+        if (frontier == null || frontier.size() != firstIndex) {
+            frontier = MerkleFrontier.load(firstIndex, repository); // first use, or another node appended
+        }
+        List<AuditRepository.ReceiptRow> rows = new ArrayList<>(batch.size());
+        List<MerkleFrontier.Node> nodes = new ArrayList<>();
+        ids.clear();
+        for (int i = 0; i < batch.size(); i++) {
+            ReceiptDraft draft = batch.get(i).draft();
+            long index = firstIndex + i;
+            Map<String, Object> content = draft.content(index, signer.keyId());
+            String signature = Base64.getEncoder().encodeToString(signer.sign(CanonicalJson.bytes(content)));
+            content.put("signature", signature);
+            String json = CanonicalJson.string(content);
+            nodes.addAll(frontier.append(MerkleHash.leaf(json.getBytes(StandardCharsets.UTF_8))));
+            rows.add(new AuditRepository.ReceiptRow(index, draft.receiptId(), draft.ts(), draft.tenantId(), draft.keyId(),
+                    draft.operation(), draft.success(), json));
+            ids.add(draft.receiptId());
+        }
+        return new AuditRepository.Batch(rows, nodes);
+    }
+
+    private static void fail(List<Pending> batch, Throwable cause) {
+        KmsException error = cause instanceof KmsException k ? k
+                : KmsException.unavailable("audit_log", "receipt could not be persisted", cause);
+        batch.forEach(p -> p.done().completeExceptionally(error));
+    }
+
+    /** Health: throws while the last batch failed (cleared by the next successful one). */
+    public void check() {
+        String failure = lastFailure;
+        if (failure != null) {
+            throw new IllegalStateException("last receipt batch failed: " + failure);
+        }
+        if (!writer.isAlive()) {
+            throw new IllegalStateException("audit writer thread is not running");
+        }
+    }
+
+    public long receiptsWritten() {
+        return receiptsWritten.get();
+    }
+
+    public long batchesWritten() {
+        return batchesWritten.get();
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Stops taking receipts and waits for the queued ones to be written. */
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

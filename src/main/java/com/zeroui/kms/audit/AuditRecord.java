@@ -1,0 +1,96 @@
+package com.zeroui.kms.audit;
+
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.crypto.RandomIds;
+import com.zeroui.kms.error.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Collects what one operation's receipt will say while the operation runs (one request, one
+ * thread). Services fill in the resolved key and algorithm; {@link AuditTrail} adds the outcome.
+ */
+public final class AuditRecord {
+    private final String operation;
+    private final String operationType;
+    private final CallerIdentity caller;
+    private final Map<String, Object> request = new LinkedHashMap<>();
+    private String tenantId;
+    private String environment;
+    private String plane;
+    private String keyId;
+    private String algorithm;
+    private Integer keySizeBits;
+
+    AuditRecord(String operation, String operationType, CallerIdentity caller) {
+        this.operation = operation;
+        this.operationType = operationType;
+        this.caller = caller;
+        this.tenantId = caller.tenantId();
+        request.put("operation", operationType);
+    }
+
+    public AuditRecord scope(String tenantId, String environment, String plane) {
+        if (tenantId != null) {
+            this.tenantId = tenantId;
+        }
+        this.environment = environment;
+        this.plane = plane;
+        request.put("tenant_id", tenantId);
+        request.put("environment", environment);
+        request.put("plane", plane);
+        return this;
+    }
+
+    /** The key as requested (an id or alias/name) until {@link #key} names the resolved one. */
+    public AuditRecord keyRef(String ref) {
+        this.keyId = ref;
+        request.put("key_id", ref);
+        return this;
+    }
+
+    public AuditRecord key(String resolvedKeyId, int sizeBits) {
+        this.keyId = resolvedKeyId;
+        this.keySizeBits = sizeBits;
+        return this;
+    }
+
+    public AuditRecord algorithm(String name) {
+        this.algorithm = name;
+        return this;
+    }
+
+    /** A non-secret request parameter that goes into the request digest. */
+    public AuditRecord param(String name, Object value) {
+        request.put(name, value);
+        return this;
+    }
+
+    /** A secret request field: only its length goes into the digest. */
+    public AuditRecord secretLength(String name, int length) {
+        request.put(name + "_bytes", length);
+        return this;
+    }
+
+    ReceiptDraft draft(Clock clock, boolean success, ErrorCode error) {
+        Map<String, Object> digestInput = new LinkedHashMap<>(request);
+        digestInput.values().removeIf(v -> v == null);
+        return new ReceiptDraft(RandomIds.uuid7(clock), clock.instant().truncatedTo(ChronoUnit.MILLIS), tenantId,
+                environment, plane, operation, operationType, keyId, algorithm, keySizeBits, success,
+                error == null ? null : error.name(), caller, "sha256:" + sha256Hex(CanonicalJson.bytes(digestInput)));
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package com.zeroui.kms.audit;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Signs tree heads on demand and on a schedule; the newest one is what proofs point at. */
+public final class TreeHeads {
+    private final AuditRepository repository;
+    private final ReceiptSigner signer;
+    private final Clock clock;
+
+    public TreeHeads(AuditRepository repository, ReceiptSigner signer, Clock clock) {
+        this.repository = repository;
+        this.signer = signer;
+        this.clock = clock;
+    }
+
+    /** The newest signed head, signing a new one first when the log has grown past it. */
+    public synchronized TreeHead latest() {
+        long size = repository.size();
+        TreeHead newest = repository.latestTreeHead().orElse(null);
+        if (newest != null && newest.treeSize() >= size) {
+            return newest;
+        }
+        return sign(size);
+    }
+
+    /** Signs the head for the log's current size (used by the scheduler; a no-op when nothing changed). */
+    public void signIfGrown() {
+        latest();
+    }
+
+    private TreeHead sign(long size) {
+        String root = HexFormat.of().formatHex(new MerkleTree(repository).root(size));
+        var ts = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        byte[] signature = signer.sign(CanonicalJson.bytes(TreeHead.content(size, root, ts, signer.keyId())));
+        TreeHead head = new TreeHead(size, root, ts, signer.keyId(), Base64.getEncoder().encodeToString(signature));
+        repository.insertTreeHead(head);
+        // another node may have signed the same size first: both are valid; return what is stored
+        return repository.latestTreeHead().filter(h -> h.treeSize() == size).orElse(head);
+    }
+}

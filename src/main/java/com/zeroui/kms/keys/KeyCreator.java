@@ -1,0 +1,90 @@
+package com.zeroui.kms.keys;
+
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.SpiffeIdentities;
+import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.RandomIds;
+import com.zeroui.kms.error.ErrorCode;
+import com.zeroui.kms.error.KmsException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Validates, generates, wraps and durably stores one new key. Shared by callers' keys and the service's own. */
+final class KeyCreator {
+    private final KeyRepository repository;
+    private final KeyMaterialCache material;
+    private final CryptoSuite crypto;
+    private final Clock clock;
+    private final long defaultMaxUsagePerDay;
+    private final String masterKeyId;
+
+    KeyCreator(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
+               long defaultMaxUsagePerDay, String masterKeyId) {
+        this.repository = repository;
+        this.material = material;
+        this.crypto = crypto;
+        this.clock = clock;
+        this.defaultMaxUsagePerDay = defaultMaxUsagePerDay;
+        this.masterKeyId = masterKeyId;
+    }
+
+    KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request) {
+        KeyResolver.requireTenant(caller, request.scope().tenantId());
+        Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
+        if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
+            throw KmsException.invalid("key_usage", "key_usage " + usage.stream().map(KeyUsage::apiName).sorted().toList()
+                    + " is not valid for key_type " + request.type() + " (allowed: "
+                    + KeyUsage.permittedFor(request.type()).stream().map(KeyUsage::apiName).toList() + ")");
+        }
+        if (request.alias() != null && !KeyRef.ALIAS.matcher(request.alias()).matches()) {
+            throw KmsException.invalid("key_alias", "key_alias must match " + KeyRef.ALIAS.pattern());
+        }
+        AccessPolicy policy = policyFor(caller, request.policy());
+        String keyId = RandomIds.uuid7(clock);
+        CryptoSuite.GeneratedKey generated = crypto.generate(request.type());
+        byte[] wrapped;
+        try {
+            wrapped = material.wrap(request.scope().tenantId(), keyId, generated.material());
+        } finally {
+            generated.material().destroy();
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the stored precision
+        KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
+                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId);
+        try {
+            repository.insert(key);
+        } catch (KeyRepository.AliasTakenException e) {
+            throw new KmsException(ErrorCode.INVALID_REQUEST, "key_alias " + request.alias()
+                    + " is already used in tenant " + request.scope().tenantId() + " environment "
+                    + request.scope().environment().apiName(), Map.of("field", "key_alias"));
+        }
+        return key;
+    }
+
+    private AccessPolicy policyFor(CallerIdentity caller, KeyManagementService.PolicyRequest requested) {
+        List<String> modules = requested == null || requested.allowedModules() == null
+                ? List.of(caller.moduleId()) : List.copyOf(requested.allowedModules());
+        if (modules.isEmpty() || modules.size() > KeyManagementService.MAX_ALLOWED_MODULES) {
+            throw KmsException.invalid("access_policy.allowed_modules",
+                    "access_policy.allowed_modules must name 1 to " + KeyManagementService.MAX_ALLOWED_MODULES + " modules");
+        }
+        for (String module : modules) {
+            boolean serviceOwned = CallerIdentity.SERVICE.moduleId().equals(module) && caller.equals(CallerIdentity.SERVICE);
+            if (module == null || !(serviceOwned || SpiffeIdentities.ID.matcher(module).matches())) {
+                throw KmsException.invalid("access_policy.allowed_modules",
+                        "access_policy.allowed_modules entries must match " + SpiffeIdentities.ID.pattern());
+            }
+        }
+        long maxUsage = requested == null || requested.maxUsagePerDay() == null
+                ? defaultMaxUsagePerDay : requested.maxUsagePerDay();
+        if (maxUsage < 1) {
+            throw KmsException.invalid("access_policy.max_usage_per_day", "access_policy.max_usage_per_day must be at least 1");
+        }
+        boolean approval = requested != null && Boolean.TRUE.equals(requested.requiresApproval());
+        return new AccessPolicy(modules.stream().distinct().toList(), approval, maxUsage);
+    }
+}

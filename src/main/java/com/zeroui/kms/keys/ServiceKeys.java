@@ -1,0 +1,54 @@
+package com.zeroui.kms.keys;
+
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.crypto.SignatureAlgorithm;
+import com.zeroui.kms.error.KmsException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The service's own keys (the receipt-signing key): managed keys of the GLOBAL tenant (prod,
+ * shared plane) usable only by the service itself. Creating and using them is not audited through
+ * the receipt log, because they exist before it and sign for it.
+ */
+public final class ServiceKeys {
+    private final KeyRepository repository;
+    private final KeyMaterialCache material;
+    private final CryptoSuite crypto;
+    private final KeyCreator creator;
+    private final CallerIdentity service;
+
+    public ServiceKeys(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
+                       String masterKeyId) {
+        this.repository = repository;
+        this.material = material;
+        this.crypto = crypto;
+        this.creator = new KeyCreator(repository, material, crypto, clock, Long.MAX_VALUE / 2, masterKeyId);
+        this.service = CallerIdentity.SERVICE;
+    }
+
+    /**
+     * The key named {@code alias}, created on first use. Safe with several nodes starting at once:
+     * the alias is unique, the loser reads the winner's key.
+     */
+    public KeyRecord ensure(String alias, KeyType type, Set<KeyUsage> usage) {
+        KeyScope scope = new KeyScope(CallerIdentity.GLOBAL_TENANT, Environment.PROD, Plane.SHARED);
+        return repository.findByAlias(scope.tenantId(), scope.environment(), alias).orElseGet(() -> {
+            try {
+                return creator.create(service, new KeyManagementService.CreateKey(scope, type, usage, alias,
+                        new KeyManagementService.PolicyRequest(List.of(service.moduleId()), false, null)));
+            } catch (KmsException e) {
+                return repository.findByAlias(scope.tenantId(), scope.environment(), alias).orElseThrow(() -> e);
+            }
+        });
+    }
+
+    /** Signs with a service key; the private key never leaves this package. */
+    public UnaryOperator<byte[]> signer(KeyRecord key, SignatureAlgorithm algorithm) {
+        return message -> crypto.sign(algorithm, material.load(key).privateKey(), message);
+    }
+}
