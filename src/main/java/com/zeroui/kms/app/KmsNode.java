@@ -119,6 +119,7 @@ public final class KmsNode implements AutoCloseable {
 
             Metrics metrics = new Metrics(keys::countByTypeAndState);
             AuditLog log = auditLog;
+            metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
             HealthService health = new HealthService(List.of(
                     new HealthService.NamedCheck("storage", true, data.database()::ping),
                     new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),

@@ -155,14 +155,22 @@ public final class AuditLog implements AutoCloseable {
         batch.forEach(p -> p.done().completeExceptionally(error));
     }
 
-    /** Health: throws while the last batch failed (cleared by the next successful one). */
+    /**
+     * Health: the writer runs and the log's store answers. After a failed batch this probes the
+     * store, so health turns green as soon as receipts could be written again.
+     */
     public void check() {
-        String failure = lastFailure;
-        if (failure != null) {
-            throw new IllegalStateException("last receipt batch failed: " + failure);
-        }
         if (!writer.isAlive()) {
             throw new IllegalStateException("audit writer thread is not running");
+        }
+        String failure = lastFailure;
+        if (failure != null) {
+            try {
+                repository.size();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("last receipt batch failed: " + failure);
+            }
+            lastFailure = null;
         }
     }
 

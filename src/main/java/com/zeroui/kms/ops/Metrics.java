@@ -47,6 +47,26 @@ public final class Metrics {
         JvmMemoryMetrics.builder().register(registry);
     }
 
+    /** Receipt log figures: receipts and batches written (their ratio is the group-commit batch size) and the queue. */
+    public void registerAuditLog(java.util.function.LongSupplier receipts, java.util.function.LongSupplier batches,
+                                 java.util.function.LongSupplier queueDepth, java.util.function.LongSupplier logSize) {
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_audit_receipts_written_total")
+                .help("Receipts made durable by this node").callback(cb -> cb.call(receipts.getAsLong())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_audit_batches_written_total")
+                .help("Group commits (one transaction each) by this node").callback(cb -> cb.call(batches.getAsLong()))
+                .register(registry);
+        GaugeWithCallback.builder().name("kms_audit_queue_depth").help("Receipts waiting for the next group commit")
+                .callback(cb -> cb.call(queueDepth.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("kms_audit_log_size").help("Receipts in the log (all nodes)")
+                .callback(cb -> {
+                    try {
+                        cb.call(logSize.getAsLong());
+                    } catch (RuntimeException e) {
+                        // store unavailable: health reports it
+                    }
+                }).register(registry);
+    }
+
     public void recordRequest(String operation, int status, String errorCode, double millis) {
         requests.labelValues(operation, Integer.toString(status)).inc();
         latency.labelValues(operation).observe(millis);
