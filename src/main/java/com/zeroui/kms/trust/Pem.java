@@ -50,6 +50,19 @@ public final class Pem {
         return sb.toString();
     }
 
+    /** The SPKI DER of the single PUBLIC KEY block in {@code pem}; throws IllegalArgumentException otherwise. */
+    public static byte[] parsePublicKey(String pem) {
+        try (PemReader reader = new PemReader(new StringReader(pem))) {
+            PemObject o = reader.readPemObject();
+            if (o == null || !"PUBLIC KEY".equals(o.getType()) || reader.readPemObject() != null) {
+                throw new IllegalArgumentException("expected exactly one PEM PUBLIC KEY block");
+            }
+            return o.getContent();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed PEM public key: " + e.getMessage(), e);
+        }
+    }
+
     public static List<X509Certificate> parseCertificates(String pem) {
         List<X509Certificate> out = new ArrayList<>();
         try (PemReader reader = new PemReader(new StringReader(pem))) {
