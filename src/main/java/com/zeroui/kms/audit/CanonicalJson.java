@@ -37,13 +37,18 @@ public final class CanonicalJson {
             out.append(b ? "true" : "false");
         } else if (value instanceof Integer || value instanceof Long) {
             long n = ((Number) value).longValue();
-            if (Math.abs(n) > MAX_SAFE_INTEGER) {
+            if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER) { // not Math.abs: it overflows for Long.MIN_VALUE
                 throw new IllegalArgumentException("integer outside the I-JSON range: " + n);
             }
             out.append(n);
         } else if (value instanceof Map<?, ?> map) {
             TreeMap<String, Object> sorted = new TreeMap<>();
-            map.forEach((k, v) -> sorted.put((String) k, v));
+            map.forEach((k, v) -> {
+                if (!(k instanceof String name)) {
+                    throw new IllegalArgumentException("object member names must be strings, got " + k);
+                }
+                sorted.put(name, v);
+            });
             out.append('{');
             boolean first = true;
             for (Map.Entry<String, Object> e : sorted.entrySet()) {
@@ -85,6 +90,12 @@ public final class CanonicalJson {
                 default -> {
                     if (c < 0x20) {
                         out.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isSurrogate(c)) {
+                        // I-JSON (RFC 7493 §2.1) admits only whole pairs; UTF-8 would turn a lone one into '?'
+                        if (!Character.isHighSurrogate(c) || i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                            throw new IllegalArgumentException("string holds a lone UTF-16 surrogate at " + i);
+                        }
+                        out.append(c).append(s.charAt(++i));
                     } else {
                         out.append(c);
                     }
