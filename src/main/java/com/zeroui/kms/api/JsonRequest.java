@@ -115,10 +115,24 @@ final class JsonRequest {
         return Optional.of(text);
     }
 
-    /** No API value holds U+0000, and PostgreSQL refuses it in text: a 400 here rather than a 500 from storage. */
+    /**
+     * No API value holds U+0000 (PostgreSQL refuses it in text) or a lone UTF-16 surrogate (it has
+     * no UTF-8 form, so it could not be stored or canonicalized into a receipt): a 400 here rather
+     * than a 500 further in.
+     */
     static void rejectNul(String field, String value) {
         if (value.indexOf('\u0000') >= 0) {
             throw KmsException.invalid(field, field + " must not contain the NUL character");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw KmsException.invalid(field, field + " must be valid Unicode (it holds a lone surrogate)");
+            }
         }
     }
 

@@ -136,6 +136,14 @@ class CryptoApiIT {
     }
 
     @Test
+    void loneSurrogateInAStringFieldIsABadRequestNamingIt() {
+        String body = "{\"tenant_id\":\"" + T + "\",\"environment\":\"dev\",\"plane\":\"tenant\","
+                + "\"key_id\":\"\\ud800\",\"data\":\"AQ==\"}";
+        var error = assertError(m21.post("/sign", body), 400, "INVALID_REQUEST");
+        assertThat(error.get("details").get("field").asText()).isEqualTo("key_id");
+    }
+
+    @Test
     void badIvLengthNamesTheField() {
         String key = newKey("AES-256", "encrypt", "decrypt");
         var error = assertError(m21.decrypt(T, key, Base64.getEncoder().encodeToString(new byte[32]),
