@@ -57,6 +57,20 @@ final class ErrorResponses {
         write(ctx, 500, ErrorCode.INTERNAL_ERROR, "internal error", Map.of("incident_id", incident));
     }
 
+    /** A JVM Error on a request thread: logged with its stack under an incident id, answered as JSON. */
+    static void handleError(jakarta.servlet.http.HttpServletResponse response, Error error) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {}: JVM error while serving a request", incident, error);
+        try {
+            response.setStatus(500);
+            response.setContentType("application/json");
+            response.getWriter().write("{\"code\":\"INTERNAL_ERROR\",\"message\":\"internal error\",\"details\":{\"incident_id\":\""
+                    + incident + "\"},\"retryable\":false}");
+        } catch (java.io.IOException | IllegalStateException e) {
+            // the response is already committed or gone: the log line is what remains
+        }
+    }
+
     /** Javalin's own 4xx (no route, wrong method, body too large): same envelope, spec code. */
     static void handleHttp(HttpResponseException e, Context ctx, long maxRequestBytes) {
         int status = e.getStatus();

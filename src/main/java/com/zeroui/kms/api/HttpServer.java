@@ -79,6 +79,8 @@ public final class HttpServer implements AutoCloseable {
                 connector.setPort(port);
                 return connector;
             });
+            // an Error (not an Exception) still gets a logged incident and a JSON ErrorResponse
+            config.router.javaLangErrorHandler(ErrorResponses::handleError);
             config.requestLogger.http((ctx, millis) -> services.metrics().recordRequest(operationOf(ctx),
                     ctx.statusCode(), ctx.attribute(ErrorResponses.ATTR_ERROR_CODE), millis));
 

@@ -98,7 +98,8 @@ public final class AuditLog implements AutoCloseable {
                 }
                 write(batch);
             } catch (InterruptedException e) {
-                // close() interrupts: the loop condition drains what is queued, then stops
+                Thread.currentThread().interrupt();
+                break;
             } catch (RuntimeException | Error e) {
                 LOG.error("audit writer failed", e);
                 fail(batch, e);
@@ -189,8 +190,7 @@ public final class AuditLog implements AutoCloseable {
     /** Stops taking receipts and waits for the queued ones to be written. */
     @Override
     public void close() {
-        running = false;
-        writer.interrupt();
+        running = false; // no interrupt: it could break a commit in flight; the writer polls every 200 ms
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {

@@ -4,7 +4,6 @@ import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,9 +60,4 @@ public record ReceiptDraft(
         m.put("receipt_key_id", receiptKeyId);
         return m;
     }
-
-    /** Receipts list their fields in this order only for readability; signatures cover the canonical form. */
-    public static final List<String> SIGNED_FIELDS = List.of("format", "receipt_id", "log_index", "ts", "tenant_id",
-            "environment", "plane", "module", "operation", "kms_context", "requesting_module", "caller", "request_digest",
-            "receipt_key_id");
 }

@@ -78,7 +78,8 @@ class CrashDurabilityIT {
         }
         first.kill(); // immediately after the last 201: nothing gets a chance to flush or checkpoint
 
-        assertThat(unexpected).as("answers other than 201 while the server was healthy").isEmpty();
+        assertThat(unexpected).as("answers other than 201 while the server was healthy; the node printed:%n%s",
+                new String(first.output(), java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
         assertThat(acked).hasSize(THREADS * PER_THREAD);
         assertThat(acked.stream().map(Acked::keyId).distinct()).hasSize(THREADS * PER_THREAD);
 
