@@ -4,6 +4,8 @@ import com.zeroui.kms.api.ApiServices;
 import com.zeroui.kms.audit.AuditLog;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.ReceiptForwarder;
+import com.zeroui.kms.audit.WebhookReceiptSink;
 import com.zeroui.kms.audit.ReceiptSigner;
 import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
@@ -66,9 +68,11 @@ public final class KmsNode implements AutoCloseable {
     private final CryptoSuite crypto;
     private final AuditLog auditLog;
     private final ScheduledExecutorService scheduler;
+    private final ReceiptForwarder forwarder;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
-                    ScheduledExecutorService scheduler) {
+                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder) {
+        this.forwarder = forwarder;
         this.data = data;
         this.http = http;
         this.crypto = crypto;
@@ -81,6 +85,7 @@ public final class KmsNode implements AutoCloseable {
         DataDirectory data = DataDirectory.open(config, clock);
         AuditLog auditLog = null;
         ScheduledExecutorService scheduler = null;
+        ReceiptForwarder forwarder = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
@@ -120,11 +125,19 @@ public final class KmsNode implements AutoCloseable {
             Metrics metrics = new Metrics(keys::countByTypeAndState);
             AuditLog log = auditLog;
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
-            HealthService health = new HealthService(List.of(
+            List<HealthService.NamedCheck> checks = new java.util.ArrayList<>(List.of(
                     new HealthService.NamedCheck("storage", true, data.database()::ping),
                     new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
                     new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest),
-                    new HealthService.NamedCheck("audit_log", true, log::check)),
+                    new HealthService.NamedCheck("audit_log", true, log::check)));
+            if (config.receiptWebhookUrl() != null) {
+                forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
+                ReceiptForwarder sink = forwarder;
+                // a lagging sink degrades health but never stops operations: the log keeps everything
+                checks.add(new HealthService.NamedCheck("receipt_sink:" + sink.sinkName(), false, sink::check));
+                metrics.registerReceiptSink(sink.sinkName(), sink::lag);
+            }
+            HealthService health = new HealthService(checks,
                     Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
             List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
@@ -141,8 +154,11 @@ public final class KmsNode implements AutoCloseable {
             KeyStore serverKeys = serverKeyStore(data, config, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
                     password, trustStore(data), services).start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (forwarder != null) {
+                forwarder.close();
+            }
             if (scheduler != null) {
                 scheduler.shutdownNow();
             }
@@ -216,6 +232,9 @@ public final class KmsNode implements AutoCloseable {
     @Override
     public void close() {
         http.close(); // no new requests, then the queued receipts are written, then storage closes
+        if (forwarder != null) {
+            forwarder.close();
+        }
         scheduler.shutdownNow();
         auditLog.close();
         data.close();

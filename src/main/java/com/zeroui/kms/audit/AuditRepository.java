@@ -43,6 +43,15 @@ public interface AuditRepository extends MerkleTree.NodeSource {
 
     List<TreeHead> treeHeads();
 
+    /** How far {@code sink} has acknowledged the log (0 for a new sink). */
+    long sinkCursor(String sink);
+
+    /**
+     * Moves {@code sink}'s cursor from {@code from} to {@code to} if it is still at {@code from};
+     * false when another node moved it first (it then re-reads and may deliver duplicates).
+     */
+    boolean advanceSinkCursor(String sink, long from, long to);
+
     /** {@link MerkleTree.NodeSource#perfect} throws this when a node that must exist is missing. */
     final class MissingNodeException extends IllegalStateException {
         public MissingNodeException(int level, long index) {

@@ -25,13 +25,18 @@ final class StoreOptions {
             description = "SPIFFE trust domain of caller identities. Env KMS_TRUST_DOMAIN. Default: ${DEFAULT-VALUE}")
     String trustDomain;
 
+    @Option(names = "--receipt-webhook-url", defaultValue = "${env:KMS_RECEIPT_WEBHOOK_URL}",
+            description = "Forward every receipt, at least once, to this URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
+    String receiptWebhookUrl;
+
     KmsConfig toConfig(String bind, int port, List<String> hostnames, CryptoSuite.Preference provider, long maxRequestBytes) {
         KmsConfig d = KmsConfig.defaults(dataDir);
         // The password only comes from the environment: command lines are visible to every local user.
         String password = System.getenv("KMS_DATABASE_PASSWORD");
         return new KmsConfig(bind, port, dataDir, databaseUrl, databaseUser, password, new ArrayList<>(hostnames),
                 trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), d.rotationSchedule(),
-                d.rotationGracePeriod(), d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl());
+                d.rotationGracePeriod(), d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
+                receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl));
     }
 
     KmsConfig toConfig() {

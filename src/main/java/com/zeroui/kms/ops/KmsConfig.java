@@ -30,7 +30,8 @@ public record KmsConfig(
         Period rotationGracePeriod,
         long maxUsagePerDayDefault,
         Duration clientCertificateTtl,
-        Duration serverCertificateTtl) {
+        Duration serverCertificateTtl,
+        java.net.URI receiptWebhookUrl) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
@@ -76,6 +77,10 @@ public record KmsConfig(
                 || serverCertificateTtl.isNegative() || serverCertificateTtl.isZero()) {
             problems.add("certificate lifetimes must be positive");
         }
+        if (receiptWebhookUrl != null && !("http".equals(receiptWebhookUrl.getScheme())
+                || "https".equals(receiptWebhookUrl.getScheme()))) {
+            problems.add("receipt webhook URL must be http:// or https://: " + receiptWebhookUrl);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
         }
@@ -85,7 +90,7 @@ public record KmsConfig(
     public static KmsConfig defaults(Path dataDir) {
         return new KmsConfig("127.0.0.1", 8443, dataDir, null, null, null, List.of(), "zeroui.local",
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
-                Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90));
+                Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null);
     }
 
     @Override
@@ -110,24 +115,30 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
+    }
+
+    public KmsConfig withReceiptWebhook(java.net.URI url) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
     }
 }

@@ -67,6 +67,19 @@ public final class Metrics {
                 }).register(registry);
     }
 
+    /** Receipts the named sink has not acknowledged yet. */
+    public void registerReceiptSink(String sink, java.util.function.LongSupplier lag) {
+        GaugeWithCallback.builder().name("kms_receipt_sink_lag").help("Receipts not yet acknowledged by the sink")
+                .labelNames("sink")
+                .callback(cb -> {
+                    try {
+                        cb.call(lag.getAsLong(), sink);
+                    } catch (RuntimeException e) {
+                        // store unavailable: health reports it
+                    }
+                }).register(registry);
+    }
+
     public void recordRequest(String operation, int status, String errorCode, double millis) {
         requests.labelValues(operation, Integer.toString(status)).inc();
         latency.labelValues(operation).observe(millis);

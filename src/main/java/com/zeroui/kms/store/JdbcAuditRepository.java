@@ -179,6 +179,38 @@ public final class JdbcAuditRepository implements AuditRepository {
     }
 
     @Override
+    public long sinkCursor(String sink) {
+        return Jdbc.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_receipt_sink_cursors (sink, delivered_up_to) "
+                    + "VALUES (?, 0) ON CONFLICT (sink) DO NOTHING")) {
+                ps.setString(1, sink);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT delivered_up_to FROM kms_receipt_sink_cursors WHERE sink = ?")) {
+                ps.setString(1, sink);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean advanceSinkCursor(String sink, long from, long to) {
+        return Jdbc.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE kms_receipt_sink_cursors SET delivered_up_to = ? "
+                    + "WHERE sink = ? AND delivered_up_to = ?")) {
+                ps.setLong(1, to);
+                ps.setString(2, sink);
+                ps.setLong(3, from);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public void insertTreeHead(TreeHead head) {
         Jdbc.transaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_audit_tree_heads (tree_size, root_hash, ts, "

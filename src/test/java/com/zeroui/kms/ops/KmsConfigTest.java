@@ -26,13 +26,14 @@ class KmsConfigTest {
     void reportsEveryProblemAtOnceWithNamesAndRanges() {
         assertThatThrownBy(() -> new KmsConfig("", 70000, Path.of("d"), "jdbc:mysql://x", null, null, List.of("bad host!"),
                 "UPPER", CryptoSuite.Preference.AUTO, 10, 0, 1L << 33, Period.ofDays(90), Period.ofDays(7), 0,
-                Duration.ofDays(1), Duration.ZERO))
+                Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bind address").hasMessageContaining("port 70000")
                 .hasMessageContaining("database URL").hasMessageContaining("bad host!")
                 .hasMessageContaining("trust domain").hasMessageContaining("max request bytes 10")
                 .hasMessageContaining("key cache size").hasMessageContaining("2^32")
-                .hasMessageContaining("max usage per day").hasMessageContaining("certificate lifetimes");
+                .hasMessageContaining("max usage per day").hasMessageContaining("certificate lifetimes")
+                .hasMessageContaining("receipt webhook URL");
     }
 
     @Test
