@@ -48,6 +48,17 @@ public final class AuditRecord {
         return this;
     }
 
+    /**
+     * Files the receipt under the resolved key's tenant, environment and plane (an admin reading
+     * tenant A's key leaves its receipt where tenant A can see it). The request digest is unchanged.
+     */
+    public AuditRecord subject(String tenantId, String environment, String plane) {
+        this.tenantId = tenantId;
+        this.environment = environment;
+        this.plane = plane;
+        return this;
+    }
+
     /** The key as requested (an id or alias/name) until {@link #key} names the resolved one. */
     public AuditRecord keyRef(String ref) {
         this.keyId = ref;

@@ -79,7 +79,8 @@ public final class KeyManagementService {
                 .keyRef(ref.toString());
         return audit.run(record, () -> {
             KeyRecord key = getUnaudited(caller, tenantId, environment, plane, ref);
-            record.key(key.keyId(), key.type().sizeBits());
+            record.key(key.keyId(), key.type().sizeBits())
+                    .subject(key.tenantId(), key.scope().environment().apiName(), key.scope().plane().apiName());
             return key;
         });
     }

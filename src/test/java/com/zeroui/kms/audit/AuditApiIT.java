@@ -157,6 +157,16 @@ class AuditApiIT {
     }
 
     @Test
+    void anAdminReadingATenantsKeyLeavesTheReceiptWithThatTenant() {
+        String key = alice.createKey("tenant-a", "Ed25519", "sign").text("key_id");
+        String receiptId = node.admin().get("/keys/" + key).text("receipt_id");
+        JsonNode receipt = alice.get("/receipts/" + receiptId).json().get("receipt");
+        assertThat(receipt.get("tenant_id").asText()).isEqualTo("tenant-a");
+        assertThat(receipt.get("operation").asText()).isEqualTo("key_read");
+        assertThat(receipt.get("requesting_module").asText()).isEqualTo("kms-admin");
+    }
+
+    @Test
     void treeHeadsAreConsistentAsTheLogGrows() throws Exception {
         JsonNode first = alice.get("/audit/tree-head").json();
         String key = alice.createKey("tenant-a", "Ed25519", "sign").text("key_id");
