@@ -111,7 +111,7 @@ final class JsonRequest {
         if (text.length() > maxLength) {
             throw KmsException.invalid(name(field), name(field) + " must be at most " + maxLength + " characters");
         }
-        rejectNul(name(field), text);
+        rejectUnstorableText(name(field), text);
         return Optional.of(text);
     }
 
@@ -120,7 +120,7 @@ final class JsonRequest {
      * no UTF-8 form, so it could not be stored or canonicalized into a receipt): a 400 here rather
      * than a 500 further in.
      */
-    static void rejectNul(String field, String value) {
+    static void rejectUnstorableText(String field, String value) {
         if (value.indexOf('\u0000') >= 0) {
             throw KmsException.invalid(field, field + " must not contain the NUL character");
         }

@@ -35,7 +35,7 @@ final class QueryParams {
             throw KmsException.invalid(name, name + " must be at most " + MAX_LENGTH + " characters");
         }
         if (value != null) {
-            JsonRequest.rejectNul(name, value);
+            JsonRequest.rejectUnstorableText(name, value);
         }
         return Optional.ofNullable(value).filter(v -> !v.isEmpty());
     }

@@ -4,19 +4,13 @@ import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
-import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
-import com.zeroui.kms.crypto.RandomIds;
-import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Key creation, metadata reads and listing. */
@@ -26,12 +20,6 @@ public final class KeyManagementService {
     public static final int DEFAULT_PAGE = 100;
 
     private final KeyRepository repository;
-    private final KeyMaterialCache material;
-    private final CryptoSuite crypto;
-    private final KeyResolver resolver;
-    private final Clock clock;
-    private final long defaultMaxUsagePerDay;
-    private final String masterKeyId;
     private final AuditTrail audit;
     private final KeyCreator creator;
 
@@ -40,12 +28,6 @@ public final class KeyManagementService {
         this.audit = audit;
         this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId);
         this.repository = repository;
-        this.material = material;
-        this.crypto = crypto;
-        this.resolver = new KeyResolver(repository);
-        this.clock = clock;
-        this.defaultMaxUsagePerDay = defaultMaxUsagePerDay;
-        this.masterKeyId = masterKeyId;
     }
 
     /** Requested policy; null fields take defaults. */

@@ -35,18 +35,9 @@ class DatabaseTest {
 
     @AfterParameterizedClassInvocation
     static void close() {
-        // null-safe and reset: when opening failed, nothing of the previous engine is closed twice
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            if (store != null) {
-                store.close();
-            }
-            database = null;
-            store = null;
-        }
+        StoreBackend.close(store, database);
+        database = null;
+        store = null;
     }
 
     @Test

@@ -61,18 +61,9 @@ class JdbcKeyRepositoryTest {
 
     @AfterParameterizedClassInvocation
     static void close() {
-        // null-safe and reset: when opening failed, nothing of the previous engine is closed twice
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            if (store != null) {
-                store.close();
-            }
-            database = null;
-            store = null;
-        }
+        StoreBackend.close(store, database);
+        database = null;
+        store = null;
     }
 
     @Test

@@ -30,6 +30,22 @@ enum StoreBackend {
 
     abstract TempStore create(String label);
 
+    /**
+     * Closes the pool, then removes the store; null-safe, so a class whose opening failed closes
+     * nothing of the previous engine twice.
+     */
+    static void close(TempStore store, Database database) {
+        try {
+            if (database != null) {
+                database.close();
+            }
+        } finally {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+
     /** Where a fresh store lives; {@link #close()} removes it. */
     record TempStore(String url, String user, String password, Runnable remove) implements AutoCloseable {
         Database open() {
