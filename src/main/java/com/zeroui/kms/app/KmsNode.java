@@ -1,6 +1,9 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.auth.JwtAuthenticator;
+import com.zeroui.kms.keys.Environment;
+import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditTrail;
@@ -142,13 +145,17 @@ public final class KmsNode implements AutoCloseable {
             List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
                     "created_at", receiptKey.createdAt().toString()));
-            ApiServices services = new ApiServices(
-                    new KeyManagementService(keys, material, crypto, clock, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId(), trail),
+            KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
+                    config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail);
+            PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail);
+            JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys,
+                    java.util.Arrays.stream(Environment.values()).map(Environment::apiName).collect(java.util.stream.Collectors.toSet()),
+                    crypto, clock);
+            ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail),
                     new EncryptionService(keys, material, crypto, budget, trail),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
-                    health, metrics, effectiveConfig(config, crypto, budget), config.identities());
+                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), publicKeys, tokens);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
@@ -186,6 +193,10 @@ public final class KmsNode implements AutoCloseable {
         m.put("trust_domain", config.trustDomain());
         m.put("tls_protocols", List.of("TLSv1.3", "TLSv1.2"));
         m.put("storage", config.databaseUrl().startsWith("jdbc:sqlite:") ? "sqlite" : "postgresql");
+        m.put("jwt", Map.of("required", config.jwt().required(),
+                "issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList(),
+                "exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList(),
+                "clock_skew_seconds", config.jwt().clockSkew().toSeconds()));
         return m;
     }
 

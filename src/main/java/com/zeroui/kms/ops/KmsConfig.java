@@ -1,5 +1,6 @@
 package com.zeroui.kms.ops;
 
+import com.zeroui.kms.auth.JwtSettings;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.CryptoSuite;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ public record KmsConfig(
         long maxUsagePerDayDefault,
         Duration clientCertificateTtl,
         Duration serverCertificateTtl,
-        java.net.URI receiptWebhookUrl) {
+        java.net.URI receiptWebhookUrl,
+        JwtSettings jwt) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
@@ -39,6 +41,7 @@ public record KmsConfig(
 
     public KmsConfig {
         hostnames = List.copyOf(hostnames);
+        jwt = jwt == null ? JwtSettings.disabled() : jwt;
         dataDir = dataDir.toAbsolutePath().normalize();
         if (databaseUrl == null || databaseUrl.isBlank()) {
             databaseUrl = "jdbc:sqlite:" + dataDir.resolve("kms.db");
@@ -81,6 +84,9 @@ public record KmsConfig(
                 || "https".equals(receiptWebhookUrl.getScheme()))) {
             problems.add("receipt webhook URL must be http:// or https://: " + receiptWebhookUrl);
         }
+        if (trustDomain != null && TRUST_DOMAIN.matcher(trustDomain).matches()) {
+            problems.addAll(jwt.problems(new SpiffeIdentities(trustDomain)));
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
         }
@@ -90,7 +96,8 @@ public record KmsConfig(
     public static KmsConfig defaults(Path dataDir) {
         return new KmsConfig("127.0.0.1", 8443, dataDir, null, null, null, List.of(), "zeroui.local",
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
-                Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null);
+                Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null,
+                JwtSettings.disabled());
     }
 
     @Override
@@ -115,30 +122,37 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, jwt);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, jwt);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, jwt);
     }
 
     public KmsConfig withReceiptWebhook(java.net.URI url) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, jwt);
+    }
+
+    public KmsConfig withJwt(JwtSettings settings) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                settings);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, jwt);
     }
 }
