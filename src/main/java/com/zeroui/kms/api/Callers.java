@@ -44,9 +44,11 @@ final class Callers {
         try {
             ctx.attribute(ATTR_CALLER, tokens.authenticate(certificate, token));
         } catch (KmsException e) {
-            // RFC 6750 §3: tell the client which scheme is expected and whether its token was the problem
-            ctx.header("WWW-Authenticate", token == null ? BEARER : BEARER + " error=\"invalid_token\"");
-            throw e;
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                // RFC 6750 §3: tell the client which scheme is expected and whether its token was the problem
+                ctx.header("WWW-Authenticate", token == null ? BEARER : BEARER + " error=\"invalid_token\"");
+            }
+            throw e; // or a storage outage while looking up an issuer key: 503, retryable
         }
     }
 

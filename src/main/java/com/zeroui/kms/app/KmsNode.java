@@ -50,6 +50,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One running KMS node: the composition root that wires storage, master key, crypto, services and
@@ -148,9 +149,9 @@ public final class KmsNode implements AutoCloseable {
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
                     config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail);
             PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail);
-            JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys,
-                    java.util.Arrays.stream(Environment.values()).map(Environment::apiName).collect(java.util.stream.Collectors.toSet()),
-                    crypto, clock);
+            Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
+                    .collect(java.util.stream.Collectors.toSet());
+            JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail),
                     new EncryptionService(keys, material, crypto, budget, trail),
@@ -193,10 +194,12 @@ public final class KmsNode implements AutoCloseable {
         m.put("trust_domain", config.trustDomain());
         m.put("tls_protocols", List.of("TLSv1.3", "TLSv1.2"));
         m.put("storage", config.databaseUrl().startsWith("jdbc:sqlite:") ? "sqlite" : "postgresql");
-        m.put("jwt", Map.of("required", config.jwt().required(),
-                "issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList(),
-                "exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList(),
-                "clock_skew_seconds", config.jwt().clockSkew().toSeconds()));
+        Map<String, Object> jwt = new LinkedHashMap<>();
+        jwt.put("required", config.jwt().required());
+        jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
+        jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
+        jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        m.put("jwt", jwt);
         return m;
     }
 

@@ -68,11 +68,11 @@ public final class KeyManagementService {
     }
 
     KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment requestedEnvironment, Plane plane, KeyRef ref) {
-        Environment environment = KeyResolver.boundEnvironment(caller, requestedEnvironment);
         String tenant = tenantId != null ? tenantId : (caller.isAdmin() && !ref.isAlias() ? null : caller.tenantId());
         if (tenant != null) {
             KeyResolver.requireTenant(caller, tenant);
         }
+        Environment environment = KeyResolver.boundEnvironment(caller, requestedEnvironment);
         KeyRecord key;
         if (ref.isAlias()) {
             if (environment == null) {
