@@ -77,6 +77,10 @@ public record EventsConfig(Set<EventType> enabled, URI natsUrl, String natsStrea
         return new EventsConfig(enabled, url, natsStream, webhookUrls, lagThreshold);
     }
 
+    public EventsConfig withStream(String stream) {
+        return new EventsConfig(enabled, natsUrl, stream, webhookUrls, lagThreshold);
+    }
+
     public EventsConfig withWebhooks(List<URI> urls) {
         return new EventsConfig(enabled, natsUrl, natsStream, new ArrayList<>(urls), lagThreshold);
     }
