@@ -1,5 +1,6 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.events.EventFeed;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.auth.SpiffeIdentities;
@@ -17,5 +18,6 @@ import java.util.function.Supplier;
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
-                          SpiffeIdentities identities, PublicKeys publicKeys, JwtAuthenticator tokens) {
+                          SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
+                          JwtAuthenticator tokens) {
 }

@@ -47,6 +47,7 @@ public final class HttpServer implements AutoCloseable {
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
+        EventRoutes events = new EventRoutes(services.events(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -111,6 +112,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "GET", "/events", "event_feed", events::feed);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));

@@ -26,7 +26,7 @@ public final class KeyManagementService {
     public KeyManagementService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
                                 long defaultMaxUsagePerDay, String masterKeyId, AuditTrail audit) {
         this.audit = audit;
-        this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId);
+        this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId, audit.events());
         this.repository = repository;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zeroui.kms.auth.JwtSettings;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.events.EventType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
@@ -28,14 +29,28 @@ class KmsConfigTest {
     void reportsEveryProblemAtOnceWithNamesAndRanges() {
         assertThatThrownBy(() -> new KmsConfig("", 70000, Path.of("d"), "jdbc:mysql://x", null, null, List.of("bad host!"),
                 "UPPER", CryptoSuite.Preference.AUTO, 10, 0, 1L << 33, Period.ofDays(90), Period.ofDays(7), 0,
-                Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger"), null))
+                Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger"),
+                new EventsConfig(java.util.Set.of(), java.net.URI.create("http://nats"), "bad stream!",
+                        List.of(java.net.URI.create("ftp://hook")), Duration.ZERO), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bind address").hasMessageContaining("port 70000")
                 .hasMessageContaining("database URL").hasMessageContaining("bad host!")
                 .hasMessageContaining("trust domain").hasMessageContaining("max request bytes 10")
                 .hasMessageContaining("key cache size").hasMessageContaining("2^32")
                 .hasMessageContaining("max usage per day").hasMessageContaining("certificate lifetimes")
-                .hasMessageContaining("receipt webhook URL");
+                .hasMessageContaining("receipt webhook URL").hasMessageContaining("NATS URL")
+                .hasMessageContaining("NATS stream name").hasMessageContaining("event webhook URL")
+                .hasMessageContaining("lag threshold");
+    }
+
+    @Test
+    void eventTypesParseFromAllNoneOrAList() {
+        assertThat(EventsConfig.parseTypes("all")).hasSize(EventType.values().length);
+        assertThat(EventsConfig.parseTypes(" none ")).isEmpty();
+        assertThat(EventsConfig.parseTypes("key_generated, key_rotated"))
+                .containsExactlyInAnyOrder(EventType.KEY_GENERATED, EventType.KEY_ROTATED);
+        assertThatThrownBy(() -> EventsConfig.parseTypes("key_generated,key_exploded"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key_exploded");
     }
 
     @Test
