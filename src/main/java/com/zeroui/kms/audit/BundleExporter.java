@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *  "previous_archive": null | {"file", "sha256", "first_index", "end_index", "root_hash", "seal_receipt_index"},
  *  "start_frontier": [{"level", "index", "hash"}, ...],
  *  "receipt_keys": [{"key_id", "algorithm": "EdDSA", "public_key": SPKI PEM}, ...],
- *  "tree_heads": [signed tree head with F ≤ tree_size ≤ N, ascending, ...],
+ *  "tree_heads": [signed tree head with F ≤ tree_size (≤ N in an archive), ascending, ...],
  *  "receipts": [receipt F, ..., receipt N-1]}
  * </pre>
  * {@code start_frontier} holds the complete-subtree hashes that make up the tree of the first F
@@ -76,8 +76,12 @@ public final class BundleExporter {
     public Summary export(OutputStream out) throws IOException {
         Optional<AuditRepository.Seal> sealed = repository.latestSeal();
         long first = sealed.map(AuditRepository.Seal::endIndex).orElse(0L);
+        // the newest head is read before the size, so every head exported lies within the snapshot;
+        // one beyond it means the log lost its tail, and the verifier says so
+        long newestHead = repository.latestTreeHead().map(TreeHead::treeSize).orElse(0L);
         long size = repository.size();
-        Summary summary = write(out, FORMAT, "exported_at", first, size, sealed.orElse(null)).summary();
+        Summary summary = write(out, FORMAT, "exported_at", first, size, Math.max(size, newestHead), sealed.orElse(null))
+                .summary();
         Optional<AuditRepository.Seal> after = repository.latestSeal();
         if (!after.equals(sealed) && after.map(AuditRepository.Seal::firstIndex).orElse(-1L) >= first) {
             throw new IOException("the log was sealed up to index " + after.get().endIndex()
@@ -88,14 +92,14 @@ public final class BundleExporter {
 
     /** The sealed range [first, end), after {@code previous} (null when first is 0). */
     Written writeArchive(OutputStream out, long first, long end, AuditRepository.Seal previous) throws IOException {
-        return write(out, ARCHIVE_FORMAT, "sealed_at", first, end, previous);
+        return write(out, ARCHIVE_FORMAT, "sealed_at", first, end, end, previous);
     }
 
-    private Written write(OutputStream out, String format, String timeField, long first, long end,
+    private Written write(OutputStream out, String format, String timeField, long first, long end, long headsUpTo,
                           AuditRepository.Seal previous) throws IOException {
         // first pass: which keys the heads and receipts name, so that the keys can precede them
         Set<String> referenced = new TreeSet<>();
-        forEachHead(first, end, h -> referenced.add(h.keyId()));
+        forEachHead(first, headsUpTo, h -> referenced.add(h.keyId()));
         forEachReceipt(first, end, row -> receiptKeyId(row.json()).ifPresent(referenced::add));
         List<MerkleFrontier.Node> frontier = MerkleFrontier.load(first, repository).edge();
 
@@ -142,7 +146,7 @@ public final class BundleExporter {
             }
             gen.writeEndArray();
             gen.writeArrayFieldStart("tree_heads");
-            forEachHead(first, end, head -> {
+            forEachHead(first, headsUpTo, head -> {
                 try {
                     gen.writeObject(head.view());
                     heads[0]++;
