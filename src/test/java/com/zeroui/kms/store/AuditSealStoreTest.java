@@ -2,6 +2,9 @@ package com.zeroui.kms.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditRepository;
 import com.zeroui.kms.audit.AuditSealer;
@@ -10,11 +13,15 @@ import com.zeroui.kms.audit.BundleVerifier;
 import com.zeroui.kms.audit.ChainVerifier;
 import com.zeroui.kms.audit.MerkleFrontier;
 import com.zeroui.kms.audit.MerkleTree;
+import com.zeroui.kms.audit.ReceiptForwarder;
 import com.zeroui.kms.audit.TestReceiptLog;
 import com.zeroui.kms.audit.TreeHead;
+import com.zeroui.kms.audit.WebhookReceiptSink;
 import com.zeroui.kms.error.KmsException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -165,6 +172,33 @@ class AuditSealStoreTest {
         AuditSealer.Outcome none = log.sealer.seal(AuditSealer.Bound.parse("25"), archives, TestReceiptLog.OPERATOR);
         assertThat(none.seal()).isNull();
         assertThat(none.plan().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSinkAddedAfterASealGetsTheLiveLogOnceFromTheSealedEnd() throws Exception {
+        log.append(30, T0);
+        log.sealer.seal(AuditSealer.Bound.parse("20"), archives, TestReceiptLog.OPERATOR);
+        List<Long> delivered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        HttpServer ledger = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ledger.createContext("/receipts", exchange -> {
+            JsonNode body = new ObjectMapper().readTree(exchange.getRequestBody());
+            body.get("receipts").forEach(r -> delivered.add(r.get("log_index").asLong()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        ledger.start();
+        try (ReceiptForwarder forwarder = new ReceiptForwarder(log.repository, new WebhookReceiptSink(
+                URI.create("http://127.0.0.1:" + ledger.getAddress().getPort() + "/receipts")))) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (log.repository.sinkCursor("webhook") < 31 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(log.repository.sinkCursor("webhook")).isEqualTo(31);
+            Thread.sleep(300); // a forwarder that miscounted the gap would deliver some again now
+        } finally {
+            ledger.stop(0);
+        }
+        assertThat(delivered).containsExactlyElementsOf(java.util.stream.LongStream.range(20, 31).boxed().toList());
     }
 
     @Test
