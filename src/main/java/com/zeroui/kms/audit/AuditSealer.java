@@ -146,26 +146,26 @@ public final class AuditSealer {
             return new Outcome(plan, null, null, null, removed);
         }
         Files.createDirectories(outDir);
+        Path archive = outDir.resolve(archiveName(plan.firstIndex(), plan.endIndex()));
         AuditRecord record = trail.begin(OPERATION, OPERATION_TYPE, operator)
                 .subject(CallerIdentity.GLOBAL_TENANT, "prod", "shared");
-        AuditRepository.Seal[] sealed = new AuditRepository.Seal[1];
-        Path[] archive = new Path[1];
         Audited<AuditRepository.Seal> recorded;
         try {
+            // one audited operation from writing the archive to recording it: success or failure, one receipt
             recorded = trail.run(record, () -> {
+                AuditRepository.Seal seal;
                 try {
-                    archive[0] = outDir.resolve(archiveName(plan.firstIndex(), plan.endIndex()));
-                    sealed[0] = archive(plan, archive[0]);
+                    seal = archive(plan, archive);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                sealParams(sealed[0]).forEach(record::param);
-                if (!repository.insertSeal(sealed[0])) {
+                sealParams(seal).forEach(record::param);
+                if (!repository.insertSeal(seal)) {
                     throw new KmsException(ErrorCode.INVALID_REQUEST, "the log from index " + plan.firstIndex()
-                            + " was sealed by another run meanwhile; " + archive[0] + " is not recorded and may be removed",
+                            + " was sealed by another run meanwhile; " + archive + " is not recorded and may be removed",
                             Map.of("first_index", plan.firstIndex()));
                 }
-                return sealed[0];
+                return seal;
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -173,7 +173,7 @@ public final class AuditSealer {
         repository.findByReceiptId(recorded.receiptId())
                 .ifPresent(r -> repository.setSealReceiptIndex(plan.firstIndex(), r.logIndex()));
         removed = removed.plus(removeBelow(plan.endIndex()));
-        return new Outcome(plan, recorded.value(), archive[0], recorded.receiptId(), removed);
+        return new Outcome(plan, recorded.value(), archive, recorded.receiptId(), removed);
     }
 
     /** Steps 1–3: the head at the end, the archive on disk, read back and verified. */

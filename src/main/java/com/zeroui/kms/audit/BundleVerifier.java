@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -227,7 +228,7 @@ public final class BundleVerifier {
 
         Run(Map<String, PublicKey> trusted, Map<Long, ExpectedSealReceipt> expected) {
             this.trusted = trusted;
-            this.expected = new java.util.TreeMap<>(expected);
+            this.expected = new TreeMap<>(expected);
         }
 
         Result result(Problem problem) {

@@ -234,6 +234,10 @@ final class AuditCommand implements Runnable {
                 System.out.println("kms: " + result.sealReceiptsConfirmed() + " archive(s) confirmed by their "
                         + AuditSealer.OPERATION + " receipts in the chain");
             }
+            if (result.sealReceiptsPending() > 0) {
+                System.out.println("kms: note: " + result.sealReceiptsPending() + " " + AuditSealer.OPERATION
+                        + " receipt(s) named by the files lie beyond the last one; export the live log to check them");
+            }
             if (result.firstIndex() > 0) {
                 System.out.println("kms: note: the log before index " + result.firstIndex()
                         + " was not given; pass the earlier archives first to check it too");
