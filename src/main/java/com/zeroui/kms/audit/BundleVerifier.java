@@ -237,6 +237,11 @@ public final class BundleVerifier {
             return new Result(next - firstIndex, headsVerified, usedKeys, problem, segment);
         }
 
+        /** "archive" or "bundle", for messages. */
+        String kind() {
+            return BundleExporter.ARCHIVE_FORMAT.equals(format) ? "archive" : "bundle";
+        }
+
         Problem fileProblem(String reason) {
             return new Problem(BundleExporter.ARCHIVE_FORMAT.equals(format) ? Subject.ARCHIVE : Subject.BUNDLE, 0, reason);
         }
@@ -366,8 +371,7 @@ public final class BundleVerifier {
             for (Map.Entry<String, PublicKey> k : keys.entrySet()) {
                 PublicKey pinned = trusted.get(k.getKey());
                 if (pinned != null && !Arrays.equals(pinned.getEncoded(), k.getValue().getEncoded())) {
-                    throw fileFailure("receipt key " + k.getKey() + " in the " + (BundleExporter.ARCHIVE_FORMAT.equals(format)
-                            ? "archive" : "bundle") + " differs from the trusted key");
+                    throw fileFailure("receipt key " + k.getKey() + " in the " + kind() + " differs from the trusted key");
                 }
             }
             keys = trusted;
@@ -393,8 +397,7 @@ public final class BundleVerifier {
             }
             inReceipts = false;
             if (next < declaredSize) {
-                throw receiptFailure(next, "missing: the " + (BundleExporter.ARCHIVE_FORMAT.equals(format) ? "archive" : "bundle")
-                        + " declares " + (declaredSize - firstIndex) + " receipts");
+                throw receiptFailure(next, "missing: the " + kind() + " declares " + (declaredSize - firstIndex) + " receipts");
             }
             if (!pendingHeads.isEmpty()) {
                 throw new Failure(new Problem(Subject.TREE_HEAD, pendingHeads.peek().treeSize(),
@@ -494,8 +497,7 @@ public final class BundleVerifier {
             if (!(keyId instanceof String)) {
                 return "receipt_key_id is missing";
             }
-            return "receipt key " + keyId + (trusted == null ? " is not in the "
-                    + (BundleExporter.ARCHIVE_FORMAT.equals(format) ? "archive" : "bundle") : " is not trusted");
+            return "receipt key " + keyId + (trusted == null ? " is not in the " + kind() : " is not trusted");
         }
 
         private Deque<Head> readHeads(JsonNode array) throws Failure {

@@ -108,7 +108,8 @@ public final class ChainVerifier {
         }
         if (after.firstIndex() != before.endIndex()) {
             return "starts at index " + after.firstIndex() + ", but " + prevName + " ends at index " + before.endIndex()
-                    + (after.firstIndex() > before.endIndex() ? " (an archive is missing)" : " (the files overlap or are out of order)");
+                    + (after.firstIndex() > before.endIndex() ? " (an archive is missing)"
+                            : " (the files overlap or are out of order)");
         }
         if (!sameNodes(after.startFrontier(), before.endFrontier())) {
             return "start_frontier differs from the tree that " + prevName + "'s receipts produce at index " + before.endIndex();
