@@ -75,12 +75,22 @@ final class AuditRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("receipts", page.receipts().stream().map(r -> receiptView(r)).toList());
         body.put("next_cursor", page.nextCursor() == null ? null : page.nextCursor().toString());
+        body.put("sealed_up_to", page.sealed() == null ? null : sealedView(page.sealed()));
         ctx.json(body);
     }
 
     void receiptKeys(Context ctx) {
         QueryParams.rejectUnknown(ctx, Set.of());
         ctx.json(Map.of("keys", receiptKeys.get()));
+    }
+
+    /** Receipts below {@code log_index} were moved to archives; the newest of them is named. */
+    private static Map<String, Object> sealedView(AuditRepository.Seal seal) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("log_index", seal.endIndex());
+        m.put("last_ts", seal.lastTs().toString());
+        m.put("archive_file", seal.archiveFile());
+        return m;
     }
 
     private Map<String, Object> receiptView(AuditRepository.ReceiptRow row) {

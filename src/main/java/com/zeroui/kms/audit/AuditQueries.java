@@ -3,18 +3,25 @@ package com.zeroui.kms.audit;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Read side of the log: a receipt with its inclusion proof, consistency proofs between tree
+ * Read side of the live log: a receipt with its inclusion proof, consistency proofs between tree
  * sizes, and receipt search. Module callers see their tenant's receipts; admins see all. Every
- * lookup is by index or key: no scan of the log.
+ * lookup is by index or key: no scan of the log. Sealed receipts are answered with the archive
+ * that holds them; proofs are served from the end of the latest seal on.
  */
 public final class AuditQueries {
     public static final int MAX_PAGE = 1000;
+    /** A receipt's id is minted a moment before its timestamp; clocks of several nodes differ a little. */
+    static final Duration SEAL_LOOKUP_SLACK = Duration.ofSeconds(1);
 
     private final AuditRepository repository;
     private final TreeHeads heads;
@@ -30,12 +37,50 @@ public final class AuditQueries {
     }
 
     public ReceiptProof receipt(CallerIdentity caller, String receiptId) {
+        // another tenant's receipt is answered exactly like an absent one
         AuditRepository.ReceiptRow row = repository.findByReceiptId(receiptId)
                 .filter(r -> caller.mayActFor(r.tenantId()))
-                .orElseThrow(() -> new KmsException(ErrorCode.INVALID_REQUEST, 404, "receipt not found: " + receiptId,
-                        Map.of("receipt_id", receiptId), null));
+                .orElseThrow(() -> notInLiveLog(receiptId));
         TreeHead head = heads.latest();
         return new ReceiptProof(row, head, hex(tree.inclusionProof(row.logIndex(), head.treeSize())));
+    }
+
+    /**
+     * A receipt id the live log does not hold: when receipts stamped at the time its UUIDv7 carries
+     * were sealed, the answer names the archive to look in (the id alone says when, not whether, it
+     * was issued, so this tells nothing about other tenants' receipts). One indexed lookup each.
+     */
+    private KmsException notInLiveLog(String receiptId) {
+        Optional<AuditRepository.Seal> seal = uuid7Time(receiptId).flatMap(t -> repository.sealCovering(t, SEAL_LOOKUP_SLACK));
+        if (seal.isEmpty()) {
+            return notFound(Map.of("receipt_id", receiptId), "receipt not found: " + receiptId);
+        }
+        AuditRepository.Seal s = seal.get();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("receipt_id", receiptId);
+        details.put("sealed", true);
+        details.put("archive_file", s.archiveFile());
+        details.put("archive_sha256", s.archiveSha256());
+        details.put("first_index", s.firstIndex());
+        details.put("end_index", s.endIndex());
+        return notFound(details, "receipt " + receiptId + " is not in the live log: receipts stamped from "
+                + s.firstTs() + " to " + s.lastTs() + " were sealed into archive " + s.archiveFile() + " (log indices "
+                + s.firstIndex() + " to " + (s.endIndex() - 1) + "); verify it there with 'kms audit verify'");
+    }
+
+    private static KmsException notFound(Map<String, ?> details, String message) {
+        return new KmsException(ErrorCode.INVALID_REQUEST, 404, message, details, null);
+    }
+
+    /** The millisecond timestamp in a UUIDv7's first 48 bits, which is when its receipt was stamped. */
+    static Optional<Instant> uuid7Time(String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            return uuid.version() == 7 ? Optional.of(Instant.ofEpochMilli(uuid.getMostSignificantBits() >>> 16))
+                    : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public record Consistency(long first, long second, List<String> proof) {
@@ -47,10 +92,20 @@ public final class AuditQueries {
             throw new KmsException(ErrorCode.INVALID_REQUEST, "need 1 <= first <= second <= " + size
                     + " (the log's size)", Map.of("field", "first", "tree_size", size));
         }
+        Optional<AuditRepository.Seal> sealed = repository.latestSeal();
+        if (sealed.isPresent() && first < sealed.get().endIndex()) {
+            AuditRepository.Seal s = sealed.get();
+            // the live store keeps only the subtree hashes that proofs from the sealed end on need
+            throw new KmsException(ErrorCode.INVALID_REQUEST, "tree size " + first + " lies in the sealed part of the log"
+                    + " (below " + s.endIndex() + "): check it against the archives, which recompute every root up to "
+                    + s.endIndex() + " (the last is " + s.archiveFile() + "), and ask for consistency from "
+                    + s.endIndex(), Map.of("field", "first", "sealed_up_to", s.endIndex(), "archive_file", s.archiveFile()));
+        }
         return new Consistency(first, second, hex(tree.consistencyProof(first, second)));
     }
 
-    public record Page(List<AuditRepository.ReceiptRow> receipts, Long nextCursor) {
+    /** A page of live receipts; {@code sealed} is the latest seal (receipts below its end are archived), or null. */
+    public record Page(List<AuditRepository.ReceiptRow> receipts, Long nextCursor, AuditRepository.Seal sealed) {
     }
 
     public Page search(CallerIdentity caller, String tenantId, String keyId, String operation, Instant from, Instant to,
@@ -71,7 +126,8 @@ public final class AuditQueries {
                 new AuditRepository.Query(tenant, keyId, operation, from, to, afterIndex), size + 1);
         boolean more = rows.size() > size;
         List<AuditRepository.ReceiptRow> page = more ? rows.subList(0, size) : rows;
-        return new Page(List.copyOf(page), more ? page.get(page.size() - 1).logIndex() : null);
+        return new Page(List.copyOf(page), more ? page.get(page.size() - 1).logIndex() : null,
+                repository.latestSeal().orElse(null));
     }
 
     public TreeHead treeHead() {

@@ -135,11 +135,16 @@ public final class AuditRecord {
     }
 
     ReceiptDraft draft(Clock clock, boolean success, ErrorCode error) {
-        Map<String, Object> digestInput = new LinkedHashMap<>(request);
-        digestInput.values().removeIf(v -> v == null);
         return new ReceiptDraft(receiptId, clock.instant().truncatedTo(ChronoUnit.MILLIS), tenantId,
                 environment, plane, operation, operationType, keyId, algorithm, keySizeBits, success,
-                error == null ? null : error.name(), caller, "sha256:" + sha256Hex(CanonicalJson.bytes(digestInput)));
+                error == null ? null : error.name(), caller, requestDigest(request));
+    }
+
+    /** A receipt's {@code request_digest}: SHA-256 over the canonical JSON of the request's non-null fields. */
+    static String requestDigest(Map<String, Object> request) {
+        Map<String, Object> digestInput = new LinkedHashMap<>(request);
+        digestInput.values().removeIf(v -> v == null);
+        return "sha256:" + sha256Hex(CanonicalJson.bytes(digestInput));
     }
 
     private static String sha256Hex(byte[] bytes) {

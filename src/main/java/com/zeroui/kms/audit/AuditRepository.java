@@ -1,12 +1,18 @@
 package com.zeroui.kms.audit;
 
 import com.zeroui.kms.events.KmsEvent;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongFunction;
 
-/** Durable storage of the receipt log: receipts, complete-subtree hashes and signed tree heads. */
+/**
+ * Durable storage of the receipt log: receipts, complete-subtree hashes, signed tree heads, and the
+ * seals that moved old ranges into archive files.
+ */
 public interface AuditRepository extends MerkleTree.NodeSource {
 
     record ReceiptRow(long logIndex, String receiptId, Instant ts, String tenantId, String keyId, String operation,
@@ -42,7 +48,8 @@ public interface AuditRepository extends MerkleTree.NodeSource {
 
     Optional<TreeHead> latestTreeHead();
 
-    List<TreeHead> treeHeads();
+    /** Up to {@code limit} signed heads with {@code fromSize ≤ tree_size ≤ toSize}, ascending. */
+    List<TreeHead> treeHeads(long fromSize, long toSize, int limit);
 
     /** How far {@code sink} has acknowledged the log (0 for a new sink). */
     long sinkCursor(String sink);
@@ -52,6 +59,60 @@ public interface AuditRepository extends MerkleTree.NodeSource {
      * false when another node moved it first (it then re-reads and may deliver duplicates).
      */
     boolean advanceSinkCursor(String sink, long from, long to);
+
+    /** The stored head of exactly {@code size} receipts, if one was signed. */
+    Optional<TreeHead> treeHead(long size);
+
+    /** Every delivery cursor (sink name → receipts below it acknowledged). */
+    Map<String, Long> sinkCursors();
+
+    // ---- sealing (retention) ----------------------------------------------------------------
+
+    /**
+     * A sealed range [firstIndex, endIndex) of the log: its archive file and that file's SHA-256,
+     * the signed root at endIndex, the receipt timestamps it spans, and the log index of the
+     * audit_sealed receipt that recorded it (null until that receipt is durable).
+     */
+    record Seal(long firstIndex, long endIndex, String archiveFile, String archiveSha256, String rootHash,
+                Instant firstTs, Instant lastTs, Instant sealedAt, Long receiptIndex) {
+    }
+
+    /** The seal with the highest range, if any: the live log starts at its {@code endIndex}. */
+    Optional<Seal> latestSeal();
+
+    /** Every seal in log order (one row per archive: a small table). */
+    List<Seal> seals();
+
+    /** The first sealed range whose receipts were stamped within {@code slack} of {@code ts}. */
+    Optional<Seal> sealCovering(Instant ts, Duration slack);
+
+    /**
+     * Records a seal if it continues the chain (starts where the latest seal ends, or at 0);
+     * false when another seal already covers its start.
+     */
+    boolean insertSeal(Seal seal);
+
+    /** Notes the log index of the receipt that recorded the seal starting at {@code firstIndex}. */
+    void setSealReceiptIndex(long firstIndex, long receiptIndex);
+
+    /** The lowest index ≥ {@code fromIndex} of a receipt stamped at or after {@code ts}, if any. */
+    OptionalLong firstIndexStampedFrom(Instant ts, long fromIndex);
+
+    /**
+     * Removes up to {@code limit} receipt rows with index below {@code endIndex}, in one short
+     * transaction; returns how many went (0 when none are left).
+     */
+    int removeReceiptsBelow(long endIndex, int limit);
+
+    /**
+     * Removes up to {@code limit} subtree hashes lying wholly before leaf {@code endIndex} that no
+     * root or proof from {@code endIndex} on needs (all but {@link MerkleFrontier#decomposition});
+     * returns how many went.
+     */
+    int removeNodesBelow(long endIndex, int limit);
+
+    /** Removes the signed tree heads of fewer than {@code size} receipts; returns how many went. */
+    int removeTreeHeadsBelow(long size);
 
     /** {@link MerkleTree.NodeSource#perfect} throws this when a node that must exist is missing. */
     final class MissingNodeException extends IllegalStateException {

@@ -9,7 +9,10 @@ import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,19 +20,28 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Writes the receipt log as a self-contained bundle that {@link BundleVerifier} checks offline:
+ * Writes a contiguous range [first_index, tree_size) of the receipt log as a self-contained file
+ * that {@link BundleVerifier} checks offline — the live log as an export bundle, or a sealed range
+ * as an archive:
  * <pre>
- * {"format": "kms-audit-bundle/v1", "exported_at": ISO-8601, "tree_size": N,
+ * {"format": "kms-audit-bundle/v1" | "kms-audit-archive/v1",
+ *  "exported_at" | "sealed_at": ISO-8601,
+ *  "first_index": F, "tree_size": N,
+ *  "previous_archive": null | {"file", "sha256", "first_index", "end_index", "root_hash", "seal_receipt_index"},
+ *  "start_frontier": [{"level", "index", "hash"}, ...],
  *  "receipt_keys": [{"key_id", "algorithm": "EdDSA", "public_key": SPKI PEM}, ...],
- *  "tree_heads": [signed tree head, ascending tree_size, ...],
- *  "receipts": [receipt 0, ..., receipt N-1]}
+ *  "tree_heads": [signed tree head with F ≤ tree_size (≤ N in an archive), ascending, ...],
+ *  "receipts": [receipt F, ..., receipt N-1]}
  * </pre>
- * Keys and heads come before the receipts so that a verifier can stream the receipts. The export
- * is a snapshot of the first N receipts, N read after the heads, so every exported head lies
- * within it even while a server keeps appending. Receipts are read page by page, never all at once.
+ * {@code start_frontier} holds the complete-subtree hashes that make up the tree of the first F
+ * receipts (empty when F is 0), so the range verifies without the receipts before it: the signed
+ * heads inside the range authenticate it. {@code previous_archive} names the archive that ends at
+ * F. Everything comes before the receipts so that a verifier can stream them. Receipts and heads
+ * are read page by page, never all at once.
  */
 public final class BundleExporter {
     public static final String FORMAT = "kms-audit-bundle/v1";
+    public static final String ARCHIVE_FORMAT = "kms-audit-archive/v1";
     static final int PAGE = 1000;
 
     /** The public key (SPKI DER) of a receipt key, or empty when the id names no receipt key. */
@@ -40,6 +52,10 @@ public final class BundleExporter {
 
     /** What was written; {@code missingKeyIds} are referenced but not receipt keys of this store. */
     public record Summary(long receipts, int treeHeads, Set<String> keyIds, Set<String> missingKeyIds) {
+    }
+
+    /** A written archive: its summary and the receipt timestamps it spans (null when it holds none). */
+    record Written(Summary summary, Instant firstTs, Instant lastTs) {
     }
 
     private final AuditRepository repository;
@@ -53,23 +69,67 @@ public final class BundleExporter {
         this.clock = clock;
     }
 
+    /**
+     * The live log: from where the latest seal ended (0 when nothing is sealed) to the current size.
+     * Throws IOException when a seal removed the start of that range while the export ran.
+     */
     public Summary export(OutputStream out) throws IOException {
-        List<TreeHead> heads = repository.treeHeads();
+        Optional<AuditRepository.Seal> sealed = repository.latestSeal();
+        long first = sealed.map(AuditRepository.Seal::endIndex).orElse(0L);
+        // the newest head is read before the size, so every head exported lies within the snapshot;
+        // one beyond it means the log lost its tail, and the verifier says so
+        long newestHead = repository.latestTreeHead().map(TreeHead::treeSize).orElse(0L);
         long size = repository.size();
-        // first pass: which keys the receipts name, so that the keys can precede the receipts
+        Summary summary = write(out, FORMAT, "exported_at", first, size, Math.max(size, newestHead), sealed.orElse(null))
+                .summary();
+        Optional<AuditRepository.Seal> after = repository.latestSeal();
+        if (!after.equals(sealed) && after.map(AuditRepository.Seal::firstIndex).orElse(-1L) >= first) {
+            throw new IOException("the log was sealed up to index " + after.get().endIndex()
+                    + " while exporting from index " + first + "; export again");
+        }
+        return summary;
+    }
+
+    /** The sealed range [first, end), after {@code previous} (null when first is 0). */
+    Written writeArchive(OutputStream out, long first, long end, AuditRepository.Seal previous) throws IOException {
+        return write(out, ARCHIVE_FORMAT, "sealed_at", first, end, end, previous);
+    }
+
+    private Written write(OutputStream out, String format, String timeField, long first, long end, long headsUpTo,
+                          AuditRepository.Seal previous) throws IOException {
+        // first pass: which keys the heads and receipts name, so that the keys can precede them
         Set<String> referenced = new TreeSet<>();
-        heads.forEach(h -> referenced.add(h.keyId()));
-        forEachReceipt(size, row -> receiptKeyId(row.json()).ifPresent(referenced::add));
+        forEachHead(first, headsUpTo, h -> referenced.add(h.keyId()));
+        forEachReceipt(first, end, row -> receiptKeyId(row.json()).ifPresent(referenced::add));
+        List<MerkleFrontier.Node> frontier = MerkleFrontier.load(first, repository).edge();
 
         Set<String> written = new TreeSet<>();
         Set<String> missing = new TreeSet<>();
         long[] receipts = {0};
+        int[] heads = {0};
+        Instant[] span = new Instant[2];
         try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             gen.writeStartObject();
-            gen.writeStringField("format", FORMAT);
-            gen.writeStringField("exported_at", clock.instant().toString());
-            gen.writeNumberField("tree_size", size);
+            gen.writeStringField("format", format);
+            gen.writeStringField(timeField, clock.instant().toString());
+            gen.writeNumberField("first_index", first);
+            gen.writeNumberField("tree_size", end);
+            gen.writeFieldName("previous_archive");
+            if (previous == null) {
+                gen.writeNull();
+            } else {
+                writePrevious(gen, previous);
+            }
+            gen.writeArrayFieldStart("start_frontier");
+            for (MerkleFrontier.Node node : frontier) {
+                gen.writeStartObject();
+                gen.writeNumberField("level", node.level());
+                gen.writeNumberField("index", node.index());
+                gen.writeStringField("hash", HexFormat.of().formatHex(node.hash()));
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
             gen.writeArrayFieldStart("receipt_keys");
             for (String keyId : referenced) {
                 Optional<byte[]> spki = receiptKeys.publicKey(keyId);
@@ -86,26 +146,49 @@ public final class BundleExporter {
             }
             gen.writeEndArray();
             gen.writeArrayFieldStart("tree_heads");
-            for (TreeHead head : heads) {
-                gen.writeObject(head.view());
-            }
+            forEachHead(first, headsUpTo, head -> {
+                try {
+                    gen.writeObject(head.view());
+                    heads[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             gen.writeEndArray();
             gen.writeArrayFieldStart("receipts");
-            forEachReceipt(size, row -> {
+            forEachReceipt(first, end, row -> {
                 try {
                     writeReceipt(gen, row.json());
                     receipts[0]++;
+                    span[0] = span[0] == null || row.ts().isBefore(span[0]) ? row.ts() : span[0];
+                    span[1] = span[1] == null || row.ts().isAfter(span[1]) ? row.ts() : span[1];
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             gen.writeEndArray();
             gen.writeEndObject();
             gen.writeRaw('\n');
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return new Summary(receipts[0], heads.size(), written, missing);
+        return new Written(new Summary(receipts[0], heads[0], written, missing), span[0], span[1]);
+    }
+
+    private static void writePrevious(JsonGenerator gen, AuditRepository.Seal previous) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("file", previous.archiveFile());
+        gen.writeStringField("sha256", previous.archiveSha256());
+        gen.writeNumberField("first_index", previous.firstIndex());
+        gen.writeNumberField("end_index", previous.endIndex());
+        gen.writeStringField("root_hash", previous.rootHash());
+        gen.writeFieldName("seal_receipt_index");
+        if (previous.receiptIndex() == null) {
+            gen.writeNull();
+        } else {
+            gen.writeNumber(previous.receiptIndex());
+        }
+        gen.writeEndObject();
     }
 
     /** A stored receipt that is not a JSON object is written as a string, for the verifier to name. */
@@ -132,16 +215,29 @@ public final class BundleExporter {
         }
     }
 
-    /** Rows with index below {@code size}, in log order, one page in memory at a time. */
-    private void forEachReceipt(long size, Consumer<AuditRepository.ReceiptRow> action) {
-        long next = 0;
-        while (next < size) {
+    /** Signed heads with first ≤ size ≤ end, ascending, one page in memory at a time. */
+    private void forEachHead(long first, long end, Consumer<TreeHead> action) {
+        long next = first;
+        while (next <= end) {
+            List<TreeHead> page = repository.treeHeads(next, end, PAGE);
+            if (page.isEmpty()) {
+                return;
+            }
+            page.forEach(action);
+            next = page.get(page.size() - 1).treeSize() + 1;
+        }
+    }
+
+    /** Rows with first ≤ index < end, in log order, one page in memory at a time. */
+    private void forEachReceipt(long first, long end, Consumer<AuditRepository.ReceiptRow> action) {
+        long next = first;
+        while (next < end) {
             List<AuditRepository.ReceiptRow> page = repository.range(next, PAGE);
             if (page.isEmpty()) {
                 return;
             }
             for (AuditRepository.ReceiptRow row : page) {
-                if (row.logIndex() >= size) {
+                if (row.logIndex() >= end) {
                     return;
                 }
                 action.accept(row);

@@ -10,8 +10,16 @@ import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.trust.Pem;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,16 +32,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Checks an audit bundle ({@link BundleExporter}) with nothing but the bundle, or with receipt keys
- * the caller trusts: every receipt in order must carry its position as {@code log_index} and a
- * valid Ed25519 signature of the receipt key it names over its canonical JSON without
- * {@code signature}; the RFC 9162 tree is recomputed from the receipts, and every signed tree head
- * must be signed by a receipt key and match the recomputed root at its size. Stops at the first
- * problem, which names the receipt index or tree head size where the log stops being what was
- * signed. Receipts are streamed: memory stays O(log n) in the number of receipts.
+ * Checks an export bundle or a sealed archive ({@link BundleExporter}) with nothing but the file, or
+ * with receipt keys the caller trusts: every receipt in order must carry its position as
+ * {@code log_index} and a valid Ed25519 signature of the receipt key it names over its canonical
+ * JSON without {@code signature}; the RFC 9162 tree is recomputed from the start frontier and the
+ * receipts, and every signed tree head must be signed by a receipt key and match the recomputed
+ * root at its size. An archive must end at a signed head. Where the file names the receipt that
+ * recorded the previous seal, that receipt must be there and commit to the previous archive. Stops
+ * at the first problem, which names the receipt index or tree head size where the log stops being
+ * what was signed. Receipts are streamed: memory stays O(log n) in the number of receipts (plus the
+ * heads, which are listed before them).
  */
 public final class BundleVerifier {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
@@ -46,21 +58,44 @@ public final class BundleVerifier {
         this.crypto = crypto;
     }
 
-    public enum Subject { RECEIPT, TREE_HEAD, BUNDLE }
+    public enum Subject { RECEIPT, TREE_HEAD, BUNDLE, ARCHIVE }
 
-    /** What is wrong, and where: a receipt index, a tree head's size, or the bundle as a whole. */
+    /** What is wrong, and where: a receipt index, a tree head's size, or the file as a whole. */
     public record Problem(Subject subject, long index, String reason) {
         public String message() {
             return switch (subject) {
                 case RECEIPT -> "index " + index + ": " + reason;
                 case TREE_HEAD -> "tree head " + index + ": " + reason;
                 case BUNDLE -> "bundle: " + reason;
+                case ARCHIVE -> "archive: " + reason;
             };
         }
     }
 
+    /** The archive a file says precedes it, as recorded when that archive was sealed. */
+    public record PreviousArchive(String file, String sha256, long firstIndex, long endIndex, String rootHash,
+                                  Long sealReceiptIndex) {
+    }
+
+    /** A receipt that must sit at a given index: the audit_sealed receipt committing to {@code archive}. */
+    public record ExpectedSealReceipt(String archive, String requestDigest) {
+    }
+
+    /**
+     * Which range the file covers and how it joins its neighbours: the frontier it starts from and
+     * the one its receipts end at, the archive it names as previous, seal receipts confirmed in it,
+     * and those it expects beyond its end (index → expectation).
+     */
+    public record Segment(String format, long firstIndex, long endIndex, PreviousArchive previous,
+                          List<MerkleFrontier.Node> startFrontier, List<MerkleFrontier.Node> endFrontier,
+                          int sealReceiptsConfirmed, Map<Long, ExpectedSealReceipt> pendingSealReceipts) {
+        public boolean isArchive() {
+            return BundleExporter.ARCHIVE_FORMAT.equals(format);
+        }
+    }
+
     /** Receipts and heads verified (up to the problem, if any) and the receipt keys that signed them. */
-    public record Result(long receipts, int treeHeads, Set<String> keyIds, Problem problem) {
+    public record Result(long receipts, int treeHeads, Set<String> keyIds, Problem problem, Segment segment) {
         public boolean ok() {
             return problem == null;
         }
@@ -71,23 +106,62 @@ public final class BundleVerifier {
         return verify(bundle, null);
     }
 
+    public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys) throws IOException {
+        return verify(bundle, trustedKeys, Map.of());
+    }
+
     /**
      * Verifies with {@code trustedKeys} (key id → public key) instead of the bundle's own keys, so
      * that whoever could rewrite the bundle (or the database it came from) cannot also choose the
-     * keys it is checked with. Null means: trust the bundle's keys.
+     * keys it is checked with. Null means: trust the bundle's keys. {@code expected} names receipts
+     * an earlier file of a chain expects here (see {@link Segment#pendingSealReceipts}).
      */
-    public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys) throws IOException {
-        Run run = new Run(trustedKeys);
+    public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys,
+                         Map<Long, ExpectedSealReceipt> expected) throws IOException {
+        Run run = new Run(trustedKeys, expected);
         try (JsonParser parser = mapper.getFactory().createParser(bundle)) {
             run.bundle(parser);
         } catch (Failure f) {
             return run.result(f.problem);
         } catch (JsonProcessingException e) {
             String reason = "malformed JSON: " + e.getOriginalMessage();
-            return run.result(run.inReceipts ? new Problem(Subject.RECEIPT, run.receipts, reason)
-                    : new Problem(Subject.BUNDLE, 0, reason));
+            return run.result(run.inReceipts ? new Problem(Subject.RECEIPT, run.next, reason)
+                    : run.fileProblem(reason));
         }
         return run.result(null);
+    }
+
+    /** A verified file and the SHA-256 of all its bytes (what a seal record and the next archive pin). */
+    public record FileResult(Result result, String sha256) {
+    }
+
+    /** Verifies a file, hashing every byte of it on the way. */
+    public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected)
+            throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
+            Result result = verify(new FilterInputStream(in) {
+                @Override
+                public void close() {
+                    // the parser closes its source; the rest of the file must still be hashed
+                }
+            }, trustedKeys, expected);
+            in.transferTo(OutputStream.nullOutputStream());
+            return new FileResult(result, HexFormat.of().formatHex(sha.digest()));
+        }
+    }
+
+    /** An Ed25519 public key from its SPKI encoding, as the verifier uses it. */
+    public PublicKey receiptKey(byte[] spki) {
+        return crypto.publicKey(KeyType.ED25519, spki);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -136,55 +210,157 @@ public final class BundleVerifier {
     /** The state of one verification. */
     private final class Run {
         private final Map<String, PublicKey> trusted;
+        private final Map<Long, ExpectedSealReceipt> expected;
         private Map<String, PublicKey> keys;
         private final Set<String> usedKeys = new TreeSet<>();
         private Deque<Head> pendingHeads;
-        private final MerkleFrontier tree = new MerkleFrontier();
+        private MerkleFrontier tree = new MerkleFrontier();
+        private List<MerkleFrontier.Node> startFrontier = List.of();
+        private String format;
+        private long firstIndex;
+        private PreviousArchive previous;
         private boolean inReceipts;
-        private long receipts;
+        /** Index of the next receipt: first_index plus the receipts verified so far. */
+        private long next;
         private int headsVerified;
+        private long lastHeadSize = -1;
+        private int sealReceiptsConfirmed;
 
-        Run(Map<String, PublicKey> trusted) {
+        Run(Map<String, PublicKey> trusted, Map<Long, ExpectedSealReceipt> expected) {
             this.trusted = trusted;
+            this.expected = new TreeMap<>(expected);
         }
 
         Result result(Problem problem) {
-            return new Result(receipts, headsVerified, usedKeys, problem);
+            Segment segment = new Segment(format, firstIndex, next, previous, startFrontier, tree.edge(),
+                    sealReceiptsConfirmed, Map.copyOf(expected));
+            return new Result(next - firstIndex, headsVerified, usedKeys, problem, segment);
+        }
+
+        /** "archive" or "bundle", for messages. */
+        String kind() {
+            return BundleExporter.ARCHIVE_FORMAT.equals(format) ? "archive" : "bundle";
+        }
+
+        Problem fileProblem(String reason) {
+            return new Problem(BundleExporter.ARCHIVE_FORMAT.equals(format) ? Subject.ARCHIVE : Subject.BUNDLE, 0, reason);
+        }
+
+        Failure fileFailure(String reason) {
+            return new Failure(fileProblem(reason));
         }
 
         void bundle(JsonParser p) throws IOException, Failure {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw bundleFailure("not a JSON object");
+                throw fileFailure("not a JSON object");
             }
-            String format = null;
             Long declaredSize = null;
+            JsonNode frontier = null;
             boolean sawReceipts = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "format" -> format = p.getValueAsString();
-                    case "exported_at" -> p.skipChildren();
+                    case "exported_at", "sealed_at" -> p.skipChildren();
+                    case "first_index" -> firstIndex = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
                     case "tree_size" -> declaredSize = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                    case "previous_archive" -> previous = readPrevious(mapper.readTree(p));
+                    case "start_frontier" -> frontier = mapper.readTree(p);
                     case "receipt_keys" -> keys = readKeys(mapper.readTree(p), "receipt_keys");
                     case "tree_heads" -> pendingHeads = readHeads(mapper.readTree(p));
                     case "receipts" -> {
-                        if (!BundleExporter.FORMAT.equals(format)) {
-                            throw bundleFailure("format must be " + BundleExporter.FORMAT + " (before receipts), found " + format);
+                        if (!BundleExporter.FORMAT.equals(format) && !BundleExporter.ARCHIVE_FORMAT.equals(format)) {
+                            throw fileFailure("format must be " + BundleExporter.FORMAT + " or " + BundleExporter.ARCHIVE_FORMAT
+                                    + " (before receipts), found " + format);
                         }
                         if (declaredSize == null || keys == null || pendingHeads == null) {
-                            throw bundleFailure("tree_size, receipt_keys and tree_heads must precede receipts");
+                            throw fileFailure("tree_size, receipt_keys and tree_heads must precede receipts");
                         }
+                        start(declaredSize, frontier);
                         pinKeys();
                         receipts(p, declaredSize);
                         sawReceipts = true;
                     }
-                    default -> throw bundleFailure("unknown field " + field);
+                    default -> throw fileFailure("unknown field " + field);
                 }
             }
             if (!sawReceipts) {
-                throw bundleFailure("no receipts");
+                throw fileFailure("no receipts");
             }
+        }
+
+        /** Sets the tree up at first_index from the start frontier (a bundle of the whole log has none). */
+        private void start(long declaredSize, JsonNode frontier) throws Failure {
+            if (firstIndex < 0 || firstIndex > declaredSize) {
+                throw fileFailure("first_index must be an integer between 0 and tree_size " + declaredSize);
+            }
+            List<MerkleFrontier.Node> nodes = new ArrayList<>();
+            if (frontier != null) {
+                if (!frontier.isArray()) {
+                    throw fileFailure("start_frontier must be an array");
+                }
+                for (int i = 0; i < frontier.size(); i++) {
+                    JsonNode n = frontier.get(i);
+                    JsonNode level = n.get("level");
+                    JsonNode index = n.get("index");
+                    byte[] hash = hex(text(n, "hash"));
+                    if (level == null || !level.canConvertToInt() || !level.isIntegralNumber() || index == null
+                            || !index.isIntegralNumber() || !index.canConvertToLong() || hash == null) {
+                        throw fileFailure("start_frontier[" + i + "] needs an integer level and index and a hex hash");
+                    }
+                    nodes.add(new MerkleFrontier.Node(level.asInt(), index.asLong(), hash));
+                }
+            }
+            try {
+                tree = MerkleFrontier.fromEdge(firstIndex, nodes);
+            } catch (IllegalArgumentException e) {
+                throw fileFailure("start_frontier: " + e.getMessage());
+            }
+            startFrontier = tree.edge();
+            next = firstIndex;
+            if (previous != null) {
+                if (previous.endIndex() != firstIndex) {
+                    throw fileFailure("previous_archive ends at index " + previous.endIndex() + ", but this file starts at "
+                            + firstIndex);
+                }
+                if (previous.sealReceiptIndex() != null) {
+                    if (previous.sealReceiptIndex() < firstIndex) {
+                        throw fileFailure("previous_archive.seal_receipt_index " + previous.sealReceiptIndex()
+                                + " lies before this file's first index " + firstIndex);
+                    }
+                    expected.put(previous.sealReceiptIndex(), new ExpectedSealReceipt(previous.file(),
+                            AuditSealer.sealRequestDigest(previous.file(), previous.sha256(), previous.firstIndex(),
+                                    previous.endIndex(), previous.rootHash())));
+                }
+            } else if (firstIndex > 0 && BundleExporter.ARCHIVE_FORMAT.equals(format)) {
+                throw fileFailure("an archive that starts at index " + firstIndex + " must name its previous_archive");
+            }
+            for (Head head : pendingHeads) {
+                if (head.treeSize() < firstIndex) {
+                    throw headFailure(head, "before the start of the range (first_index " + firstIndex + ")");
+                }
+            }
+        }
+
+        private PreviousArchive readPrevious(JsonNode node) throws Failure {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String file = text(node, "file");
+            String sha = text(node, "sha256");
+            String root = text(node, "root_hash");
+            JsonNode first = node.get("first_index");
+            JsonNode end = node.get("end_index");
+            JsonNode receipt = node.get("seal_receipt_index");
+            if (file == null || sha == null || hex(sha) == null || root == null || first == null || !first.canConvertToLong()
+                    || !first.isIntegralNumber() || end == null || !end.isIntegralNumber() || !end.canConvertToLong()
+                    || (receipt != null && !receipt.isNull() && !(receipt.isIntegralNumber() && receipt.canConvertToLong()))) {
+                throw fileFailure("previous_archive needs file, sha256 (hex), first_index, end_index, root_hash"
+                        + " and seal_receipt_index (an integer or null)");
+            }
+            return new PreviousArchive(file, sha, first.asLong(), end.asLong(), root,
+                    receipt == null || receipt.isNull() ? null : receipt.asLong());
         }
 
         /** With trusted keys, those are the only ones used; the bundle's own must not contradict them. */
@@ -195,7 +371,7 @@ public final class BundleVerifier {
             for (Map.Entry<String, PublicKey> k : keys.entrySet()) {
                 PublicKey pinned = trusted.get(k.getKey());
                 if (pinned != null && !Arrays.equals(pinned.getEncoded(), k.getValue().getEncoded())) {
-                    throw bundleFailure("receipt key " + k.getKey() + " in the bundle differs from the trusted key");
+                    throw fileFailure("receipt key " + k.getKey() + " in the " + kind() + " differs from the trusted key");
                 }
             }
             keys = trusted;
@@ -203,29 +379,32 @@ public final class BundleVerifier {
 
         private void receipts(JsonParser p, long declaredSize) throws IOException, Failure {
             if (p.currentToken() != JsonToken.START_ARRAY) {
-                throw bundleFailure("receipts must be an array");
+                throw fileFailure("receipts must be an array");
             }
             inReceipts = true;
             checkHeadsAtCurrentSize();
             for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                 if (t == null) {
-                    throw receiptFailure(receipts, "bundle ends inside the receipts");
+                    throw receiptFailure(next, "bundle ends inside the receipts");
                 }
-                if (receipts >= declaredSize) {
-                    throw receiptFailure(receipts, "beyond the declared log size " + declaredSize);
+                if (next >= declaredSize) {
+                    throw receiptFailure(next, "beyond the declared log size " + declaredSize);
                 }
-                byte[] leaf = receipt(receipts, mapper.readTree(p));
+                byte[] leaf = receipt(next, mapper.readTree(p));
                 tree.append(MerkleHash.leaf(leaf));
-                receipts++;
+                next++;
                 checkHeadsAtCurrentSize();
             }
             inReceipts = false;
-            if (receipts < declaredSize) {
-                throw receiptFailure(receipts, "missing: the bundle declares " + declaredSize + " receipts");
+            if (next < declaredSize) {
+                throw receiptFailure(next, "missing: the " + kind() + " declares " + (declaredSize - firstIndex) + " receipts");
             }
             if (!pendingHeads.isEmpty()) {
                 throw new Failure(new Problem(Subject.TREE_HEAD, pendingHeads.peek().treeSize(),
-                        "beyond the end of the log (" + receipts + " receipts)"));
+                        "beyond the end of the log (" + next + " receipts)"));
+            }
+            if (BundleExporter.ARCHIVE_FORMAT.equals(format) && lastHeadSize != next) {
+                throw fileFailure("no signed tree head at its end, tree size " + next);
             }
         }
 
@@ -261,6 +440,7 @@ public final class BundleVerifier {
                     throw receiptFailure(index, "signature does not verify");
                 }
                 usedKeys.add((String) keyId);
+                checkExpectedSealReceipt(index, receipt);
                 receipt.put("signature", signature);
                 return CanonicalJson.bytes(receipt);
             } catch (IllegalArgumentException e) {
@@ -268,8 +448,27 @@ public final class BundleVerifier {
             }
         }
 
+        /** The receipt named as the one that recorded the previous seal must say so, over that archive. */
+        private void checkExpectedSealReceipt(long index, Map<String, Object> receipt) throws Failure {
+            ExpectedSealReceipt want = expected.remove(index);
+            if (want == null) {
+                return;
+            }
+            Object context = receipt.get("kms_context");
+            boolean success = context instanceof Map<?, ?> c && Boolean.TRUE.equals(c.get("success"));
+            if (!AuditSealer.OPERATION.equals(receipt.get("operation")) || !success) {
+                throw receiptFailure(index, "expected the successful " + AuditSealer.OPERATION + " receipt of archive "
+                        + want.archive() + ", found operation " + receipt.get("operation"));
+            }
+            if (!want.requestDigest().equals(receipt.get("request_digest"))) {
+                throw receiptFailure(index, "the " + AuditSealer.OPERATION + " receipt does not commit to archive "
+                        + want.archive() + " as named (file, sha256, range, root)");
+            }
+            sealReceiptsConfirmed++;
+        }
+
         private void checkHeadsAtCurrentSize() throws Failure {
-            while (!pendingHeads.isEmpty() && pendingHeads.peek().treeSize() == receipts) {
+            while (!pendingHeads.isEmpty() && pendingHeads.peek().treeSize() == next) {
                 Head head = pendingHeads.poll();
                 PublicKey key = keys.get(head.keyId());
                 if (key == null) {
@@ -290,6 +489,7 @@ public final class BundleVerifier {
                 }
                 usedKeys.add(head.keyId());
                 headsVerified++;
+                lastHeadSize = head.treeSize();
             }
         }
 
@@ -297,12 +497,12 @@ public final class BundleVerifier {
             if (!(keyId instanceof String)) {
                 return "receipt_key_id is missing";
             }
-            return "receipt key " + keyId + (trusted == null ? " is not in the bundle" : " is not trusted");
+            return "receipt key " + keyId + (trusted == null ? " is not in the " + kind() : " is not trusted");
         }
 
         private Deque<Head> readHeads(JsonNode array) throws Failure {
             if (array == null || !array.isArray()) {
-                throw bundleFailure("tree_heads must be an array");
+                throw fileFailure("tree_heads must be an array");
             }
             List<Head> heads = new ArrayList<>();
             for (int i = 0; i < array.size(); i++) {
@@ -313,7 +513,7 @@ public final class BundleVerifier {
                 byte[] signature = base64(text(h, "signature"));
                 if (size == null || !size.canConvertToExactIntegral() || !size.canConvertToLong() || size.asLong() < 0
                         || root == null || keyId == null || signature == null) {
-                    throw bundleFailure("tree_heads[" + i + "] needs tree_size, root_hash, key_id and a base64 signature");
+                    throw fileFailure("tree_heads[" + i + "] needs tree_size, root_hash, key_id and a base64 signature");
                 }
                 Map<String, Object> content = mapper.convertValue(h, MAP);
                 content.remove("signature");
@@ -327,6 +527,17 @@ public final class BundleVerifier {
     private static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    private static byte[] hex(String value) {
+        if (value == null || value.length() != 2 * MerkleHash.SIZE) {
+            return null;
+        }
+        try {
+            return HexFormat.of().parseHex(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static byte[] base64(Object value) {

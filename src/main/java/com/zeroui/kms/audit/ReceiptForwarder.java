@@ -44,7 +44,8 @@ public final class ReceiptForwarder implements AutoCloseable {
                     continue;
                 }
                 sink.deliver(batch);
-                long next = cursor + batch.size();
+                // the next index after the batch, not cursor + size: below a sealed range there are no rows
+                long next = batch.get(batch.size() - 1).logIndex() + 1;
                 if (repository.advanceSinkCursor(sink.name(), cursor, next)) {
                     delivered = next;
                 }

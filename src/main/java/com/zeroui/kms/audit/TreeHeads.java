@@ -27,6 +27,18 @@ public final class TreeHeads {
         return sign(size);
     }
 
+    /**
+     * The signed head of exactly {@code size} receipts (≤ the log's size), signing one when none
+     * is stored: a seal ends at such a head.
+     */
+    public synchronized TreeHead at(long size) {
+        long logSize = repository.size();
+        if (size < 0 || size > logSize) {
+            throw new IllegalArgumentException("no tree of size " + size + " in a log of " + logSize + " receipts");
+        }
+        return repository.treeHead(size).orElseGet(() -> sign(size));
+    }
+
     /** Signs the head for the log's current size (used by the scheduler; a no-op when nothing changed). */
     public void signIfGrown() {
         latest();
@@ -39,6 +51,6 @@ public final class TreeHeads {
         TreeHead head = new TreeHead(size, root, ts, signer.keyId(), Base64.getEncoder().encodeToString(signature));
         repository.insertTreeHead(head);
         // another node may have signed the same size first: both are valid; return what is stored
-        return repository.latestTreeHead().filter(h -> h.treeSize() == size).orElse(head);
+        return repository.treeHead(size).orElse(head);
     }
 }

@@ -2,12 +2,16 @@ package com.zeroui.kms.cli;
 
 import com.zeroui.kms.app.DataDirectory;
 import com.zeroui.kms.app.KmsNode;
+import com.zeroui.kms.audit.AuditRepository;
+import com.zeroui.kms.audit.AuditSealer;
 import com.zeroui.kms.audit.BundleExporter;
 import com.zeroui.kms.audit.BundleVerifier;
+import com.zeroui.kms.audit.ChainVerifier;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.KeyRecord;
+import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.JdbcAuditRepository;
 import com.zeroui.kms.store.JdbcKeyRepository;
 import java.io.BufferedInputStream;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +33,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Export and verify the receipt log offline",
-        subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class})
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Export, seal (archive) and verify the receipt log offline",
+        subcommands = {AuditCommand.Export.class, AuditCommand.Seal.class, AuditCommand.Verify.class})
 final class AuditCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,6 +51,15 @@ final class AuditCommand implements Runnable {
                 && KmsNode.RECEIPT_KEY_ALIAS.equals(key.alias()) && key.publicKeySpki() != null;
     }
 
+    /** Exporting or sealing must not initialise a new, empty KMS where the operator mistyped a path. */
+    static boolean hasDatabase(StoreOptions store, KmsConfig config) {
+        if ((store.databaseUrl == null || store.databaseUrl.isBlank()) && !Files.exists(config.dataDir().resolve("kms.db"))) {
+            System.err.println("kms: no KMS database in " + config.dataDir() + " (use --data-dir)");
+            return false;
+        }
+        return true;
+    }
+
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write the receipts, signed tree heads and receipt public keys to a bundle (works while a server runs)")
     static final class Export implements Callable<Integer> {
@@ -57,9 +72,7 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             var config = store.toConfig();
-            // exporting must not initialise a new, empty KMS where the operator mistyped a path
-            if ((store.databaseUrl == null || store.databaseUrl.isBlank()) && !Files.exists(config.dataDir().resolve("kms.db"))) {
-                System.err.println("kms: no KMS database in " + config.dataDir() + " (use --data-dir)");
+            if (!hasDatabase(store, config)) {
                 return 2;
             }
             Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
@@ -97,15 +110,91 @@ final class AuditCommand implements Runnable {
         }
     }
 
+    @Command(name = "seal", mixinStandardHelpOptions = true,
+            description = "Move the oldest receipts into a verified archive file and remove them from the live store"
+                    + " (works while a server runs; run one seal at a time)")
+    static final class Seal implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--before", required = true, paramLabel = "INDEX|INSTANT|DATE",
+                description = "Seal the receipts below this log index, or those before the first one stamped at or after"
+                        + " this ISO-8601 instant or UTC date (e.g. 2019-01-01)")
+        String before;
+
+        @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "Directory for the archive file")
+        Path outDir;
+
+        @Option(names = "--dry-run", description = "Only print the range that would be sealed")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            AuditSealer.Bound bound;
+            try {
+                bound = AuditSealer.Bound.parse(before);
+            } catch (IllegalArgumentException e) {
+                System.err.println("kms: --before: " + e.getMessage());
+                return 2;
+            }
+            KmsConfig config = store.toConfig();
+            if (!hasDatabase(store, config)) {
+                return 2;
+            }
+            Clock clock = Clock.systemUTC();
+            try (DataDirectory dir = DataDirectory.open(config, clock);
+                 OperatorAudit audit = OperatorAudit.open(dir, config, clock)) {
+                AuditSealer sealer = audit.sealer();
+                if (dryRun) {
+                    AuditSealer.Plan plan = sealer.plan(bound);
+                    System.out.println(plan.isEmpty() ? "kms: nothing to seal before " + bound
+                            : "kms: would seal log indices " + plan.firstIndex() + " to " + (plan.endIndex() - 1) + " into "
+                                    + outDir.resolve(AuditSealer.archiveName(plan.firstIndex(), plan.endIndex())));
+                    note(plan);
+                    return 0;
+                }
+                AuditSealer.Outcome outcome = sealer.seal(bound, outDir, audit.operator());
+                AuditSealer.Removed removed = outcome.removed();
+                if (outcome.seal() == null) {
+                    System.out.println("kms: nothing to seal before " + bound + " (the live log starts at index "
+                            + outcome.plan().firstIndex() + ")");
+                } else {
+                    AuditRepository.Seal seal = outcome.seal();
+                    System.out.println("kms: sealed log indices " + seal.firstIndex() + " to " + (seal.endIndex() - 1) + " ("
+                            + (seal.endIndex() - seal.firstIndex()) + " receipts) into " + outcome.archive().toAbsolutePath()
+                            + "\nkms: archive sha256 " + seal.archiveSha256() + ", signed tree head " + seal.endIndex()
+                            + " root " + seal.rootHash() + ", recorded by receipt " + outcome.receiptId());
+                }
+                note(outcome.plan());
+                System.out.println("kms: removed from the live store: " + removed.receipts() + " receipts, " + removed.nodes()
+                        + " subtree hashes, " + removed.treeHeads() + " tree heads");
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                // start-up (StartupException), storage (KmsException), file and verification failures alike
+                System.err.println("kms: audit seal failed: " + e.getMessage());
+                return 2;
+            }
+        }
+
+        private static void note(AuditSealer.Plan plan) {
+            if (plan.limitedBy() != null) {
+                System.out.println("kms: note: stopped at index " + plan.endIndex() + ": " + plan.limitedBy());
+            }
+        }
+    }
+
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check a bundle offline: receipt signatures, log order, recomputed Merkle tree, signed tree heads."
-                    + " Exit 0 when it verifies, 1 naming the first bad receipt index or tree head, 2 when it cannot be read")
+            description = "Check an export bundle, an archive, or archives in log order followed by a live export, offline:"
+                    + " receipt signatures, log order, recomputed Merkle tree, signed tree heads, and that each file continues"
+                    + " the one before it. Exit 0 when it verifies, 1 naming the first bad receipt index, tree head or file,"
+                    + " 2 when a file cannot be read")
     static final class Verify implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "Bundle written by 'kms audit export'")
-        Path bundle;
+        @Parameters(paramLabel = "FILE", arity = "1..*",
+                description = "Files written by 'kms audit seal' and 'kms audit export', in log order")
+        List<Path> files;
 
         @Option(names = "--trusted-keys", paramLabel = "FILE",
-                description = "Receipt keys to trust instead of the bundle's own: the JSON of GET /kms/v1/audit/receipt-keys")
+                description = "Receipt keys to trust instead of the files' own: the JSON of GET /kms/v1/audit/receipt-keys")
         Path trustedKeys;
 
         @Override
@@ -120,21 +209,49 @@ final class AuditCommand implements Runnable {
                     return 2;
                 }
             }
-            BundleVerifier.Result result;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle))) {
-                result = verifier.verify(in, trusted);
+            ChainVerifier.Result result;
+            try {
+                result = new ChainVerifier(verifier).verify(files, trusted);
             } catch (IOException e) {
-                System.err.println("kms: cannot read the bundle " + bundle + ": " + describe(e));
+                System.err.println("kms: cannot read " + e.getMessage());
                 return 2;
             }
             if (!result.ok()) {
-                System.err.println("kms: audit bundle " + bundle + " does not verify: " + result.problem().message());
+                System.err.println("kms: " + describeFailed(result) + " does not verify: " + result.problem());
                 return 1;
             }
-            System.out.println("kms: verified " + result.receipts() + " receipts, " + result.treeHeads() + " tree heads"
-                    + " (receipt keys " + String.join(", ", result.keyIds())
-                    + (trusted == null ? ", taken from the bundle" : ", trusted") + ")");
+            String keys = " (receipt keys " + String.join(", ", result.keyIds())
+                    + (trusted == null ? ", taken from the " + (files.size() == 1 ? kind(result.links().get(0)) : "files") : ", trusted") + ")";
+            StringBuilder out = new StringBuilder("kms: verified " + result.receipts() + " receipts, " + result.treeHeads()
+                    + " tree heads");
+            if (files.size() > 1 || result.firstIndex() > 0) {
+                out.append(" in ").append(files.size()).append(files.size() == 1 ? " file" : " files").append(", log indices ")
+                        .append(result.firstIndex()).append(" to ").append(result.endIndex() - 1);
+            }
+            out.append(keys);
+            System.out.println(out);
+            if (result.sealReceiptsConfirmed() > 0) {
+                System.out.println("kms: " + result.sealReceiptsConfirmed() + " archive(s) confirmed by their "
+                        + AuditSealer.OPERATION + " receipts in the chain");
+            }
+            if (result.sealReceiptsPending() > 0) {
+                System.out.println("kms: note: " + result.sealReceiptsPending() + " " + AuditSealer.OPERATION
+                        + " receipt(s) named by the files lie beyond the last one; export the live log to check them");
+            }
+            if (result.firstIndex() > 0) {
+                System.out.println("kms: note: the log before index " + result.firstIndex()
+                        + " was not given; pass the earlier archives first to check it too");
+            }
             return 0;
+        }
+
+        private static String kind(ChainVerifier.Link link) {
+            return link.result().segment().isArchive() ? "archive" : "bundle";
+        }
+
+        /** "audit bundle FILE" or "audit archive FILE". */
+        private static String describeFailed(ChainVerifier.Result result) {
+            return "audit " + result.failedKind() + " " + result.failedFile();
         }
 
         private static String describe(IOException e) {

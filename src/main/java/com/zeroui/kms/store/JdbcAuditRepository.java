@@ -7,14 +7,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.LongFunction;
 import javax.sql.DataSource;
 
-/** {@link AuditRepository} over JDBC. Only inserts, plus the head counter that serialises appenders. */
+/**
+ * {@link AuditRepository} over JDBC. Appending only inserts (plus the head counter that serialises
+ * appenders); rows are removed only by sealing, after their archive is verified and recorded.
+ */
 public final class JdbcAuditRepository implements AuditRepository {
     private static final String RECEIPT_COLUMNS = "log_index, receipt_id, ts, tenant_id, key_id, operation, success, receipt_json";
 
@@ -238,18 +246,225 @@ public final class JdbcAuditRepository implements AuditRepository {
     }
 
     @Override
-    public List<TreeHead> treeHeads() {
+    public List<TreeHead> treeHeads(long fromSize, long toSize, int limit) {
         return Jdbc.read(ds, c -> {
             List<TreeHead> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, ts, key_id, signature "
-                    + "FROM kms_audit_tree_heads ORDER BY tree_size");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(head(rs));
+                    + "FROM kms_audit_tree_heads WHERE tree_size >= ? AND tree_size <= ? ORDER BY tree_size LIMIT ?")) {
+                ps.setLong(1, fromSize);
+                ps.setLong(2, toSize);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(head(rs));
+                    }
                 }
             }
             return out;
         });
+    }
+
+    @Override
+    public Optional<TreeHead> treeHead(long size) {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, ts, key_id, signature "
+                    + "FROM kms_audit_tree_heads WHERE tree_size = ?")) {
+                ps.setLong(1, size);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(head(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Long> sinkCursors() {
+        return Jdbc.read(ds, c -> {
+            Map<String, Long> out = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT sink, delivered_up_to FROM kms_receipt_sink_cursors");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- seals ------------------------------------------------------------------------------
+
+    private static final String SEAL_COLUMNS = "first_index, end_index, archive_file, archive_sha256, root_hash, "
+            + "first_ts, last_ts, sealed_at, receipt_index";
+
+    @Override
+    public Optional<Seal> latestSeal() {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEAL_COLUMNS
+                    + " FROM kms_audit_seals ORDER BY first_index DESC LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(seal(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<Seal> seals() {
+        return Jdbc.read(ds, c -> {
+            List<Seal> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEAL_COLUMNS + " FROM kms_audit_seals ORDER BY first_index");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(seal(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Seal> sealCovering(Instant ts, Duration slack) {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SEAL_COLUMNS + " FROM kms_audit_seals "
+                    + "WHERE first_ts <= ? AND last_ts >= ? ORDER BY first_index LIMIT 1")) {
+                ps.setLong(1, ts.toEpochMilli() + slack.toMillis());
+                ps.setLong(2, ts.toEpochMilli() - slack.toMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(seal(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean insertSeal(Seal seal) {
+        return Jdbc.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(end_index) FROM kms_audit_seals");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long sealedUpTo = rs.getLong(1); // 0 when there is no seal yet
+                if (sealedUpTo != seal.firstIndex()) {
+                    return false;
+                }
+            }
+            // ON CONFLICT: another sealer may record the same start between our check and this insert
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_audit_seals (" + SEAL_COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
+                ps.setLong(1, seal.firstIndex());
+                ps.setLong(2, seal.endIndex());
+                ps.setString(3, seal.archiveFile());
+                ps.setString(4, seal.archiveSha256());
+                ps.setString(5, seal.rootHash());
+                ps.setLong(6, seal.firstTs().toEpochMilli());
+                ps.setLong(7, seal.lastTs().toEpochMilli());
+                ps.setLong(8, seal.sealedAt().toEpochMilli());
+                if (seal.receiptIndex() == null) {
+                    ps.setNull(9, Types.BIGINT);
+                } else {
+                    ps.setLong(9, seal.receiptIndex());
+                }
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void setSealReceiptIndex(long firstIndex, long receiptIndex) {
+        Jdbc.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE kms_audit_seals SET receipt_index = ? WHERE first_index = ? AND receipt_index IS NULL")) {
+                ps.setLong(1, receiptIndex);
+                ps.setLong(2, firstIndex);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public OptionalLong firstIndexStampedFrom(Instant ts, long fromIndex) {
+        return Jdbc.read(ds, c -> {
+            // an operator command, not a request path: ts has no index, the scan stops at the first match
+            try (PreparedStatement ps = c.prepareStatement("SELECT log_index FROM kms_audit_receipts "
+                    + "WHERE log_index >= ? AND ts >= ? ORDER BY log_index LIMIT 1")) {
+                ps.setLong(1, fromIndex);
+                ps.setLong(2, ts.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public int removeReceiptsBelow(long endIndex, int limit) {
+        return Jdbc.transaction(ds, c -> {
+            long from;
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(log_index) FROM kms_audit_receipts WHERE log_index < ?")) {
+                ps.setLong(1, endIndex);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    from = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        return 0;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM kms_audit_receipts WHERE log_index >= ? AND log_index < ?")) {
+                ps.setLong(1, from);
+                ps.setLong(2, Math.min(endIndex, from + limit));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int removeNodesBelow(long endIndex, int limit) {
+        return Jdbc.transaction(ds, c -> {
+            for (int level = 0; level < 63 && (endIndex >> level) > 0; level++) {
+                // nodes (level, i) with i < endIndex >> level lie wholly before leaf endIndex; the last
+                // of them is on the frontier at endIndex exactly when that index is even: keep it
+                long below = (endIndex >> level) - ((endIndex >> level) & 1);
+                long from;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT MIN(node_index) FROM kms_audit_nodes WHERE level = ? AND node_index < ?")) {
+                    ps.setInt(1, level);
+                    ps.setLong(2, below);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        from = rs.getLong(1);
+                        if (rs.wasNull()) {
+                            continue;
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM kms_audit_nodes WHERE level = ? AND node_index >= ? AND node_index < ?")) {
+                    ps.setInt(1, level);
+                    ps.setLong(2, from);
+                    ps.setLong(3, Math.min(below, from + limit));
+                    return ps.executeUpdate();
+                }
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int removeTreeHeadsBelow(long size) {
+        return Jdbc.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_audit_tree_heads WHERE tree_size < ?")) {
+                ps.setLong(1, size);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static Seal seal(ResultSet rs) throws SQLException {
+        long receiptIndex = rs.getLong(9);
+        boolean noReceipt = rs.wasNull(); // before any other column is read
+        return new Seal(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
+                noReceipt ? null : receiptIndex);
     }
 
     private static TreeHead head(ResultSet rs) throws SQLException {
