@@ -1,6 +1,7 @@
 package com.zeroui.kms.api;
 
 import com.zeroui.kms.events.EventFeed;
+import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.keys.EncryptionService;
@@ -16,5 +17,5 @@ import java.util.function.Supplier;
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
-                          SpiffeIdentities identities, EventFeed events) {
+                          SpiffeIdentities identities, EventFeed events, KeyLifecycleService lifecycle) {
 }
