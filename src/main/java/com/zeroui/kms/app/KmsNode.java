@@ -82,10 +82,13 @@ public final class KmsNode implements AutoCloseable {
     private final ReceiptForwarder forwarder;
 
     private final List<EventRelay> relays;
+    private final LifecycleScheduler lifecycle;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
-                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays) {
+                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
+                    LifecycleScheduler lifecycle) {
         this.relays = relays;
+        this.lifecycle = lifecycle;
         this.forwarder = forwarder;
         this.data = data;
         this.http = http;
@@ -194,7 +197,7 @@ public final class KmsNode implements AutoCloseable {
             KeyStore serverKeys = serverKeyStore(data, config, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
                     password, trustStore(data), services).start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
             relays.forEach(EventRelay::close);
             if (forwarder != null) {
@@ -281,6 +284,11 @@ public final class KmsNode implements AutoCloseable {
 
     public List<HttpServer.Route> routes() {
         return http.routes();
+    }
+
+    /** One lifecycle scheduler run now (the periodic one runs every configured interval anyway). */
+    public LifecycleScheduler.Run runLifecycle() {
+        return lifecycle.runOnce();
     }
 
     public DataDirectory data() {

@@ -37,9 +37,11 @@ public final class JdbcKeyRepository implements KeyRepository {
             + "destroyed_at, state_before_destruction, predecessor_key_id, successor_key_id, rotation_period_days";
 
     private final DataSource ds;
+    private final Database.Dialect dialect;
 
     public JdbcKeyRepository(Database database) {
         this.ds = database.dataSource();
+        this.dialect = database.dialect();
     }
 
     @Override
@@ -167,10 +169,21 @@ public final class JdbcKeyRepository implements KeyRepository {
     @Override
     public boolean destroy(String keyId, Instant now) {
         // the wrapped material is overwritten, not kept: the tombstone row stays for audit
-        return Jdbc.transaction(ds, c -> update(c, "UPDATE kms_keys SET key_state = ?, destroyed_at = ?, "
+        boolean destroyed = Jdbc.transaction(ds, c -> update(c, "UPDATE kms_keys SET key_state = ?, destroyed_at = ?, "
                 + "wrapped_material = ?, key_alias = NULL WHERE key_id = ? AND key_state = ? AND destroy_after <= ?",
                 KeyState.DESTROYED.apiName(), now.toEpochMilli(), new byte[0], keyId,
                 KeyState.PENDING_DESTRUCTION.apiName(), now.toEpochMilli()) == 1);
+        if (destroyed && dialect == Database.Dialect.SQLITE) {
+            // secure_delete zeroes the old cell in the database file; the write-ahead log still holds the
+            // page as it was until a checkpoint, so fold the log in and truncate it now
+            Jdbc.read(ds, c -> {
+                try (var st = c.createStatement()) {
+                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+                return null;
+            });
+        }
+        return destroyed;
     }
 
     @Override
