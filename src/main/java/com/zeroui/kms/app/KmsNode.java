@@ -1,6 +1,9 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.auth.JwtAuthenticator;
+import com.zeroui.kms.keys.Environment;
+import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditTrail;
@@ -58,6 +61,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One running KMS node: the composition root that wires storage, master key, crypto, services and
@@ -184,14 +188,18 @@ public final class KmsNode implements AutoCloseable {
             List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
                     "created_at", receiptKey.createdAt().toString()));
-            ApiServices services = new ApiServices(
-                    new KeyManagementService(keys, material, crypto, clock, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId(), trail),
+            KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
+                    config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail);
+            PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
+            Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
+                    .collect(java.util.stream.Collectors.toSet());
+            JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
+            ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock),
                     new EncryptionService(keys, material, crypto, budget, trail, clock),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    lifecycle);
+                    publicKeys, tokens, lifecycle);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
@@ -251,6 +259,12 @@ public final class KmsNode implements AutoCloseable {
         events.put("webhooks", config.events().webhookUrls().stream().map(WebhookEventSink::nameFor).toList());
         events.put("sink_lag_threshold", config.events().lagThreshold().toString());
         m.put("events", events);
+        Map<String, Object> jwt = new LinkedHashMap<>();
+        jwt.put("required", config.jwt().required());
+        jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
+        jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
+        jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        m.put("jwt", jwt);
         return m;
     }
 

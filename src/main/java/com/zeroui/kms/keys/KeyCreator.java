@@ -38,7 +38,7 @@ final class KeyCreator {
     }
 
     KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request) {
-        KeyResolver.requireTenant(caller, request.scope().tenantId());
+        KeyResolver.requireScope(caller, request.scope());
         Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
         if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
             throw KmsException.invalid("key_usage", "key_usage " + usage.stream().map(KeyUsage::apiName).sorted().toList()

@@ -74,8 +74,8 @@ public final class KeyManagementService {
         });
     }
 
-    private KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment environment, Plane plane, KeyRef ref) {
-        return resolver.findForCaller(caller, tenantId, environment, plane, ref);
+    KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment requestedEnvironment, Plane plane, KeyRef ref) {
+        return resolver.findForCaller(caller, tenantId, requestedEnvironment, plane, ref);
     }
 
     public record Page(List<KeyRecord> keys, String nextCursor) {
@@ -104,7 +104,8 @@ public final class KeyManagementService {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
         String after = cursor == null ? null : decodeCursor(cursor);
-        KeyRepository.KeyFilter scoped = new KeyRepository.KeyFilter(tenant, filter.environment(), filter.plane(),
+        KeyRepository.KeyFilter scoped = new KeyRepository.KeyFilter(tenant,
+                KeyResolver.boundEnvironment(caller, filter.environment()), filter.plane(),
                 filter.keyType(), filter.keyState(), filter.alias(), after);
         List<KeyRecord> rows = repository.list(scoped, size + 1);
         boolean more = rows.size() > size;
