@@ -1,6 +1,7 @@
 package com.zeroui.kms.api;
 
 import com.zeroui.kms.events.EventFeed;
+import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.auth.SpiffeIdentities;
@@ -19,5 +20,5 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
-                          JwtAuthenticator tokens) {
+                          JwtAuthenticator tokens, KeyLifecycleService lifecycle) {
 }

@@ -44,4 +44,18 @@ final class Fields {
         Plane plane = body.requiredEnum("plane", Plane::fromApiName, PLANES);
         return new KeyScope(tenant, environment, plane);
     }
+
+    /** An ISO-8601 period such as P30D, P12W or P3M (a month counts as 30 days), as whole days. */
+    static int periodDays(String field, String value) {
+        try {
+            java.time.Period p = java.time.Period.parse(value);
+            long days = p.toTotalMonths() * 30 + p.getDays();
+            if (days >= 1 && days <= Integer.MAX_VALUE) {
+                return (int) days;
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // reported below
+        }
+        throw KmsException.invalid(field, field + " must be an ISO-8601 period of at least one day, e.g. P30D");
+    }
 }

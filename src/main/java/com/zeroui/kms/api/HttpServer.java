@@ -48,6 +48,7 @@ public final class HttpServer implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         EventRoutes events = new EventRoutes(services.events(), mapper);
+        LifecycleRoutes lifecycle = new LifecycleRoutes(services.lifecycle(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -102,6 +103,13 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/keys", "list_keys", keys::list);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
+            register(routes, "POST", "/keys/{key_id}/rotate", "rotate_key", lifecycle::rotate);
+            register(routes, "POST", "/keys/{key_id}/revoke", "revoke_key", lifecycle::revoke);
+            register(routes, "POST", "/keys/{key_id}/schedule-destruction", "schedule_key_destruction",
+                    lifecycle::scheduleDestruction);
+            register(routes, "POST", "/keys/{key_id}/cancel-destruction", "cancel_key_destruction",
+                    lifecycle::cancelDestruction);
+            register(routes, "PUT", "/keys/{key_id}/policy", "update_key_policy", lifecycle::updatePolicy);
             register(routes, "GET", "/jwks", "jwks", publicKeys::jwks);
             register(routes, "POST", "/sign", "sign", crypto::sign);
             register(routes, "POST", "/verify", "verify", crypto::verify);
@@ -140,6 +148,7 @@ public final class HttpServer implements AutoCloseable {
         switch (method) {
             case "GET" -> routes.get(javalinPath, wrapped);
             case "POST" -> routes.post(javalinPath, wrapped);
+            case "PUT" -> routes.put(javalinPath, wrapped);
             default -> throw new IllegalArgumentException(method);
         }
         routeTable.add(new Route(method, full, operation));

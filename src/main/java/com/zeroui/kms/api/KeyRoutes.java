@@ -23,7 +23,7 @@ import java.util.function.Function;
 
 /** POST /keys, GET /keys, GET /keys/{key_id}. */
 final class KeyRoutes {
-    private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "environment", "plane", "key_type", "key_usage",
+    private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "environment", "plane", "key_type", "key_usage", "rotation_period",
             "key_alias", "access_policy");
     private static final Set<String> POLICY_FIELDS = Set.of("allowed_modules", "requires_approval", "max_usage_per_day");
     private static final Set<String> LIST_PARAMS = Set.of("tenant_id", "environment", "plane", "key_type", "key_state",
@@ -59,7 +59,9 @@ final class KeyRoutes {
                         p.optionalBoolean("requires_approval").orElse(null),
                         p.optionalLong("max_usage_per_day").orElse(null)))
                 .orElse(null);
-        Audited<KeyRecord> key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias, policy));
+        Integer rotationDays = body.optionalString("rotation_period", 32).map(v -> Fields.periodDays("rotation_period", v)).orElse(null);
+        Audited<KeyRecord> key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias,
+                policy, rotationDays));
         Receipts.respond(ctx, 201, KeyViews.metadata(key.value()), key.receiptId());
     }
 

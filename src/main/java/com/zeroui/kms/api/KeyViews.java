@@ -1,5 +1,6 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.keys.KeyLifecycle;
 import com.zeroui.kms.keys.KeyRecord;
 import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.trust.Pem;
@@ -34,6 +35,14 @@ final class KeyViews {
         m.put("access_policy", policy);
         m.put("key_size_bits", key.type().sizeBits());
         m.put("created_by", key.createdBy());
+        KeyLifecycle l = key.lifecycle();
+        m.put("rotation_period", l.rotationPeriodDays() == null ? null : "P" + l.rotationPeriodDays() + "D");
+        m.put("predecessor_key_id", l.predecessorKeyId());
+        m.put("successor_key_id", l.successorKeyId());
+        m.put("revoked_at", iso(l.revokedAt()));
+        m.put("revocation_reason", l.revocationReason() == null ? null : l.revocationReason().apiName());
+        m.put("destroy_after", iso(l.destroyAfter()));
+        m.put("destroyed_at", iso(l.destroyedAt()));
         return m;
     }
 

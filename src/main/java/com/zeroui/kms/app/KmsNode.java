@@ -38,7 +38,11 @@ import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.keys.AeadInvocationBudget;
 import com.zeroui.kms.keys.EncryptionService;
+import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.keys.KeyManagementService;
+import com.zeroui.kms.keys.LifecycleApprovals;
+import com.zeroui.kms.keys.LifecycleScheduler;
+import com.zeroui.kms.keys.LifecycleSettings;
 import com.zeroui.kms.keys.KeyMaterialCache;
 import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
@@ -82,10 +86,13 @@ public final class KmsNode implements AutoCloseable {
     private final ReceiptForwarder forwarder;
 
     private final List<EventRelay> relays;
+    private final LifecycleScheduler lifecycle;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
-                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays) {
+                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
+                    LifecycleScheduler lifecycle) {
         this.relays = relays;
+        this.lifecycle = lifecycle;
         this.forwarder = forwarder;
         this.data = data;
         this.http = http;
@@ -127,7 +134,7 @@ public final class KmsNode implements AutoCloseable {
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
             TreeHeads heads = new TreeHeads(auditRepository, signer, clock);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "kms-tree-heads");
+                Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
                 t.setDaemon(true);
                 return t;
             });
@@ -139,6 +146,19 @@ public final class KmsNode implements AutoCloseable {
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
+            KeyLifecycleService lifecycle = new KeyLifecycleService(keys, material, crypto, clock,
+                    data.masterKey().keyId(), trail, LifecycleApprovals.NONE, new LifecycleSettings(
+                    config.rotationSchedule(), config.rotationGracePeriod(), config.lifecycle().destructionWindowDays(),
+                    config.lifecycle().autoRotation()));
+            LifecycleScheduler lifecycleScheduler = new LifecycleScheduler(lifecycle, clock);
+            long every = config.lifecycle().schedulerInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    lifecycleScheduler.runOnce();
+                } catch (RuntimeException e) {
+                    LOG.warn("lifecycle scheduler run failed: {}", e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
             Metrics metrics = new Metrics(keys::countByTypeAndState);
             AuditLog log = auditLog;
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
@@ -170,22 +190,22 @@ public final class KmsNode implements AutoCloseable {
                     "created_at", receiptKey.createdAt().toString()));
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
                     config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail);
-            PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail);
+            PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
             ApiServices services = new ApiServices(keyManagement,
-                    new SigningService(keys, material, crypto, trail),
-                    new EncryptionService(keys, material, crypto, budget, trail),
+                    new SigningService(keys, material, crypto, trail, clock),
+                    new EncryptionService(keys, material, crypto, budget, trail, clock),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens);
+                    publicKeys, tokens, lifecycle);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
                     password, trustStore(data), services).start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
             relays.forEach(EventRelay::close);
             if (forwarder != null) {
@@ -221,6 +241,9 @@ public final class KmsNode implements AutoCloseable {
                 SignatureAlgorithm.EDDSA.apiName(), AeadAlgorithm.AES_256_GCM.apiName(),
                 AeadAlgorithm.CHACHA20_POLY1305.apiName()));
         m.put("max_usage_per_day_default", config.maxUsagePerDayDefault());
+        m.put("auto_rotation", config.lifecycle().autoRotation());
+        m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
+        m.put("lifecycle_scheduler_interval", config.lifecycle().schedulerInterval().toString());
         m.put("dual_authorization_required_operations", List.of());
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
@@ -275,6 +298,11 @@ public final class KmsNode implements AutoCloseable {
 
     public List<HttpServer.Route> routes() {
         return http.routes();
+    }
+
+    /** One lifecycle scheduler run now (the periodic one runs every configured interval anyway). */
+    public LifecycleScheduler.Run runLifecycle() {
+        return lifecycle.runOnce();
     }
 
     public DataDirectory data() {

@@ -3,6 +3,7 @@ package com.zeroui.kms.cli;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.ops.EventsConfig;
 import com.zeroui.kms.ops.KmsConfig;
+import com.zeroui.kms.ops.LifecycleConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +47,36 @@ final class StoreOptions {
             description = "POST every event, at least once and in order, to this URL; repeatable. Env KMS_EVENT_WEBHOOK_URLS (comma-separated)")
     List<String> eventWebhookUrls = new ArrayList<>();
 
+    @Option(names = "--rotation-schedule", defaultValue = "${env:KMS_ROTATION_SCHEDULE:-P90D}",
+            description = "Rotate active keys older than this ISO-8601 period (per-key rotation_period overrides). Env KMS_ROTATION_SCHEDULE. Default: ${DEFAULT-VALUE}")
+    java.time.Period rotationSchedule;
+
+    @Option(names = "--rotation-grace-period", defaultValue = "${env:KMS_ROTATION_GRACE_PERIOD:-P7D}",
+            description = "How long a rotated key still verifies and decrypts before it is archived. Env KMS_ROTATION_GRACE_PERIOD. Default: ${DEFAULT-VALUE}")
+    java.time.Period gracePeriod;
+
+    @Option(names = "--destruction-waiting-days", defaultValue = "${env:KMS_DESTRUCTION_WAITING_DAYS:-30}",
+            description = "Default wait (7-30 days) before a scheduled destruction erases a key. Env KMS_DESTRUCTION_WAITING_DAYS. Default: ${DEFAULT-VALUE}")
+    int destructionWaitingDays;
+
+    @Option(names = "--auto-rotation", defaultValue = "${env:KMS_AUTO_ROTATION:-true}", arity = "1",
+            description = "Rotate keys that reach their schedule automatically. Env KMS_AUTO_ROTATION. Default: ${DEFAULT-VALUE}")
+    boolean autoRotation;
+
+    @Option(names = "--lifecycle-interval", defaultValue = "${env:KMS_LIFECYCLE_INTERVAL:-PT1M}",
+            description = "How often each node archives, destroys and rotates what is due (ISO-8601). Env KMS_LIFECYCLE_INTERVAL. Default: ${DEFAULT-VALUE}")
+    java.time.Duration lifecycleInterval;
+
     KmsConfig toConfig(String bind, int port, List<String> hostnames, CryptoSuite.Preference provider, long maxRequestBytes) {
         KmsConfig d = KmsConfig.defaults(dataDir);
         // The password only comes from the environment: command lines are visible to every local user.
         String password = System.getenv("KMS_DATABASE_PASSWORD");
         return new KmsConfig(bind, port, dataDir, databaseUrl, databaseUser, password, new ArrayList<>(hostnames),
-                trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), d.rotationSchedule(),
-                d.rotationGracePeriod(), d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
+                trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), rotationSchedule,
+                gracePeriod, d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
-                eventsConfig(), d.jwt());
+                eventsConfig(), d.jwt(),
+                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation));
     }
 
     private EventsConfig eventsConfig() {

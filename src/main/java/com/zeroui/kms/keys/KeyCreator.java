@@ -17,6 +17,7 @@ import java.util.Set;
 
 /** Validates, generates, wraps and durably stores one new key. Shared by callers' keys and the service's own. */
 final class KeyCreator {
+    static final int MAX_ROTATION_PERIOD_DAYS = 3650;
     private final KeyRepository repository;
     private final KeyMaterialCache material;
     private final CryptoSuite crypto;
@@ -48,6 +49,11 @@ final class KeyCreator {
             throw KmsException.invalid("key_alias", "key_alias must match " + KeyRef.ALIAS.pattern());
         }
         AccessPolicy policy = policyFor(caller, request.policy());
+        if (request.rotationPeriodDays() != null
+                && (request.rotationPeriodDays() < 1 || request.rotationPeriodDays() > MAX_ROTATION_PERIOD_DAYS)) {
+            throw KmsException.invalid("rotation_period", "rotation_period must be between P1D and P"
+                    + MAX_ROTATION_PERIOD_DAYS + "D");
+        }
         String keyId = RandomIds.uuid7(clock);
         CryptoSuite.GeneratedKey generated = crypto.generate(request.type());
         byte[] wrapped;
@@ -58,7 +64,8 @@ final class KeyCreator {
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the stored precision
         KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
-                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId);
+                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId,
+                KeyLifecycle.withRotationPeriod(request.rotationPeriodDays()));
         try {
             repository.insert(key, events.make(EventType.KEY_GENERATED, key.tenantId(),
                     key.scope().environment().apiName(), key.scope().plane().apiName(), keyId, keyGenerated(key))
@@ -80,7 +87,26 @@ final class KeyCreator {
         return payload;
     }
 
-    private AccessPolicy policyFor(CallerIdentity caller, KeyManagementService.PolicyRequest requested) {
+    /**
+     * The successor of {@code old} (not stored): fresh material of the same type, the same scope,
+     * usage, policy, alias and rotation period, rotation_count + 1, its predecessor named.
+     */
+    KeyRecord successorOf(KeyRecord old, CallerIdentity by) {
+        String keyId = RandomIds.uuid7(clock);
+        CryptoSuite.GeneratedKey generated = crypto.generate(old.type());
+        byte[] wrapped;
+        try {
+            wrapped = material.wrap(old.tenantId(), keyId, generated.material());
+        } finally {
+            generated.material().destroy();
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return new KeyRecord(keyId, old.scope(), old.type(), old.usage(), old.alias(), KeyState.ACTIVE, now, now, null,
+                old.rotationCount() + 1, old.policy(), by.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId,
+                KeyLifecycle.withRotationPeriod(old.lifecycle().rotationPeriodDays()).withPredecessor(old.keyId()));
+    }
+
+    AccessPolicy policyFor(CallerIdentity caller, KeyManagementService.PolicyRequest requested) {
         List<String> modules = requested == null || requested.allowedModules() == null
                 ? List.of(caller.moduleId()) : List.copyOf(requested.allowedModules());
         if (modules.isEmpty() || modules.size() > KeyManagementService.MAX_ALLOWED_MODULES) {

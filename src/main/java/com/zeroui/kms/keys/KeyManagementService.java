@@ -22,19 +22,26 @@ public final class KeyManagementService {
     private final KeyRepository repository;
     private final AuditTrail audit;
     private final KeyCreator creator;
+    private final KeyResolver resolver;
 
     public KeyManagementService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
                                 long defaultMaxUsagePerDay, String masterKeyId, AuditTrail audit) {
         this.audit = audit;
         this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId, audit.events());
         this.repository = repository;
+        this.resolver = new KeyResolver(repository, material, clock);
     }
 
     /** Requested policy; null fields take defaults. */
     public record PolicyRequest(List<String> allowedModules, Boolean requiresApproval, Long maxUsagePerDay) {
     }
 
-    public record CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy) {
+    /** {@code rotationPeriodDays} null: the configured schedule applies. */
+    public record CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy,
+                            Integer rotationPeriodDays) {
+        public CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy) {
+            this(scope, type, usage, alias, policy, null);
+        }
     }
 
     /** Generates, wraps and durably stores a key; returns only after the commit and its receipt. */
@@ -68,27 +75,7 @@ public final class KeyManagementService {
     }
 
     KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment requestedEnvironment, Plane plane, KeyRef ref) {
-        String tenant = tenantId != null ? tenantId : (caller.isAdmin() && !ref.isAlias() ? null : caller.tenantId());
-        if (tenant != null) {
-            KeyResolver.requireTenant(caller, tenant);
-        }
-        Environment environment = KeyResolver.boundEnvironment(caller, requestedEnvironment);
-        KeyRecord key;
-        if (ref.isAlias()) {
-            if (environment == null) {
-                throw KmsException.invalid("environment", "environment is required to look up a key by alias");
-            }
-            key = repository.findByAlias(tenant, environment, ref.alias()).orElseThrow(() -> KeyResolver.notFound(ref));
-        } else {
-            key = repository.findById(ref.keyId()).orElseThrow(() -> KeyResolver.notFound(ref));
-        }
-        boolean inScope = (tenant == null || key.tenantId().equals(tenant))
-                && (environment == null || key.scope().environment() == environment)
-                && (plane == null || key.scope().plane() == plane);
-        if (!inScope) {
-            throw KeyResolver.notFound(ref);
-        }
-        return key;
+        return resolver.findForCaller(caller, tenantId, requestedEnvironment, plane, ref);
     }
 
     public record Page(List<KeyRecord> keys, String nextCursor) {
@@ -124,7 +111,8 @@ public final class KeyManagementService {
         boolean more = rows.size() > size;
         List<KeyRecord> page = more ? rows.subList(0, size) : rows;
         String next = more ? encodeCursor(page.get(page.size() - 1).keyId()) : null;
-        return new Page(List.copyOf(page), next);
+        java.time.Instant now = resolver.now();
+        return new Page(page.stream().map(k -> k.asOf(now)).toList(), next);
     }
 
     private static String encodeCursor(String keyId) {

@@ -23,7 +23,43 @@ public record KeyRecord(
         String createdBy,
         byte[] publicKeySpki,
         byte[] wrappedMaterial,
-        String masterKeyId) {
+        String masterKeyId,
+        KeyLifecycle lifecycle) {
+
+    public KeyRecord {
+        lifecycle = lifecycle == null ? KeyLifecycle.NEW : lifecycle;
+    }
+
+    /** A key that has not moved in its lifecycle yet. */
+    public KeyRecord(String keyId, KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, KeyState state,
+                     Instant createdAt, Instant validFrom, Instant validUntil, int rotationCount, AccessPolicy policy,
+                     String createdBy, byte[] publicKeySpki, byte[] wrappedMaterial, String masterKeyId) {
+        this(keyId, scope, type, usage, alias, state, createdAt, validFrom, validUntil, rotationCount, policy, createdBy,
+                publicKeySpki, wrappedMaterial, masterKeyId, KeyLifecycle.NEW);
+    }
+
+    /**
+     * The state at {@code now}: a grace period that ran out is archived and a destruction that came
+     * due is destroyed, even before the scheduler has written it down. Checks use this, so time alone
+     * closes a grace period or a destruction window on every node.
+     */
+    /** This record as seen at {@code now}: its effective state in place of the stored one. */
+    public KeyRecord asOf(Instant now) {
+        KeyState effective = effectiveState(now);
+        return effective == state ? this : new KeyRecord(keyId, scope, type, usage, alias, effective, createdAt, validFrom,
+                validUntil, rotationCount, policy, createdBy, publicKeySpki, wrappedMaterial, masterKeyId, lifecycle);
+    }
+
+    public KeyState effectiveState(Instant now) {
+        if (state == KeyState.PENDING_ROTATION && validUntil != null && !now.isBefore(validUntil)) {
+            return KeyState.ARCHIVED;
+        }
+        if (state == KeyState.PENDING_DESTRUCTION && lifecycle.destroyAfter() != null
+                && !now.isBefore(lifecycle.destroyAfter())) {
+            return KeyState.DESTROYED;
+        }
+        return state;
+    }
 
     public String tenantId() {
         return scope.tenantId();

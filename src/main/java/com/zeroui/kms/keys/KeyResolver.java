@@ -3,6 +3,8 @@ package com.zeroui.kms.keys;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,9 +16,56 @@ import java.util.Optional;
  */
 final class KeyResolver {
     private final KeyRepository repository;
+    private final KeyMaterialCache material;
+    private final Clock clock;
 
-    KeyResolver(KeyRepository repository) {
+    KeyResolver(KeyRepository repository, KeyMaterialCache material, Clock clock) {
         this.repository = repository;
+        this.material = material;
+        this.clock = clock;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * A key by id or alias for a metadata read or a lifecycle operation. {@code tenantId} null means
+     * the caller's own tenant (any tenant for an admin looking up by id); environment and plane, when
+     * given, must match. Returns the record as of now (its effective state).
+     */
+    KeyRecord findForCaller(CallerIdentity caller, String tenantId, Environment requestedEnvironment, Plane plane,
+                            KeyRef ref) {
+        String tenant = tenantId != null ? tenantId : (caller.isAdmin() && !ref.isAlias() ? null : caller.tenantId());
+        if (tenant != null) {
+            requireTenant(caller, tenant);
+        }
+        Environment environment = boundEnvironment(caller, requestedEnvironment);
+        KeyRecord key;
+        if (ref.isAlias()) {
+            if (environment == null) {
+                throw KmsException.invalid("environment", "environment is required to look up a key by alias");
+            }
+            key = repository.findByAlias(tenant, environment, ref.alias()).orElseThrow(() -> notFound(ref));
+        } else {
+            key = repository.findById(ref.keyId()).orElseThrow(() -> notFound(ref));
+        }
+        boolean inScope = (tenant == null || key.tenantId().equals(tenant))
+                && (environment == null || key.scope().environment() == environment)
+                && (plane == null || key.scope().plane() == plane);
+        if (!inScope) {
+            throw notFound(ref);
+        }
+        return key.asOf(clock.instant());
+    }
+
+    /** The spec's key_lifecycle enforcement point: the module must be in allowed_modules (or be an admin). */
+    static void requireLifecyclePolicy(CallerIdentity caller, KeyRecord key, KeyOperation operation) {
+        if (!caller.isAdmin() && !key.policy().allows(caller.moduleId())) {
+            throw new KmsException(ErrorCode.POLICY_VIOLATION, "module " + caller.moduleId()
+                    + " is not in the access policy of key " + key.keyId(),
+                    Map.of("key_id", key.keyId(), "module_id", caller.moduleId(), "operation", operation.apiName()));
+        }
     }
 
     static void requireTenant(CallerIdentity caller, String tenantId) {
@@ -88,16 +137,11 @@ final class KeyResolver {
                     + usage.apiName(), Map.of("key_id", key.keyId(), "operation", usage.apiName(),
                     "key_usage", key.usage().stream().map(KeyUsage::apiName).sorted().toList()));
         }
-        requireState(key, usage);
-        return key;
-    }
-
-    private static void requireState(KeyRecord key, KeyUsage usage) {
-        if (key.state() == KeyState.ACTIVE) {
-            return;
+        KeyState state = key.effectiveState(clock.instant());
+        if (state == KeyState.REVOKED || state == KeyState.PENDING_DESTRUCTION || state == KeyState.DESTROYED) {
+            material.evict(key.keyId()); // another node changed its state: drop what this node still holds
         }
-        ErrorCode code = key.state() == KeyState.REVOKED ? ErrorCode.KEY_REVOKED : ErrorCode.KEY_INACTIVE;
-        throw new KmsException(code, "key " + key.keyId() + " is " + key.state().apiName() + " and cannot "
-                + usage.apiName(), Map.of("key_id", key.keyId(), "key_state", key.state().apiName()));
+        KeyStateMachine.require(key, state, KeyOperation.of(usage));
+        return key;
     }
 }

@@ -1,5 +1,7 @@
 package com.zeroui.kms.keys;
 
+import java.time.Clock;
+import java.time.Instant;
 import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
@@ -34,8 +36,11 @@ public final class PublicKeys implements IssuerKeyLookup {
     private final KeyManagementService keys;
     private final CryptoSuite crypto;
     private final AuditTrail audit;
+    private final Clock clock;
 
-    public PublicKeys(KeyRepository repository, KeyManagementService keys, CryptoSuite crypto, AuditTrail audit) {
+    public PublicKeys(KeyRepository repository, KeyManagementService keys, CryptoSuite crypto, AuditTrail audit,
+                      Clock clock) {
+        this.clock = clock;
         this.repository = repository;
         this.keys = keys;
         this.crypto = crypto;
@@ -60,6 +65,7 @@ public final class PublicKeys implements IssuerKeyLookup {
                         + ", a symmetric key: it has no public key", Map.of("key_id", key.keyId(),
                         "key_type", key.type().apiName()));
             }
+            KeyStateMachine.require(key, key.state(), KeyOperation.READ_PUBLIC_KEY); // key is as of now
             return key;
         });
     }
@@ -88,7 +94,9 @@ public final class PublicKeys implements IssuerKeyLookup {
                 do {
                     page = repository.list(new KeyRepository.KeyFilter(scope.tenantId(), scope.environment(), scope.plane(),
                             type, state, null, after), PAGE);
-                    page.stream().filter(k -> k.usage().contains(KeyUsage.SIGN)).forEach(out::add);
+                    Instant now = clock.instant(); // a lapsed grace period is archived: no longer published
+                    page.stream().filter(k -> k.usage().contains(KeyUsage.SIGN))
+                            .filter(k -> PUBLISHED_STATES.contains(k.effectiveState(now))).forEach(out::add);
                     after = page.isEmpty() ? null : page.get(page.size() - 1).keyId();
                 } while (page.size() == PAGE);
             }
@@ -101,7 +109,8 @@ public final class PublicKeys implements IssuerKeyLookup {
     @Override
     public Optional<VerificationKey> find(String keyId) {
         return repository.findById(keyId)
-                .filter(k -> k.type().isAsymmetric() && k.usage().contains(KeyUsage.SIGN) && PUBLISHED_STATES.contains(k.state()))
+                .filter(k -> k.type().isAsymmetric() && k.usage().contains(KeyUsage.SIGN)
+                        && PUBLISHED_STATES.contains(k.effectiveState(clock.instant())))
                 .map(k -> new VerificationKey(k.keyId(), SignatureAlgorithm.defaultFor(k.type()),
                         crypto.publicKey(k.type(), k.publicKeySpki())));
     }

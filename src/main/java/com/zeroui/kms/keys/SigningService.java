@@ -18,8 +18,9 @@ public final class SigningService {
     private final CryptoSuite crypto;
     private final AuditTrail audit;
 
-    public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit) {
-        this.resolver = new KeyResolver(repository);
+    public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit,
+                          java.time.Clock clock) {
+        this.resolver = new KeyResolver(repository, material, clock);
         this.material = material;
         this.crypto = crypto;
         this.audit = audit;

@@ -39,6 +39,8 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("synchronous", "FULL");
             config.addDataSourceProperty("busy_timeout", "10000");
             config.addDataSourceProperty("foreign_keys", "true");
+            // deleted and overwritten content is zeroed in the file: destroyed key material leaves no trace
+            config.addDataSourceProperty("secure_delete", "true");
             // Write transactions take the lock up front: no deadlock when two upgrade at once.
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         } else {

@@ -31,7 +31,8 @@ class KmsConfigTest {
                 "UPPER", CryptoSuite.Preference.AUTO, 10, 0, 1L << 33, Period.ofDays(90), Period.ofDays(7), 0,
                 Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger"),
                 new EventsConfig(java.util.Set.of(), java.net.URI.create("http://nats"), "bad stream!",
-                        List.of(java.net.URI.create("ftp://hook")), Duration.ZERO), null))
+                        List.of(java.net.URI.create("ftp://hook")), Duration.ZERO), null,
+                new LifecycleConfig(3, Duration.ZERO, true)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bind address").hasMessageContaining("port 70000")
                 .hasMessageContaining("database URL").hasMessageContaining("bad host!")
@@ -40,7 +41,8 @@ class KmsConfigTest {
                 .hasMessageContaining("max usage per day").hasMessageContaining("certificate lifetimes")
                 .hasMessageContaining("receipt webhook URL").hasMessageContaining("NATS URL")
                 .hasMessageContaining("NATS stream name").hasMessageContaining("event webhook URL")
-                .hasMessageContaining("lag threshold");
+                .hasMessageContaining("lag threshold").hasMessageContaining("destruction window 3 days")
+                .hasMessageContaining("lifecycle scheduler interval");
     }
 
     @Test

@@ -41,8 +41,21 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir) {
+        return startIn(dataDir, customize, ownsDir, Clock.systemUTC());
+    }
+
+    /** A node whose services read time from {@code clock} (TLS still uses the real time). */
+    public static TestNode start(UnaryOperator<KmsConfig> customize, Clock clock) {
+        try {
+            return startIn(Files.createTempDirectory("kms-test-"), customize, true, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir, Clock clock) {
         KmsConfig config = customize.apply(KmsConfig.defaults(dataDir).withPort(0));
-        return new TestNode(dataDir, KmsNode.start(config, Clock.systemUTC()), ownsDir);
+        return new TestNode(dataDir, KmsNode.start(config, clock), ownsDir);
     }
 
     public KmsNode node() {

@@ -1,0 +1,20 @@
+package com.zeroui.kms.keys;
+
+/** What a caller (or the scheduler) can do to or with a key; the columns of the state table. */
+public enum KeyOperation {
+    SIGN, VERIFY, ENCRYPT, DECRYPT, ROTATE, REVOKE, SCHEDULE_DESTRUCTION, CANCEL_DESTRUCTION, UPDATE_POLICY,
+    READ_METADATA, READ_PUBLIC_KEY;
+
+    public String apiName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static KeyOperation of(KeyUsage usage) {
+        return switch (usage) {
+            case SIGN -> SIGN;
+            case VERIFY -> VERIFY;
+            case ENCRYPT -> ENCRYPT;
+            case DECRYPT -> DECRYPT;
+        };
+    }
+}
