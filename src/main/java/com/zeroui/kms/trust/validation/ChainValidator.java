@@ -43,14 +43,15 @@ public final class ChainValidator {
         try {
             leaf = parse(chain.get(0), 0, "leaf");
             for (int i = 1; i < chain.size(); i++) {
-                presented.add(parse(chain.get(i), -1, "chain certificate " + i));
+                presented.add(parse(chain.get(i), i, "chain certificate " + i));
             }
             for (int i = 0; i < request.trustAnchors().size(); i++) {
                 anchors.add(parse(request.trustAnchors().get(i), -1, "trust anchor " + i));
             }
         } catch (ValidationFailure f) {
-            X509Certificate original = chain.get(0).original();
-            return failure(f, original == null ? List.of() : List.of(original), RevocationStatus.NOT_CHECKED);
+            // nothing was built: the index refers to the presented chain
+            return new ValidationResult(false, f.reason(), f.getMessage(), List.of(), f.index(),
+                    RevocationStatus.NOT_CHECKED);
         }
 
         for (ParsedCertificate anchor : anchors) {

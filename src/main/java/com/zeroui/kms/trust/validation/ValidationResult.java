@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param path         the path that was accepted, or the best candidate that failed, from the leaf to the
  *                     anchor; just the leaf when no path was found
  * @param failedIndex  index in {@code path} of the certificate at fault, or -1 when the fault is not one
- *                     certificate's (no path, revocation unknown for several)
+ *                     certificate's; when a presented certificate does not decode ({@link ReasonCode#MALFORMED},
+ *                     empty path) the index in the presented chain (-1 for a trust anchor)
  * @param revocation   the revocation outcome (not_checked when the path failed before revocation)
  */
 public record ValidationResult(boolean valid, ReasonCode reason, String detail, List<X509Certificate> path,
