@@ -453,6 +453,14 @@ final class TestPki {
         return new CrlBuilder(issuer);
     }
 
+    static X509CRL crlCopy(X509CRL crl) {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(crl.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static final class CrlBuilder {
         private final Issued issuer;
         private KeyPair signer;
