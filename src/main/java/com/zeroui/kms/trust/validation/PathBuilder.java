@@ -27,6 +27,7 @@ final class PathBuilder {
     private int lookups;
     private int candidates;
     private boolean exhausted;
+    private boolean accepted;
     private List<ParsedCertificate> untrustedRootPath;
     private List<ParsedCertificate> deadEndPath;
 
@@ -47,8 +48,8 @@ final class PathBuilder {
     Outcome search(ParsedCertificate leaf, Predicate<List<ParsedCertificate>> accept) {
         List<ParsedCertificate> path = new ArrayList<>();
         path.add(leaf);
-        boolean found = extend(path, accept);
-        return new Outcome(found, candidates, exhausted, untrustedRootPath, deadEndPath);
+        extend(path, accept);
+        return new Outcome(accepted, candidates, exhausted, untrustedRootPath, deadEndPath);
     }
 
     /** Returns true when the search must stop (a path was accepted, or a bound was reached). */
@@ -68,6 +69,7 @@ final class PathBuilder {
             candidate.add(anchor);
             candidates++;
             if (accept.test(candidate)) {
+                accepted = true;
                 return true;
             }
             if (candidates >= limits.maxCandidatePaths()) {
