@@ -1,5 +1,7 @@
 package com.zeroui.kms.trust.validation;
 
+import com.zeroui.kms.crypto.CryptoSuite;
+import java.security.Provider;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -22,15 +24,27 @@ public final class ChainValidator {
     private final Clock clock;
     private final PathBuildingLimits limits;
     private final CrlCache crlCache;
+    private final Provider signatureProvider;
 
+    /** System clock, default bounds, a fresh CRL cache, AWS-LC for signatures where it loads. */
     public ChainValidator() {
         this(Clock.systemUTC(), PathBuildingLimits.DEFAULT, new CrlCache());
     }
 
     public ChainValidator(Clock clock, PathBuildingLimits limits, CrlCache crlCache) {
+        this(clock, limits, crlCache, CryptoSuite.correttoIfLoaded().orElse(null));
+    }
+
+    /**
+     * @param signatureProvider tried first for signature verification (falling back to the JDK's
+     *                          providers when it lacks an algorithm or refuses a key); null for the
+     *                          JDK's providers only, as with {@code --crypto-provider jdk}
+     */
+    public ChainValidator(Clock clock, PathBuildingLimits limits, CrlCache crlCache, Provider signatureProvider) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.crlCache = Objects.requireNonNull(crlCache, "crlCache");
+        this.signatureProvider = signatureProvider;
     }
 
     public ValidationResult validate(ValidationRequest request) {
@@ -70,9 +84,9 @@ public final class ChainValidator {
         List<ParsedCrl> crls = request.revocationMode() == RevocationMode.NONE ? List.of() : parseCrls(request.crls());
 
         Attempt attempt = new Attempt();
-        PathBuilder.Outcome outcome = new PathBuilder(anchors, bag, limits, time).search(leaf, candidate -> {
+        PathBuilder.Outcome outcome = new PathBuilder(anchors, bag, limits, time, signatureProvider).search(leaf, candidate -> {
             try {
-                PathValidator.validate(candidate, request.purpose(), time);
+                PathValidator.validate(candidate, request.purpose(), time, signatureProvider);
             } catch (ValidationFailure f) {
                 attempt.fail(f, candidate, RevocationStatus.NOT_CHECKED);
                 return false;
@@ -81,7 +95,7 @@ public final class ChainValidator {
             String note = "revocation not checked";
             if (request.revocationMode() != RevocationMode.NONE) {
                 RevocationChecker.PathRevocation r = RevocationChecker.check(candidate, crls, bag, time,
-                        request.revocationMode());
+                        request.revocationMode(), signatureProvider);
                 if (r.failure() != null) {
                     attempt.fail(r.failure(), candidate, r.status());
                     return false;
@@ -127,7 +141,7 @@ public final class ChainValidator {
     private ValidationResult validateAnchorAsLeaf(ParsedCertificate anchor, ValidationRequest request, Instant time) {
         List<X509Certificate> path = List.of(anchor.x509());
         try {
-            PathValidator.validate(List.of(anchor), request.purpose(), time);
+            PathValidator.validate(List.of(anchor), request.purpose(), time, signatureProvider);
         } catch (ValidationFailure f) {
             return failure(f, path, RevocationStatus.NOT_CHECKED);
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -180,14 +181,14 @@ final class ParsedCertificate {
     }
 
     /** Self-issued and signed by its own key (the mark of a root; self-issued key-rollover certificates are not). */
-    boolean isSelfSigned() {
+    boolean isSelfSigned(Provider provider) {
         Boolean s = selfSigned;
         if (s == null) {
             s = false;
             if (selfIssued) {
                 try {
                     s = AlgorithmPolicy.verifies(asn1.getSignatureAlgorithm(), tbsDer, asn1.getSignature().getOctets(),
-                            publicKey(-1, "certificate"));
+                            publicKey(-1, "certificate"), provider);
                 } catch (ValidationFailure e) {
                     s = false;
                 }

@@ -3,6 +3,7 @@ package com.zeroui.kms.trust.validation;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Arrays;
@@ -178,13 +179,13 @@ final class ParsedCrl {
     }
 
     /** Whether {@code key} signed this CRL; the answer is remembered per key. Algorithm policy failures throw. */
-    boolean signedBy(PublicKey key) throws ValidationFailure {
+    boolean signedBy(PublicKey key, Provider provider) throws ValidationFailure {
         ByteBuffer id = ByteBuffer.wrap(key.getEncoded());
         Boolean known = verifiedBy.get(id);
         if (known != null) {
             return known;
         }
-        boolean ok = AlgorithmPolicy.verifies(signatureAlgorithm, tbsDer, signature, key);
+        boolean ok = AlgorithmPolicy.verifies(signatureAlgorithm, tbsDer, signature, key, provider);
         verifiedBy.put(id, ok);
         return ok;
     }

@@ -1,5 +1,6 @@
 package com.zeroui.kms.trust.validation;
 
+import java.security.Provider;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ final class PathBuilder {
     private final List<ParsedCertificate> intermediates;
     private final PathBuildingLimits limits;
     private final Instant time;
+    private final Provider provider;
 
     private int lookups;
     private int candidates;
@@ -37,7 +39,8 @@ final class PathBuilder {
     }
 
     PathBuilder(List<ParsedCertificate> anchors, List<ParsedCertificate> intermediates, PathBuildingLimits limits,
-                Instant time) {
+                Instant time, Provider provider) {
+        this.provider = provider;
         this.anchors = anchors;
         this.intermediates = intermediates;
         this.limits = limits;
@@ -100,7 +103,7 @@ final class PathBuilder {
             }
         }
         if (!anyIssuer) {
-            if (current.isSelfSigned()) {
+            if (current.isSelfSigned(provider)) {
                 if (untrustedRootPath == null) {
                     untrustedRootPath = List.copyOf(path);
                 }

@@ -1,6 +1,7 @@
 package com.zeroui.kms.trust.validation;
 
 import java.math.BigInteger;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Arrays;
@@ -33,7 +34,8 @@ final class PathValidator {
     private PathValidator() {
     }
 
-    static void validate(List<ParsedCertificate> path, Purpose purpose, Instant time) throws ValidationFailure {
+    static void validate(List<ParsedCertificate> path, Purpose purpose, Instant time, Provider provider)
+            throws ValidationFailure {
         int anchorIndex = path.size() - 1;
         ParsedCertificate anchor = path.get(anchorIndex);
         checkAnchor(anchor, anchorIndex, time, purpose);
@@ -59,11 +61,11 @@ final class PathValidator {
                         who + " names issuer " + cert.issuer + ", not " + workingIssuer);
             }
             AlgorithmPolicy.verify(cert.asn1.getSignatureAlgorithm(), cert.tbsDer, cert.asn1.getSignature().getOctets(),
-                    workingKey, i, who);
+                    workingKey, provider, i, who);
             checkValidity(cert, i, who, time);
             checkCriticalExtensions(cert, i, who);
             PublicKey key = cert.publicKey(i, who);
-            checkKeyIdentifiers(cert, issuer, i, who);
+            checkKeyIdentifiers(cert, issuer, i, who, provider);
 
             if (!leaf) {
                 checkCa(cert, i, who);
@@ -148,10 +150,10 @@ final class PathValidator {
     }
 
     /** AKI on every certificate that is not self-signed; its keyIdentifier (and issuer/serial) must match the issuer. */
-    private static void checkKeyIdentifiers(ParsedCertificate cert, ParsedCertificate issuer, int index, String who)
-            throws ValidationFailure {
+    private static void checkKeyIdentifiers(ParsedCertificate cert, ParsedCertificate issuer, int index, String who,
+                                            Provider provider) throws ValidationFailure {
         if (cert.authorityKeyId == null) {
-            if (!cert.isSelfSigned()) {
+            if (!cert.isSelfSigned(provider)) {
                 throw new ValidationFailure(ReasonCode.MISSING_AKI, index, who + " has no authorityKeyIdentifier");
             }
             return;

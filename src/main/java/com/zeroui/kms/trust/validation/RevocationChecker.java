@@ -1,5 +1,6 @@
 package com.zeroui.kms.trust.validation;
 
+import java.security.Provider;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Arrays;
@@ -41,12 +42,12 @@ final class RevocationChecker {
     }
 
     static PathRevocation check(List<ParsedCertificate> path, List<ParsedCrl> crls, List<ParsedCertificate> bag,
-                                Instant time, RevocationMode mode) {
+                                Instant time, RevocationMode mode, Provider provider) {
         boolean anyFromCrl = false;
         CertStatus firstUnknown = null;
         int firstUnknownIndex = -1;
         for (int i = 0; i < path.size() - 1; i++) {
-            CertStatus s = status(path.get(i), path.get(i + 1), i, crls, bag, time);
+            CertStatus s = status(path.get(i), path.get(i + 1), i, crls, bag, time, provider);
             anyFromCrl |= s.fromCrl();
             if (s.status() == RevocationStatus.Status.REVOKED) {
                 return new PathRevocation(new RevocationStatus(RevocationStatus.Status.REVOKED, RevocationStatus.Source.CRL),
@@ -71,7 +72,7 @@ final class RevocationChecker {
     }
 
     private static CertStatus status(ParsedCertificate cert, ParsedCertificate issuer, int index, List<ParsedCrl> crls,
-                                     List<ParsedCertificate> bag, Instant time) {
+                                     List<ParsedCertificate> bag, Instant time, Provider provider) {
         String who = PathValidator.who(cert, index);
         ReasonCode problemReason = null;
         String problem = null;
@@ -86,7 +87,7 @@ final class RevocationChecker {
             }
             String rejected = crl.problem;
             if (rejected == null) {
-                rejected = signatureProblem(crl, issuer, bag, time);
+                rejected = signatureProblem(crl, issuer, bag, time, provider);
             }
             if (rejected != null) {
                 if (problem == null) {
@@ -180,14 +181,14 @@ final class RevocationChecker {
 
     /** Null when the CRL is authentic; otherwise why not. */
     private static String signatureProblem(ParsedCrl crl, ParsedCertificate issuer, List<ParsedCertificate> bag,
-                                           Instant time) {
+                                           Instant time, Provider provider) {
         try {
             boolean akiFitsIssuer = crl.authorityKeyId == null || issuer.subjectKeyId == null
                     || Arrays.equals(crl.authorityKeyId, issuer.subjectKeyId);
             String issuerProblem = null;
             if (akiFitsIssuer) {
                 PublicKey issuerKey = issuer.publicKey(-1, "issuer");
-                if (crl.signedBy(issuerKey)) {
+                if (crl.signedBy(issuerKey, provider)) {
                     if (issuer.hasKeyUsage(KeyUsage.cRLSign)) {
                         return null;
                     }
@@ -195,7 +196,8 @@ final class RevocationChecker {
                 }
             }
             for (ParsedCertificate signer : bag) {
-                if (isDelegatedSigner(signer, issuer, crl, time) && crl.signedBy(signer.publicKey(-1, "CRL signer"))) {
+                if (isDelegatedSigner(signer, issuer, crl, time, provider)
+                        && crl.signedBy(signer.publicKey(-1, "CRL signer"), provider)) {
                     return null;
                 }
             }
@@ -208,7 +210,7 @@ final class RevocationChecker {
 
     /** Same name as the issuer, another key, issued and signed by the issuer, current, with cRLSign. */
     private static boolean isDelegatedSigner(ParsedCertificate signer, ParsedCertificate issuer, ParsedCrl crl,
-                                             Instant time) throws ValidationFailure {
+                                             Instant time, Provider provider) throws ValidationFailure {
         if (!signer.subject.equals(crl.issuer) || !signer.issuer.equals(issuer.subject) || signer.sameSubjectAndKey(issuer)
                 || !signer.hasKeyUsage(KeyUsage.cRLSign) || !signer.unprocessedCritical.isEmpty()
                 || time.isBefore(signer.notBefore) || time.isAfter(signer.notAfter)) {
@@ -219,6 +221,6 @@ final class RevocationChecker {
             return false;
         }
         return AlgorithmPolicy.verifies(signer.asn1.getSignatureAlgorithm(), signer.tbsDer,
-                signer.asn1.getSignature().getOctets(), issuer.publicKey(-1, "issuer"));
+                signer.asn1.getSignature().getOctets(), issuer.publicKey(-1, "issuer"), provider);
     }
 }

@@ -4,9 +4,11 @@ import static com.zeroui.kms.trust.validation.Chains.assertFails;
 import static com.zeroui.kms.trust.validation.Chains.assertOk;
 import static com.zeroui.kms.trust.validation.Chains.validate;
 import static com.zeroui.kms.trust.validation.TestPki.cert;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zeroui.kms.trust.validation.TestPki.Issued;
 import java.security.KeyPair;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -89,5 +91,23 @@ class SignatureAndAlgorithmTest {
         Issued rsaLeafWithEcdsaOuter = cert("CN=b").issuer(intermediate).leaf()
                 .outerAlgorithm(new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption)).build();
         assertFails(validate(rsaLeafWithEcdsaOuter, intermediate, root), ReasonCode.MALFORMED, 0);
+    }
+
+    @Test
+    void verdictsAreTheSameWithTheJdksProvidersAlone() {
+        ChainValidator jdkOnly = new ChainValidator(java.time.Clock.systemUTC(), PathBuildingLimits.DEFAULT, new CrlCache(),
+                null);
+        Issued rsaIntermediate = cert("CN=RSA CA").issuer(root).ca().keys(TestPki.rsa(2048)).build();
+        List<Issued[]> chains = List.of(
+                new Issued[] {TestPki.leaf("a.example", intermediate), intermediate},
+                new Issued[] {cert("CN=b").issuer(intermediate).leaf().corruptSignature().build(), intermediate},
+                new Issued[] {cert("CN=c").issuer(rsaIntermediate).leaf().signatureAlgorithm("SHA256WITHRSAANDMGF1").build(),
+                    rsaIntermediate},
+                new Issued[] {cert("CN=d").issuer(intermediate).leaf().keys(TestPki.ed25519()).build(), intermediate});
+        for (Issued[] chain : chains) {
+            ValidationRequest request = Chains.request(chain[0], List.of(chain[1]), root).build();
+            assertThat(jdkOnly.validate(request).reason()).isEqualTo(Chains.VALIDATOR.validate(request).reason());
+        }
+        assertOk(jdkOnly.validate(Chains.request(chains.get(0)[0], List.of(intermediate), root).build()));
     }
 }
