@@ -1,6 +1,9 @@
 package com.zeroui.kms.trust.validation;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zeroui.kms.crypto.CryptoSuite;
+import java.nio.ByteBuffer;
 import java.security.Provider;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -25,6 +28,8 @@ public final class ChainValidator {
     private final PathBuildingLimits limits;
     private final CrlCache crlCache;
     private final Provider signatureProvider;
+    /** Decoded certificates by encoding: trust anchors and intermediates recur in every request. */
+    private final Cache<ByteBuffer, ParsedCertificate> parsed = Caffeine.newBuilder().maximumSize(10_000).build();
 
     /** System clock, default bounds, a fresh CRL cache, AWS-LC for signatures where it loads. */
     public ChainValidator() {
@@ -154,9 +159,16 @@ public final class ChainValidator {
                 RevocationStatus.NOT_CHECKED);
     }
 
-    private static ParsedCertificate parse(ValidationRequest.CertificateInput input, int index, String who)
+    private ParsedCertificate parse(ValidationRequest.CertificateInput input, int index, String who)
             throws ValidationFailure {
-        return ParsedCertificate.parse(input.der(), input.original(), index, who);
+        ByteBuffer key = ByteBuffer.wrap(input.der());
+        ParsedCertificate cached = parsed.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        ParsedCertificate fresh = ParsedCertificate.parse(input.der(), input.original(), index, who);
+        parsed.put(key, fresh);
+        return fresh;
     }
 
     private List<ParsedCrl> parseCrls(List<X509CRL> crls) {

@@ -35,7 +35,7 @@ public final class ValidationRequest {
     private final List<X509CRL> crls;
     private final RevocationMode revocationMode;
 
-    /** One certificate as bytes, with the caller's object when there was one (returned as it is in the path). */
+    /** One certificate as bytes, with the caller's object when there was one (an equal object is returned in the path). */
     record CertificateInput(byte[] der, X509Certificate original) {
     }
 
