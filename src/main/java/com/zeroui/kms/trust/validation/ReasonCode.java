@@ -1,0 +1,61 @@
+package com.zeroui.kms.trust.validation;
+
+/**
+ * Why a chain was accepted or refused. The names are a stable, machine-readable contract (they will
+ * be returned over HTTP as they are): add new codes, never rename or reuse one. When several
+ * problems exist, the first one met in the documented check order is reported (see README,
+ * "Chain validation").
+ */
+public enum ReasonCode {
+    /** A path to a trust anchor was built and every check passed. */
+    OK,
+    /** A certificate or its encoding cannot be parsed, is not DER, or breaks an encoding rule of RFC 5280. */
+    MALFORMED,
+    /** The serial number is zero, negative or longer than 20 octets. */
+    INVALID_SERIAL,
+    /** The validation time is before a certificate's notBefore. */
+    NOT_YET_VALID,
+    /** The validation time is after a certificate's notAfter. */
+    EXPIRED,
+    /** A signature does not verify with the issuer's public key. */
+    BAD_SIGNATURE,
+    /** A known but weak algorithm: MD5 or SHA-1 signatures, RSA keys under 2048 bits, EC curves under 256 bits. */
+    WEAK_ALGORITHM,
+    /** A signature or key algorithm (or its parameters) that is not on the allow-list. */
+    UNSUPPORTED_ALGORITHM,
+    /** The chain ends in a self-signed certificate that is not one of the trust anchors. */
+    UNTRUSTED_ROOT,
+    /** No path to a trust anchor: an issuer is missing, or the search bounds were exhausted. */
+    PATH_NOT_FOUND,
+    /** An issuing certificate lacks basicConstraints or has cA=false. */
+    NOT_A_CA,
+    /** basicConstraints is not critical on a CA certificate, or pathLenConstraint appears without cA. */
+    BASIC_CONSTRAINTS,
+    /** More CA certificates below an issuer than its pathLenConstraint allows. */
+    PATH_LENGTH_EXCEEDED,
+    /** keyUsage missing keyCertSign on an issuer, unfit for the purpose on the leaf, or keyCertSign without cA. */
+    KEY_USAGE,
+    /** extendedKeyUsage on the leaf or an issuer that does not allow the requested purpose. */
+    EXTENDED_KEY_USAGE,
+    /** A name is outside the permitted subtrees or inside the excluded subtrees of an issuer's nameConstraints. */
+    NAME_CONSTRAINTS,
+    /** A critical extension this validator does not process (anchors included). */
+    UNKNOWN_CRITICAL_EXTENSION,
+    /** A certificate that is not self-signed has no authorityKeyIdentifier. */
+    MISSING_AKI,
+    /** A CA certificate has no subjectKeyIdentifier. */
+    MISSING_SKI,
+    /** authorityKeyIdentifier does not match the issuer's subjectKeyIdentifier (or its issuer and serial). */
+    AKI_MISMATCH,
+    /** A certificate in the path is revoked by a valid CRL. */
+    REVOKED,
+    /** Revocation was required and no usable CRL covers a certificate. */
+    REVOCATION_UNKNOWN,
+    /** Revocation was required and the CRL in scope cannot be trusted: bad signature, signer without cRLSign,
+     *  no CRL number, unknown critical extension, unsupported kind (delta, indirect). */
+    CRL_INVALID,
+    /** Revocation was required and the CRL in scope is past its nextUpdate (or not yet issued). */
+    CRL_EXPIRED,
+    /** The hostname matches no dNSName / iPAddress SAN (nor the CN when the certificate has no SAN). */
+    HOSTNAME_MISMATCH
+}
