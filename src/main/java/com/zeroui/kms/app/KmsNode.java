@@ -29,7 +29,6 @@ import java.util.EnumSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.zeroui.kms.api.HttpServer;
@@ -116,18 +115,8 @@ public final class KmsNode implements AutoCloseable {
             Events events = new Events(config.events().enabled(), clock);
             ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
             KeyRecord receiptKey = serviceKeys.ensure(RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
-            UnaryOperator<byte[]> sign = serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA);
-            ReceiptSigner signer = new ReceiptSigner() {
-                @Override
-                public String keyId() {
-                    return receiptKey.keyId();
-                }
-
-                @Override
-                public byte[] sign(byte[] message) {
-                    return sign.apply(message);
-                }
-            };
+            ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
+                serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);

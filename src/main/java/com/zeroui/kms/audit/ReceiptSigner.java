@@ -10,4 +10,18 @@ public interface ReceiptSigner {
 
     /** Ed25519 signature over {@code message}. */
     byte[] sign(byte[] message);
+
+    static ReceiptSigner of(String keyId, java.util.function.UnaryOperator<byte[]> sign) {
+        return new ReceiptSigner() {
+            @Override
+            public String keyId() {
+                return keyId;
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                return sign.apply(message);
+            }
+        };
+    }
 }

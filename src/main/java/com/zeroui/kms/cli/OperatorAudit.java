@@ -21,7 +21,6 @@ import com.zeroui.kms.store.JdbcKeyRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * The receipt log as an operator command on the data directory writes to it: the service's receipt
@@ -48,18 +47,8 @@ final class OperatorAudit implements AutoCloseable {
                         + " so it has no receipt log to seal"));
         KeyMaterialCache material = new KeyMaterialCache(dir.masterKey(), crypto, 16);
         ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, dir.masterKey().keyId());
-        UnaryOperator<byte[]> sign = serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA);
-        ReceiptSigner signer = new ReceiptSigner() {
-            @Override
-            public String keyId() {
-                return receiptKey.keyId();
-            }
-
-            @Override
-            public byte[] sign(byte[] message) {
-                return sign.apply(message);
-            }
-        };
+        ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
+                serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
         JdbcAuditRepository repository = new JdbcAuditRepository(dir.database());
         AuditLog log = new AuditLog(repository, signer, Duration.ofMillis(2), 64, Duration.ofSeconds(10));
         AuditSealer sealer = new AuditSealer(repository, new TreeHeads(repository, signer, clock), new AuditTrail(log, clock,
