@@ -1,5 +1,6 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.approvals.ApprovalService;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.keys.EncryptionService;
@@ -15,5 +16,5 @@ import java.util.function.Supplier;
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
-                          SpiffeIdentities identities) {
+                          SpiffeIdentities identities, ApprovalService approvals) {
 }

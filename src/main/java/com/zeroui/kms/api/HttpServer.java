@@ -45,6 +45,7 @@ public final class HttpServer implements AutoCloseable {
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
+        ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -107,6 +108,9 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "POST", "/approvals", "request_approval", approvals::request);
+            register(routes, "GET", "/approvals/{approval_id}", "get_approval", approvals::get);
+            register(routes, "POST", "/approvals/{approval_id}/approve", "approve", approvals::approve);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));

@@ -19,6 +19,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Mixin
+    GovernanceOptions governance;
+
     @Option(names = "--bind", defaultValue = "${env:KMS_BIND:-127.0.0.1}", description = "Address to listen on. Env KMS_BIND. Default: ${DEFAULT-VALUE}")
     String bind;
 
@@ -46,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
         KmsNode node;
         KmsConfig config;
         try {
-            config = store.toConfig(bind, port, names, provider, maxRequestBytes);
+            config = governance.applyTo(store.toConfig(bind, port, names, provider, maxRequestBytes));
             node = KmsNode.start(config, Clock.systemUTC());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());

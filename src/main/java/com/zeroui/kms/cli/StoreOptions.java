@@ -36,7 +36,8 @@ final class StoreOptions {
         return new KmsConfig(bind, port, dataDir, databaseUrl, databaseUser, password, new ArrayList<>(hostnames),
                 trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), d.rotationSchedule(),
                 d.rotationGracePeriod(), d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
-                receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl));
+                receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
+                null, null);
     }
 
     KmsConfig toConfig() {

@@ -24,9 +24,9 @@ public final class EncryptionService {
     private final AuditTrail audit;
 
     public EncryptionService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
-                             AeadInvocationBudget budget, AuditTrail audit) {
+                             AeadInvocationBudget budget, AuditTrail audit, UsageLimiter limits) {
         this.audit = audit;
-        this.resolver = new KeyResolver(repository);
+        this.resolver = new KeyResolver(repository, limits);
         this.material = material;
         this.crypto = crypto;
         this.budget = budget;

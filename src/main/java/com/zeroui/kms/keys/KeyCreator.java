@@ -33,6 +33,15 @@ final class KeyCreator {
     }
 
     KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request) {
+        return create(caller, request, () -> { });
+    }
+
+    /**
+     * Creates the key; {@code gate} runs after the request is validated and before anything is
+     * generated or stored, so a check it makes (an approval token it spends) is spent only on a
+     * request that can be carried out.
+     */
+    KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate) {
         KeyResolver.requireTenant(caller, request.scope().tenantId());
         Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
         if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
@@ -44,6 +53,7 @@ final class KeyCreator {
             throw KmsException.invalid("key_alias", "key_alias must match " + KeyRef.ALIAS.pattern());
         }
         AccessPolicy policy = policyFor(caller, request.policy());
+        gate.run();
         String keyId = RandomIds.uuid7(clock);
         CryptoSuite.GeneratedKey generated = crypto.generate(request.type());
         byte[] wrapped;

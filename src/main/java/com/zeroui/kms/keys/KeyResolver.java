@@ -9,13 +9,16 @@ import java.util.Optional;
 /**
  * The request path's checks in order: tenant binding (403 UNAUTHORIZED), lookup inside the
  * requested (tenant, environment, plane) (404 KEY_NOT_FOUND, identical for another tenant's key
- * and an unknown one), per-key policy (403 POLICY_VIOLATION), usage, then state (409).
+ * and an unknown one), per-key policy (403 POLICY_VIOLATION), usage, limits (429 RATE_LIMITED),
+ * then state (409).
  */
 final class KeyResolver {
     private final KeyRepository repository;
+    private final UsageLimiter limits;
 
-    KeyResolver(KeyRepository repository) {
+    KeyResolver(KeyRepository repository, UsageLimiter limits) {
         this.repository = repository;
+        this.limits = limits;
     }
 
     static void requireTenant(CallerIdentity caller, String tenantId) {
@@ -57,6 +60,7 @@ final class KeyResolver {
                     + usage.apiName(), Map.of("key_id", key.keyId(), "operation", usage.apiName(),
                     "key_usage", key.usage().stream().map(KeyUsage::apiName).sorted().toList()));
         }
+        limits.admit(caller, key, usage);
         requireState(key, usage);
         return key;
     }

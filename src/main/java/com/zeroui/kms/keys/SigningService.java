@@ -16,8 +16,9 @@ public final class SigningService {
     private final CryptoSuite crypto;
     private final AuditTrail audit;
 
-    public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit) {
-        this.resolver = new KeyResolver(repository);
+    public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit,
+                          UsageLimiter limits) {
+        this.resolver = new KeyResolver(repository, limits);
         this.material = material;
         this.crypto = crypto;
         this.audit = audit;

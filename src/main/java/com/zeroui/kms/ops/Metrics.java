@@ -20,6 +20,7 @@ public final class Metrics {
     private final Counter requests;
     private final Counter errors;
     private final Histogram latency;
+    private final Counter policyViolations;
 
     public Metrics(Supplier<Map<List<String>, Long>> keyCounts) {
         requests = Counter.builder().name("kms_requests_total").help("Requests by operation and HTTP status")
@@ -31,6 +32,8 @@ public final class Metrics {
                 .classicOnly()
                 .classicUpperBounds(0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000)
                 .register(registry);
+        policyViolations = Counter.builder().name("kms_policy_violations_total")
+                .help("Refusals with POLICY_VIOLATION by requesting module").labelNames("module").register(registry);
         GaugeWithCallback.builder().name("kms_keys_total").help("Stored keys by type and state")
                 .labelNames("key_type", "key_state")
                 .callback(callback -> {
@@ -78,6 +81,11 @@ public final class Metrics {
                         // store unavailable: health reports it
                     }
                 }).register(registry);
+    }
+
+    /** One policy violation (403 POLICY_VIOLATION) by {@code module}. */
+    public void recordPolicyViolation(String module) {
+        policyViolations.labelValues(module).inc();
     }
 
     public void recordRequest(String operation, int status, String errorCode, double millis) {

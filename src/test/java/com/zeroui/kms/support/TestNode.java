@@ -40,9 +40,23 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** A node whose every time reading (receipts, approvals, daily limits) comes from {@code clock}. */
+    public static TestNode start(Clock clock, UnaryOperator<KmsConfig> customize) {
+        try {
+            Path dir = Files.createTempDirectory("kms-test-");
+            return startIn(dir, customize, true, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir) {
+        return startIn(dataDir, customize, ownsDir, Clock.systemUTC());
+    }
+
+    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir, Clock clock) {
         KmsConfig config = customize.apply(KmsConfig.defaults(dataDir).withPort(0));
-        return new TestNode(dataDir, KmsNode.start(config, Clock.systemUTC()), ownsDir);
+        return new TestNode(dataDir, KmsNode.start(config, clock), ownsDir);
     }
 
     public KmsNode node() {
