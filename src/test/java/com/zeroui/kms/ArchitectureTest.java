@@ -29,7 +29,7 @@ class ArchitectureTest {
 
     @Test
     void domainPackagesDoNotReachIntoStorageOrWiring() {
-        noClasses().that().resideInAnyPackage("..keys..", "..crypto..", "..auth..", "..keystore..", "..trust..")
+        noClasses().that().resideInAnyPackage("..keys..", "..crypto..", "..auth..", "..keystore..", "..trust..", "..events..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.zeroui.kms.store..", "com.zeroui.kms.app..",
                         "com.zeroui.kms.cli..")
                 .check(MAIN);

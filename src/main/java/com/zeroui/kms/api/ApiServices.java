@@ -1,10 +1,13 @@
 package com.zeroui.kms.api;
 
 import com.zeroui.kms.approvals.ApprovalService;
+import com.zeroui.kms.events.EventFeed;
 import com.zeroui.kms.audit.AuditQueries;
+import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyManagementService;
+import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.Metrics;
@@ -16,5 +19,6 @@ import java.util.function.Supplier;
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
-                          SpiffeIdentities identities, ApprovalService approvals) {
+                          SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
+                          JwtAuthenticator tokens, ApprovalService approvals) {
 }

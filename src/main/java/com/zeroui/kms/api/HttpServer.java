@@ -30,7 +30,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class HttpServer implements AutoCloseable {
     public static final String PREFIX = "/kms/v1";
-    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics");
+    /** No client certificate needed. /jwks still identifies (and audits) a caller who presents one. */
+    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks");
 
     private final Javalin app;
 
@@ -40,11 +41,13 @@ public final class HttpServer implements AutoCloseable {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        Callers callers = new Callers(services.identities());
+        Callers callers = new Callers(services.identities(), services.tokens());
+        PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
+        EventRoutes events = new EventRoutes(services.events(), mapper);
         ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
@@ -98,7 +101,9 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
+            register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
+            register(routes, "GET", "/jwks", "jwks", publicKeys::jwks);
             register(routes, "POST", "/sign", "sign", crypto::sign);
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
@@ -108,6 +113,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "GET", "/events", "event_feed", events::feed);
             register(routes, "POST", "/approvals", "request_approval", approvals::request);
             register(routes, "GET", "/approvals/{approval_id}", "get_approval", approvals::get);
             register(routes, "POST", "/approvals/{approval_id}/approve", "approve", approvals::approve);

@@ -1,6 +1,9 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.auth.JwtAuthenticator;
+import com.zeroui.kms.keys.Environment;
+import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditTrail;
@@ -24,6 +27,13 @@ import com.zeroui.kms.limits.ViolationMonitor;
 import com.zeroui.kms.store.JdbcApprovalRepository;
 import com.zeroui.kms.store.JdbcUsageCounter;
 import com.zeroui.kms.store.JdbcAuditRepository;
+import com.zeroui.kms.store.JdbcEventOutbox;
+import com.zeroui.kms.events.EventFeed;
+import com.zeroui.kms.events.EventRelay;
+import com.zeroui.kms.events.EventSink;
+import com.zeroui.kms.events.Events;
+import com.zeroui.kms.events.NatsEventSink;
+import com.zeroui.kms.events.WebhookEventSink;
 import com.zeroui.kms.trust.Pem;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -58,6 +68,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One running KMS node: the composition root that wires storage, master key, crypto, services and
@@ -82,8 +93,11 @@ public final class KmsNode implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ReceiptForwarder forwarder;
 
+    private final List<EventRelay> relays;
+
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
-                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder) {
+                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays) {
+        this.relays = relays;
         this.forwarder = forwarder;
         this.data = data;
         this.http = http;
@@ -98,11 +112,13 @@ public final class KmsNode implements AutoCloseable {
         AuditLog auditLog = null;
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
+        List<EventRelay> relays = List.of();
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
             AeadInvocationBudget budget = new AeadInvocationBudget(keys, config.aeadInvocationLimit());
 
+            Events events = new Events(config.events().enabled(), clock);
             ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
             KeyRecord receiptKey = serviceKeys.ensure(RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
             UnaryOperator<byte[]> sign = serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA);
@@ -119,7 +135,8 @@ public final class KmsNode implements AutoCloseable {
             };
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT);
-            AuditTrail trail = new AuditTrail(auditLog, clock);
+            AuditTrail trail = new AuditTrail(auditLog, clock, events);
+            JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
             TreeHeads heads = new TreeHeads(auditRepository, signer, clock);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-tree-heads");
@@ -149,6 +166,8 @@ public final class KmsNode implements AutoCloseable {
             trail.observeRefusals(violations);
             AuditLog log = auditLog;
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
+            log.onBatch((receipts, waitNanos) -> metrics.recordAuditBatch(receipts, waitNanos / 1e6));
+            metrics.registerEventOutbox(outbox::lastSeq);
             List<HealthService.NamedCheck> checks = new java.util.ArrayList<>(List.of(
                     new HealthService.NamedCheck("storage", true, data.database()::ping),
                     new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
@@ -161,25 +180,38 @@ public final class KmsNode implements AutoCloseable {
                 checks.add(new HealthService.NamedCheck("receipt_sink:" + sink.sinkName(), false, sink::check));
                 metrics.registerReceiptSink(sink.sinkName(), sink::lag);
             }
+            relays = startEventRelays(config, outbox, clock);
+            for (EventRelay relay : relays) {
+                // like receipt sinks: a failing or lagging event sink degrades health, operations go on
+                checks.add(new HealthService.NamedCheck("event_sink:" + relay.sinkName(), false, relay::check));
+            }
+            metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
+                    () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
             HealthService health = new HealthService(checks,
                     Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
             List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
                     "created_at", receiptKey.createdAt().toString()));
-            ApiServices services = new ApiServices(
-                    new KeyManagementService(keys, material, crypto, clock, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId(), trail, approvalGate),
+            KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
+                    config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail, approvalGate);
+            PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail);
+            Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
+                    .collect(java.util.stream.Collectors.toSet());
+            JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
+            ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
-                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), approvals);
+                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
+                    publicKeys, tokens, approvals);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
                     password, trustStore(data), services).start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            relays.forEach(EventRelay::close);
             if (forwarder != null) {
                 forwarder.close();
             }
@@ -192,6 +224,17 @@ public final class KmsNode implements AutoCloseable {
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
+    }
+
+    /** One relay per configured sink; each delivers from the outbox under a lease held by one node at a time. */
+    private static List<EventRelay> startEventRelays(KmsConfig config, JdbcEventOutbox outbox, Clock clock) {
+        List<EventSink> sinks = new java.util.ArrayList<>();
+        if (config.events().natsUrl() != null) {
+            sinks.add(new NatsEventSink(config.events().natsUrl(), config.events().natsStream()));
+        }
+        config.events().webhookUrls().forEach(url -> sinks.add(new WebhookEventSink(url)));
+        String nodeId = com.zeroui.kms.crypto.RandomIds.uuid7(clock);
+        return sinks.stream().map(s -> new EventRelay(outbox, s, nodeId, clock, config.events().lagThreshold())).toList();
     }
 
     /**
@@ -245,6 +288,19 @@ public final class KmsNode implements AutoCloseable {
         m.put("trust_domain", config.trustDomain());
         m.put("tls_protocols", List.of("TLSv1.3", "TLSv1.2"));
         m.put("storage", config.databaseUrl().startsWith("jdbc:sqlite:") ? "sqlite" : "postgresql");
+        Map<String, Object> events = new LinkedHashMap<>();
+        events.put("enabled", config.events().enabled().stream().map(t -> t.apiName()).sorted().toList());
+        events.put("nats", config.events().natsUrl() == null ? null : Map.of("url", config.events().natsUrl().toString(),
+                "stream", config.events().natsStream(), "subjects", NatsEventSink.SUBJECT_PREFIX + "<event_type>"));
+        events.put("webhooks", config.events().webhookUrls().stream().map(WebhookEventSink::nameFor).toList());
+        events.put("sink_lag_threshold", config.events().lagThreshold().toString());
+        m.put("events", events);
+        Map<String, Object> jwt = new LinkedHashMap<>();
+        jwt.put("required", config.jwt().required());
+        jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
+        jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
+        jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        m.put("jwt", jwt);
         return m;
     }
 
@@ -294,6 +350,7 @@ public final class KmsNode implements AutoCloseable {
         if (forwarder != null) {
             forwarder.close();
         }
+        relays.forEach(EventRelay::close);
         scheduler.shutdownNow();
         auditLog.close();
         data.close();

@@ -1,6 +1,7 @@
 package com.zeroui.kms.audit;
 
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.events.KmsEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,18 @@ public final class AuditLog implements AutoCloseable {
     /** Writer thread only. Null means "reload from the store before the next append". */
     private MerkleFrontier frontier;
 
-    private record Pending(ReceiptDraft draft, CompletableFuture<String> done) {
+    private record Pending(ReceiptDraft draft, List<KmsEvent> events, CompletableFuture<String> done, long enqueuedNanos) {
+    }
+
+    /** Told about every committed batch: its size and how long its oldest receipt waited (for metrics). */
+    public interface BatchListener {
+        void committed(int receipts, long waitNanos);
+    }
+
+    private volatile BatchListener listener = (receipts, waitNanos) -> { };
+
+    public void onBatch(BatchListener batchListener) {
+        this.listener = batchListener;
     }
 
     public AuditLog(AuditRepository repository, ReceiptSigner signer, Duration window, int maxBatch, Duration appendTimeout) {
@@ -60,11 +72,16 @@ public final class AuditLog implements AutoCloseable {
      * DEPENDENCY_UNAVAILABLE (retryable) when the log cannot persist it in time.
      */
     public String append(ReceiptDraft draft) {
+        return append(draft, List.of());
+    }
+
+    /** Appends one receipt and, in the same transaction, the events the operation announces. */
+    public String append(ReceiptDraft draft, List<KmsEvent> events) {
         if (!running) {
             throw KmsException.unavailable("audit_log", "the audit log is shut down", null);
         }
         CompletableFuture<String> done = new CompletableFuture<>();
-        queue.add(new Pending(draft, done));
+        queue.add(new Pending(draft, events, done, System.nanoTime()));
         try {
             return done.get(appendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -123,6 +140,7 @@ public final class AuditLog implements AutoCloseable {
         lastFailure = null;
         receiptsWritten.addAndGet(batch.size());
         batchesWritten.incrementAndGet();
+        listener.committed(batch.size(), System.nanoTime() - batch.get(0).enqueuedNanos());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(ids.get(i));
         }
@@ -134,6 +152,7 @@ public final class AuditLog implements AutoCloseable {
         }
         List<AuditRepository.ReceiptRow> rows = new ArrayList<>(batch.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
+        List<KmsEvent> events = new ArrayList<>();
         ids.clear();
         for (int i = 0; i < batch.size(); i++) {
             ReceiptDraft draft = batch.get(i).draft();
@@ -146,8 +165,9 @@ public final class AuditLog implements AutoCloseable {
             rows.add(new AuditRepository.ReceiptRow(index, draft.receiptId(), draft.ts(), draft.tenantId(), draft.keyId(),
                     draft.operation(), draft.success(), json));
             ids.add(draft.receiptId());
+            events.addAll(batch.get(i).events());
         }
-        return new AuditRepository.Batch(rows, nodes);
+        return new AuditRepository.Batch(rows, nodes, events);
     }
 
     private static void fail(List<Pending> batch, Throwable cause) {

@@ -1,8 +1,10 @@
 package com.zeroui.kms.audit;
 
 import com.zeroui.kms.auth.CallerIdentity;
-import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
+import com.zeroui.kms.events.KmsEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,8 +29,11 @@ public final class AuditRecord {
     private String keyId;
     private String algorithm;
     private Integer keySizeBits;
+    private final String receiptId;
+    private final List<KmsEvent> events = new ArrayList<>();
 
-    AuditRecord(String operation, String operationType, CallerIdentity caller) {
+    AuditRecord(String receiptId, String operation, String operationType, CallerIdentity caller) {
+        this.receiptId = receiptId;
         this.operation = operation;
         this.operationType = operationType;
         this.caller = caller;
@@ -98,10 +103,50 @@ public final class AuditRecord {
         return this;
     }
 
+    /** The id this operation's receipt will have: events name it as their operation_id. */
+    public String receiptId() {
+        return receiptId;
+    }
+
+    /** The resolved key (or the key as requested, before resolution). */
+    public String keyId() {
+        return keyId;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String environment() {
+        return environment;
+    }
+
+    public String plane() {
+        return plane;
+    }
+
+    public String operationType() {
+        return operationType;
+    }
+
+    public CallerIdentity caller() {
+        return caller;
+    }
+
+    /** An event the operation's success announces: committed with its receipt, or not at all. */
+    public AuditRecord event(KmsEvent event) {
+        events.add(event);
+        return this;
+    }
+
+    List<KmsEvent> events() {
+        return List.copyOf(events);
+    }
+
     ReceiptDraft draft(Clock clock, boolean success, ErrorCode error) {
         Map<String, Object> digestInput = new LinkedHashMap<>(request);
         digestInput.values().removeIf(v -> v == null);
-        return new ReceiptDraft(RandomIds.uuid7(clock), clock.instant().truncatedTo(ChronoUnit.MILLIS), tenantId,
+        return new ReceiptDraft(receiptId, clock.instant().truncatedTo(ChronoUnit.MILLIS), tenantId,
                 environment, plane, operation, operationType, keyId, algorithm, keySizeBits, success,
                 error == null ? null : error.name(), caller, "sha256:" + sha256Hex(CanonicalJson.bytes(digestInput)));
     }

@@ -1,5 +1,6 @@
 package com.zeroui.kms.audit;
 
+import com.zeroui.kms.events.KmsEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,8 +13,8 @@ public interface AuditRepository extends MerkleTree.NodeSource {
                       boolean success, String json) {
     }
 
-    /** What one group commit writes: the receipts and the subtree hashes they complete. */
-    record Batch(List<ReceiptRow> receipts, List<MerkleFrontier.Node> nodes) {
+    /** What one group commit writes: the receipts, the subtree hashes they complete, the events they announce. */
+    record Batch(List<ReceiptRow> receipts, List<MerkleFrontier.Node> nodes, List<KmsEvent> events) {
     }
 
     /**

@@ -43,6 +43,11 @@ public record ReceiptDraft(
         callerView.put("tenant_id", caller.tenantId());
         callerView.put("spiffe_id", caller.spiffeId());
         callerView.put("roles", caller.roles().stream().map(Role::apiName).sorted().toList());
+        if (caller.token() != null) {
+            // who the bearer token names, and who vouched for it
+            callerView.put("token", Map.of("iss", caller.token().issuer(), "sub", caller.token().subject(),
+                    "environment", caller.token().environment()));
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("receipt_id", receiptId);

@@ -4,9 +4,10 @@ import java.util.Set;
 
 /**
  * Who is calling, from the client certificate. {@code tenantId} is the bound tenant; a platform
- * module's certificate names no tenant and binds it to {@link #GLOBAL_TENANT}.
+ * module's certificate names no tenant and binds it to {@link #GLOBAL_TENANT}. {@code token} is the
+ * verified bearer token that narrowed this identity, or null when the caller sent none.
  */
-public record CallerIdentity(String moduleId, String tenantId, Set<Role> roles, String spiffeId) {
+public record CallerIdentity(String moduleId, String tenantId, Set<Role> roles, String spiffeId, TokenBinding token) {
     public static final String GLOBAL_TENANT = "GLOBAL";
 
     /**
@@ -18,6 +19,25 @@ public record CallerIdentity(String moduleId, String tenantId, Set<Role> roles, 
 
     public CallerIdentity {
         roles = Set.copyOf(roles);
+    }
+
+    /** An identity from a certificate alone. */
+    public CallerIdentity(String moduleId, String tenantId, Set<Role> roles, String spiffeId) {
+        this(moduleId, tenantId, roles, spiffeId, null);
+    }
+
+    /**
+     * This identity narrowed by a verified token: bound to the token's tenant and environment, and
+     * without the admin role (a token narrows what a certificate may do, never widens it).
+     */
+    public CallerIdentity boundTo(String tokenTenantId, TokenBinding binding) {
+        Set<Role> narrowed = roles.stream().filter(r -> r != Role.ADMIN).collect(java.util.stream.Collectors.toSet());
+        return new CallerIdentity(moduleId, tokenTenantId, narrowed, spiffeId, binding);
+    }
+
+    /** The environment a token binds this caller to, or null when it is bound to none. */
+    public String boundEnvironment() {
+        return token == null ? null : token.environment();
     }
 
     public boolean isAdmin() {

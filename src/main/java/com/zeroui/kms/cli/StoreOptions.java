@@ -1,6 +1,7 @@
 package com.zeroui.kms.cli;
 
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.ops.EventsConfig;
 import com.zeroui.kms.ops.KmsConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,22 @@ final class StoreOptions {
             description = "Forward every receipt, at least once, to this URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
     String receiptWebhookUrl;
 
+    @Option(names = "--events", defaultValue = "${env:KMS_EVENTS:-all}",
+            description = "Event types to emit: all, none, or a comma-separated list (e.g. key_generated,key_rotated). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
+    String events;
+
+    @Option(names = "--nats-url", defaultValue = "${env:KMS_NATS_URL}",
+            description = "Publish events to this NATS JetStream server (e.g. nats://127.0.0.1:4222), subjects kms.events.<type>. Env KMS_NATS_URL")
+    String natsUrl;
+
+    @Option(names = "--nats-stream", defaultValue = "${env:KMS_NATS_STREAM:-KMS_EVENTS}",
+            description = "JetStream stream capturing kms.events.> (created if missing). Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
+    String natsStream;
+
+    @Option(names = "--event-webhook-url", split = ",",
+            description = "POST every event, at least once and in order, to this URL; repeatable. Env KMS_EVENT_WEBHOOK_URLS (comma-separated)")
+    List<String> eventWebhookUrls = new ArrayList<>();
+
     KmsConfig toConfig(String bind, int port, List<String> hostnames, CryptoSuite.Preference provider, long maxRequestBytes) {
         KmsConfig d = KmsConfig.defaults(dataDir);
         // The password only comes from the environment: command lines are visible to every local user.
@@ -37,7 +54,21 @@ final class StoreOptions {
                 trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), d.rotationSchedule(),
                 d.rotationGracePeriod(), d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
-                null, null);
+                eventsConfig(), d.jwt(), null, null);
+    }
+
+    private EventsConfig eventsConfig() {
+        List<java.net.URI> webhooks = new ArrayList<>();
+        List<String> urls = new ArrayList<>(eventWebhookUrls);
+        String fromEnv = System.getenv("KMS_EVENT_WEBHOOK_URLS");
+        if (fromEnv != null) {
+            urls.addAll(List.of(fromEnv.split(",")));
+        }
+        urls.stream().map(String::trim).filter(u -> !u.isEmpty()).map(java.net.URI::create).forEach(webhooks::add);
+        EventsConfig d = EventsConfig.defaults();
+        return new EventsConfig(EventsConfig.parseTypes(events),
+                natsUrl == null || natsUrl.isBlank() ? null : java.net.URI.create(natsUrl.trim()),
+                natsStream, webhooks, d.lagThreshold());
     }
 
     KmsConfig toConfig() {

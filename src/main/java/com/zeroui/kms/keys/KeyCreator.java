@@ -6,6 +6,8 @@ import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.events.EventType;
+import com.zeroui.kms.events.Events;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -21,9 +23,11 @@ final class KeyCreator {
     private final Clock clock;
     private final long defaultMaxUsagePerDay;
     private final String masterKeyId;
+    private final Events events;
 
     KeyCreator(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
-               long defaultMaxUsagePerDay, String masterKeyId) {
+               long defaultMaxUsagePerDay, String masterKeyId, Events events) {
+        this.events = events;
         this.repository = repository;
         this.material = material;
         this.crypto = crypto;
@@ -42,7 +46,7 @@ final class KeyCreator {
      * request that can be carried out.
      */
     KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate) {
-        KeyResolver.requireTenant(caller, request.scope().tenantId());
+        KeyResolver.requireScope(caller, request.scope());
         Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
         if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
             throw KmsException.invalid("key_usage", "key_usage " + usage.stream().map(KeyUsage::apiName).sorted().toList()
@@ -66,13 +70,24 @@ final class KeyCreator {
         KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
                 now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId);
         try {
-            repository.insert(key);
+            repository.insert(key, events.make(EventType.KEY_GENERATED, key.tenantId(),
+                    key.scope().environment().apiName(), key.scope().plane().apiName(), keyId, keyGenerated(key))
+                    .map(List::of).orElse(List.of()));
         } catch (KeyRepository.AliasTakenException e) {
             throw new KmsException(ErrorCode.INVALID_REQUEST, "key_alias " + request.alias()
                     + " is already used in tenant " + request.scope().tenantId() + " environment "
                     + request.scope().environment().apiName(), Map.of("field", "key_alias"));
         }
         return key;
+    }
+
+    private static Map<String, Object> keyGenerated(KeyRecord key) {
+        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("key_id", key.keyId());
+        payload.put("key_type", key.type().apiName());
+        payload.put("key_usage", key.usage().stream().map(KeyUsage::apiName).sorted().toList());
+        payload.put("key_state", key.state().apiName());
+        return payload;
     }
 
     private AccessPolicy policyFor(CallerIdentity caller, KeyManagementService.PolicyRequest requested) {

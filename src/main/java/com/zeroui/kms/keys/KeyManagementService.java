@@ -30,7 +30,7 @@ public final class KeyManagementService {
                                 DualAuthorization approvals) {
         this.audit = audit;
         this.approvals = approvals;
-        this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId);
+        this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId, audit.events());
         this.repository = repository;
     }
 
@@ -96,11 +96,12 @@ public final class KeyManagementService {
         });
     }
 
-    private KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment environment, Plane plane, KeyRef ref) {
+    KeyRecord getUnaudited(CallerIdentity caller, String tenantId, Environment requestedEnvironment, Plane plane, KeyRef ref) {
         String tenant = tenantId != null ? tenantId : (caller.isAdmin() && !ref.isAlias() ? null : caller.tenantId());
         if (tenant != null) {
             KeyResolver.requireTenant(caller, tenant);
         }
+        Environment environment = KeyResolver.boundEnvironment(caller, requestedEnvironment);
         KeyRecord key;
         if (ref.isAlias()) {
             if (environment == null) {
@@ -145,7 +146,8 @@ public final class KeyManagementService {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
         String after = cursor == null ? null : decodeCursor(cursor);
-        KeyRepository.KeyFilter scoped = new KeyRepository.KeyFilter(tenant, filter.environment(), filter.plane(),
+        KeyRepository.KeyFilter scoped = new KeyRepository.KeyFilter(tenant,
+                KeyResolver.boundEnvironment(caller, filter.environment()), filter.plane(),
                 filter.keyType(), filter.keyState(), filter.alias(), after);
         List<KeyRecord> rows = repository.list(scoped, size + 1);
         boolean more = rows.size() > size;

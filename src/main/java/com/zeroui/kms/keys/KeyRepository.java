@@ -1,6 +1,7 @@
 package com.zeroui.kms.keys;
 
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.events.KmsEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,12 @@ import java.util.Optional;
 public interface KeyRepository {
 
     /** Inserts a new key; throws {@link AliasTakenException} when the alias is in use in its tenant+environment. */
-    void insert(KeyRecord key);
+    default void insert(KeyRecord key) {
+        insert(key, List.of());
+    }
+
+    /** Inserts a new key and, in the same transaction, the events that announce it. */
+    void insert(KeyRecord key, List<KmsEvent> events);
 
     Optional<KeyRecord> findById(String keyId);
 

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The request path's checks in order: tenant binding (403 UNAUTHORIZED), lookup inside the
+ * The request path's checks in order: tenant binding, and the environment a bearer token binds
+ * the caller to (403 UNAUTHORIZED), lookup inside the
  * requested (tenant, environment, plane) (404 KEY_NOT_FOUND, identical for another tenant's key
  * and an unknown one), per-key policy (403 POLICY_VIOLATION), usage, limits (429 RATE_LIMITED),
  * then state (409).
@@ -29,6 +30,36 @@ final class KeyResolver {
         }
     }
 
+    /** Tenant binding, then the token's environment binding: a token-bound caller acts only in its token's environment. */
+    static void requireScope(CallerIdentity caller, KeyScope scope) {
+        requireTenant(caller, scope.tenantId());
+        requireEnvironment(caller, scope.environment());
+    }
+
+    /**
+     * The environment a read acts in: the one requested, which must be the token's when a token
+     * binds the caller; when none is requested, the token's (null without a token: any).
+     */
+    static Environment boundEnvironment(CallerIdentity caller, Environment requested) {
+        if (caller.boundEnvironment() == null) {
+            return requested;
+        }
+        if (requested == null) {
+            return Environment.fromApiName(caller.boundEnvironment()).orElseThrow();
+        }
+        requireEnvironment(caller, requested);
+        return requested;
+    }
+
+    private static void requireEnvironment(CallerIdentity caller, Environment environment) {
+        String bound = caller.boundEnvironment();
+        if (bound != null && !bound.equals(environment.apiName())) {
+            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + "'s bearer token binds it to"
+                    + " environment " + bound + " and it may not act in environment " + environment.apiName(),
+                    Map.of("environment", environment.apiName(), "token_environment", bound));
+        }
+    }
+
     /** Finds the key in scope or throws KEY_NOT_FOUND; never reveals that a key exists elsewhere. */
     KeyRecord find(KeyScope scope, KeyRef ref) {
         Optional<KeyRecord> found = ref.isAlias()
@@ -43,7 +74,7 @@ final class KeyResolver {
 
     /** Resolves a key for one cryptographic use, applying every check in order. */
     KeyRecord resolveForUse(CallerIdentity caller, KeyScope scope, KeyRef ref, KeyUsage usage) {
-        requireTenant(caller, scope.tenantId());
+        requireScope(caller, scope);
         KeyRecord key = find(scope, ref);
         if (!key.policy().allows(caller.moduleId())) {
             throw new KmsException(ErrorCode.POLICY_VIOLATION, "module " + caller.moduleId()

@@ -5,6 +5,7 @@ import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.events.Events;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +28,8 @@ public final class ServiceKeys {
         this.repository = repository;
         this.material = material;
         this.crypto = crypto;
-        this.creator = new KeyCreator(repository, material, crypto, clock, Long.MAX_VALUE / 2, masterKeyId);
+        this.creator = new KeyCreator(repository, material, crypto, clock, Long.MAX_VALUE / 2, masterKeyId,
+                Events.none(clock)); // the service's own keys are not announced to tenants' consumers
         this.service = CallerIdentity.SERVICE;
     }
 

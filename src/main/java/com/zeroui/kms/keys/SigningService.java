@@ -7,6 +7,8 @@ import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.events.EventType;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Sign and verify with a managed asymmetric key. */
@@ -36,7 +38,9 @@ public final class SigningService {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.SIGN);
             SignatureAlgorithm algorithm = algorithmFor(key, requested);
             record.key(key.keyId(), key.type().sizeBits()).algorithm(algorithm.apiName());
-            return new Signed(key, algorithm, crypto.sign(algorithm, material.load(key).privateKey(), data));
+            Signed signed = new Signed(key, algorithm, crypto.sign(algorithm, material.load(key).privateKey(), data));
+            announce(record, key, EventType.SIGNATURE_CREATED, "algorithm", algorithm.apiName());
+            return signed;
         });
     }
 
@@ -57,8 +61,20 @@ public final class SigningService {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.VERIFY);
             SignatureAlgorithm algorithm = algorithmFor(key, requested);
             record.key(key.keyId(), key.type().sizeBits()).algorithm(algorithm.apiName());
-            return new Verified(key, algorithm, crypto.verify(algorithm, material.load(key).publicKey(), data, signature));
+            boolean valid = crypto.verify(algorithm, material.load(key).publicKey(), data, signature);
+            announce(record, key, EventType.SIGNATURE_VERIFIED, "valid", valid);
+            return new Verified(key, algorithm, valid);
         });
+    }
+
+    /** signature_created / signature_verified: operation_id is the operation's receipt id. */
+    private void announce(AuditRecord record, KeyRecord key, EventType type, String field, Object value) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("key_id", key.keyId());
+        payload.put("operation_id", record.receiptId());
+        payload.put(field, value);
+        audit.events().make(type, key.tenantId(), key.scope().environment().apiName(), key.scope().plane().apiName(),
+                key.keyId(), payload).ifPresent(record::event);
     }
 
     private static SignatureAlgorithm algorithmFor(KeyRecord key, SignatureAlgorithm requested) {

@@ -1,5 +1,6 @@
 package com.zeroui.kms.ops;
 
+import com.zeroui.kms.auth.JwtSettings;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.CryptoSuite;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ public record KmsConfig(
         Duration clientCertificateTtl,
         Duration serverCertificateTtl,
         java.net.URI receiptWebhookUrl,
+        EventsConfig events,
+        JwtSettings jwt,
         ApprovalConfig approvals,
         LimitsConfig limits) {
 
@@ -41,6 +44,7 @@ public record KmsConfig(
 
     public KmsConfig {
         hostnames = List.copyOf(hostnames);
+        jwt = jwt == null ? JwtSettings.disabled() : jwt;
         dataDir = dataDir.toAbsolutePath().normalize();
         if (databaseUrl == null || databaseUrl.isBlank()) {
             databaseUrl = "jdbc:sqlite:" + dataDir.resolve("kms.db");
@@ -83,6 +87,13 @@ public record KmsConfig(
                 || "https".equals(receiptWebhookUrl.getScheme()))) {
             problems.add("receipt webhook URL must be http:// or https://: " + receiptWebhookUrl);
         }
+        if (events == null) {
+            events = EventsConfig.defaults();
+        }
+        events.validate(problems);
+        if (trustDomain != null && TRUST_DOMAIN.matcher(trustDomain).matches()) {
+            problems.addAll(jwt.problems(new SpiffeIdentities(trustDomain)));
+        }
         if (approvals == null) {
             approvals = ApprovalConfig.defaults();
         }
@@ -101,7 +112,7 @@ public record KmsConfig(
         return new KmsConfig("127.0.0.1", 8443, dataDir, null, null, null, List.of(), "zeroui.local",
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
                 Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null,
-                ApprovalConfig.defaults(), LimitsConfig.defaults());
+                EventsConfig.defaults(), JwtSettings.disabled(), ApprovalConfig.defaults(), LimitsConfig.defaults());
     }
 
     @Override
@@ -126,50 +137,64 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, approvals, limits);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, approvals, limits);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, approvals, limits);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, approvals, limits);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, approvals, limits);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, approvals, limits);
     }
 
     public KmsConfig withReceiptWebhook(java.net.URI url) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, approvals, limits);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, approvals, limits);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, approvals, limits);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, approvals, limits);
+    }
+
+    public KmsConfig withJwt(JwtSettings settings) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                events, settings, approvals, limits);
+    }
+
+    public KmsConfig withEvents(EventsConfig newEvents) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                newEvents, jwt, approvals, limits);
     }
 
     public KmsConfig withMaxUsagePerDayDefault(long max) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, approvals, limits);
+                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, approvals, limits);
     }
 
     public KmsConfig withApprovals(ApprovalConfig newApprovals) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                newApprovals, limits);
+                events, jwt, newApprovals, limits);
     }
 
     public KmsConfig withLimits(LimitsConfig newLimits) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                approvals, newLimits);
+                events, jwt, approvals, newLimits);
     }
 }

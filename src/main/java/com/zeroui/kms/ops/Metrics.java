@@ -21,6 +21,8 @@ public final class Metrics {
     private final Counter errors;
     private final Histogram latency;
     private final Counter policyViolations;
+    private final Histogram auditBatchSize;
+    private final Histogram auditCommitWait;
 
     public Metrics(Supplier<Map<List<String>, Long>> keyCounts) {
         requests = Counter.builder().name("kms_requests_total").help("Requests by operation and HTTP status")
@@ -34,6 +36,12 @@ public final class Metrics {
                 .register(registry);
         policyViolations = Counter.builder().name("kms_policy_violations_total")
                 .help("Refusals with POLICY_VIOLATION by requesting module").labelNames("module").register(registry);
+        auditBatchSize = Histogram.builder().name("kms_audit_batch_size").help("Receipts per group commit")
+                .unit(null).classicOnly().classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
+        auditCommitWait = Histogram.builder().name("kms_audit_commit_wait_ms")
+                .help("Time from a batch's first receipt being handed in to the batch being durable, in milliseconds")
+                .unit(null).classicOnly().classicUpperBounds(0.5, 1, 2, 3, 5, 10, 20, 50, 100, 250, 1000, 5000)
+                .register(registry);
         GaugeWithCallback.builder().name("kms_keys_total").help("Stored keys by type and state")
                 .labelNames("key_type", "key_state")
                 .callback(callback -> {
@@ -86,6 +94,57 @@ public final class Metrics {
     /** One policy violation (403 POLICY_VIOLATION) by {@code module}. */
     public void recordPolicyViolation(String module) {
         policyViolations.labelValues(module).inc();
+    }
+
+    /** What the metrics read from one event sink's relay. */
+    public record EventSinkFigures(String sink, java.util.function.LongSupplier depth,
+                                   java.util.function.DoubleSupplier lagSeconds, java.util.function.LongSupplier delivered,
+                                   java.util.function.LongSupplier failures) {
+    }
+
+    /** Outbox depth and lag per event sink, plus deliveries and failed attempts. */
+    public void registerEventSinks(List<EventSinkFigures> sinks) {
+        GaugeWithCallback.builder().name("kms_event_sink_depth").help("Events in the outbox not yet acknowledged by the sink")
+                .labelNames("sink").callback(cb -> sinks.forEach(s -> {
+                    try {
+                        cb.call(s.depth().getAsLong(), s.sink());
+                    } catch (RuntimeException e) {
+                        // store unavailable: health reports it
+                    }
+                })).register(registry);
+        GaugeWithCallback.builder().name("kms_event_sink_lag_seconds")
+                .help("Age of the oldest event the sink has not acknowledged (0 when caught up)")
+                .labelNames("sink").callback(cb -> sinks.forEach(s -> {
+                    try {
+                        cb.call(s.lagSeconds().getAsDouble(), s.sink());
+                    } catch (RuntimeException e) {
+                        // store unavailable: health reports it
+                    }
+                })).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_event_sink_delivered_total")
+                .help("Events acknowledged by the sink (delivered by this node)").labelNames("sink")
+                .callback(cb -> sinks.forEach(s -> cb.call(s.delivered().getAsLong(), s.sink()))).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_event_sink_failures_total")
+                .help("Failed delivery attempts to the sink (each is retried)").labelNames("sink")
+                .callback(cb -> sinks.forEach(s -> cb.call(s.failures().getAsLong(), s.sink()))).register(registry);
+    }
+
+    /** Last event sequence number in the outbox (all nodes). */
+    public void registerEventOutbox(java.util.function.LongSupplier lastSeq) {
+        GaugeWithCallback.builder().name("kms_event_outbox_last_seq").help("Sequence number of the newest event in the outbox")
+                .callback(cb -> {
+                    try {
+                        cb.call(lastSeq.getAsLong());
+                    } catch (RuntimeException e) {
+                        // store unavailable: health reports it
+                    }
+                }).register(registry);
+    }
+
+    /** Group commit: receipts per batch, and how long the oldest receipt of a batch waited until durable. */
+    public void recordAuditBatch(int receipts, double waitMillis) {
+        auditBatchSize.observe(receipts);
+        auditCommitWait.observe(waitMillis);
     }
 
     public void recordRequest(String operation, int status, String errorCode, double millis) {

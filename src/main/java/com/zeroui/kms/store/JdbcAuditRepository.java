@@ -54,6 +54,7 @@ public final class JdbcAuditRepository implements AuditRepository {
                 }
                 ps.executeBatch();
             }
+            JdbcEventOutbox.append(c, batch.events()); // after the audit head: one lock order everywhere
             return null;
         });
     }

@@ -1,6 +1,7 @@
 package com.zeroui.kms.store;
 
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.events.KmsEvent;
 import com.zeroui.kms.keys.AccessPolicy;
 import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.KeyRecord;
@@ -38,7 +39,7 @@ public final class JdbcKeyRepository implements KeyRepository {
     }
 
     @Override
-    public void insert(KeyRecord k) {
+    public void insert(KeyRecord k, List<KmsEvent> events) {
         try {
             Jdbc.transaction(ds, c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_keys (" + COLUMNS
@@ -69,6 +70,7 @@ public final class JdbcKeyRepository implements KeyRepository {
                     ps.setString(i, k.masterKeyId());
                     ps.executeUpdate();
                 }
+                JdbcEventOutbox.append(c, events);
                 return null;
             });
         } catch (com.zeroui.kms.error.KmsException e) {

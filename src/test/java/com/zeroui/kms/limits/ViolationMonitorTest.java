@@ -106,7 +106,7 @@ class ViolationMonitorTest {
         try (Database db = Database.open("jdbc:sqlite:" + dir.resolve("kms.db"), null, null)) {
             AuditLog log = new AuditLog(new JdbcAuditRepository(db), signer, Duration.ofMillis(1), 16, Duration.ofSeconds(10));
             try {
-                AuditTrail trail = new AuditTrail(log, clock);
+                AuditTrail trail = new AuditTrail(log, clock, com.zeroui.kms.events.Events.none(clock));
                 ViolationMonitor m = monitor(2);
                 trail.observeRefusals(m);
                 CallerIdentity m99 = new CallerIdentity("M99", "acme", Set.of(), "spiffe://zeroui.local/tenant/acme/module/M99");

@@ -3,11 +3,14 @@ package com.zeroui.kms.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zeroui.kms.auth.JwtSettings;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.events.EventType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KmsConfigTest {
@@ -27,6 +30,8 @@ class KmsConfigTest {
         assertThatThrownBy(() -> new KmsConfig("", 70000, Path.of("d"), "jdbc:mysql://x", null, null, List.of("bad host!"),
                 "UPPER", CryptoSuite.Preference.AUTO, 10, 0, 1L << 33, Period.ofDays(90), Period.ofDays(7), 0,
                 Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger"),
+                new EventsConfig(java.util.Set.of(), java.net.URI.create("http://nats"), "bad stream!",
+                        List.of(java.net.URI.create("ftp://hook")), Duration.ZERO), null,
                 new ApprovalConfig(Duration.ofSeconds(1), Duration.ZERO, java.util.Set.of("explode"), true,
                         List.of(new ApprovalConfig.ExternalIssuer("bad name!", Path.of("/nonexistent/gov.pem")))),
                 new LimitsConfig(-1, 0, 5, 0, -1, Duration.ZERO)))
@@ -36,7 +41,9 @@ class KmsConfigTest {
                 .hasMessageContaining("trust domain").hasMessageContaining("max request bytes 10")
                 .hasMessageContaining("key cache size").hasMessageContaining("2^32")
                 .hasMessageContaining("max usage per day").hasMessageContaining("certificate lifetimes")
-                .hasMessageContaining("receipt webhook URL")
+                .hasMessageContaining("receipt webhook URL").hasMessageContaining("NATS URL")
+                .hasMessageContaining("NATS stream name").hasMessageContaining("event webhook URL")
+                .hasMessageContaining("lag threshold")
                 .hasMessageContaining("approval token TTL PT1S").hasMessageContaining("approval request TTL PT0S")
                 .hasMessageContaining("approval-required operation 'explode'")
                 .hasMessageContaining("approval issuer name 'bad name!'").hasMessageContaining("/nonexistent/gov.pem")
@@ -59,6 +66,40 @@ class KmsConfigTest {
                 .isEqualTo(new ApprovalConfig.ExternalIssuer("m32", Path.of("/etc/kms/m32.pem")));
         assertThatThrownBy(() -> ApprovalConfig.ExternalIssuer.parse("m32"))
                 .hasMessageContaining("NAME=PATH_TO_PUBLIC_KEY.pem");
+    }
+
+    @Test
+    void eventTypesParseFromAllNoneOrAList() {
+        assertThat(EventsConfig.parseTypes("all")).hasSize(EventType.values().length);
+        assertThat(EventsConfig.parseTypes(" none ")).isEmpty();
+        assertThat(EventsConfig.parseTypes("key_generated, key_rotated"))
+                .containsExactlyInAnyOrder(EventType.KEY_GENERATED, EventType.KEY_ROTATED);
+        assertThatThrownBy(() -> EventsConfig.parseTypes("key_generated,key_exploded"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key_exploded");
+    }
+
+    @Test
+    void jwtSettingsAreValidatedWithTheRest() {
+        KmsConfig d = KmsConfig.defaults(Path.of("d"));
+        assertThatThrownBy(() -> d.withJwt(new JwtSettings(true, List.of(), Set.of(), Duration.ofSeconds(60))))
+                .hasMessageContaining("require JWT is on but no --jwt-issuer");
+        assertThatThrownBy(() -> d.withJwt(new JwtSettings(false, List.of(JwtSettings.TrustedIssuer.parse("iam"),
+                JwtSettings.TrustedIssuer.parse("iam=key:not-a-uuid"), JwtSettings.TrustedIssuer.parse("=jwks:/x")),
+                Set.of("spiffe://elsewhere/module/M21", "M21"), Duration.ofMinutes(6))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JWT issuer 'iam' must be ISSUER=jwks:FILE or ISSUER=key:KEY_ID")
+                .hasMessageContaining("key:not-a-uuid is not a KMS key id")
+                .hasMessageContaining("JWT issuer '=jwks:/x' must be")
+                .hasMessageContaining("JWT exemption 'spiffe://elsewhere/module/M21'")
+                .hasMessageContaining("JWT exemption 'M21'")
+                .hasMessageContaining("clock skew 360 s is outside 0..300 s");
+        KmsConfig ok = d.withJwt(new JwtSettings(true, List.of(JwtSettings.TrustedIssuer.parse(
+                "https://iam.zeroui.local=key:0190a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b")),
+                Set.of("spiffe://zeroui.local/module/M21"), Duration.ZERO));
+        assertThat(ok.jwt().issuers().get(0).issuer()).isEqualTo("https://iam.zeroui.local");
+        assertThat(ok.jwt().issuers().get(0).source()).isEqualTo(JwtSettings.KeySource.KMS_KEY);
+        assertThat(d.jwt().configured()).isFalse();
+        assertThat(d.jwt().required()).isFalse();
     }
 
     @Test

@@ -30,11 +30,29 @@ public final class KmsClient {
 
     private final String baseUrl;
     private final HttpClient http;
+    private final Map<String, String> headers;
 
     private KmsClient(String baseUrl, SSLContext tls) {
+        this(baseUrl, HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build(), Map.of());
+    }
+
+    private KmsClient(String baseUrl, HttpClient http, Map<String, String> headers) {
         this.baseUrl = baseUrl;
-        this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = http;
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** The same client (same certificate and connections) sending {@code name: value} on every request. */
+    public KmsClient withHeader(String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new KmsClient(baseUrl, http, more);
+    }
+
+    /** The same client sending {@code Authorization: Bearer <token>} on every request. */
+    public KmsClient withBearer(String token) {
+        return withHeader("Authorization", "Bearer " + token);
     }
 
     /** The same PEM loading `kms bench` uses: leaf+chain, PKCS#8 key, root CA. */
@@ -117,6 +135,7 @@ public final class KmsClient {
     }
 
     private Response send(HttpRequest.Builder request) {
+        headers.forEach(request::header);
         try {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,116 @@
+package com.zeroui.kms.crypto;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import java.io.IOException;
+import java.util.Map;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+
+/**
+ * Signing keys as JSON Web Keys and back: RSA-2048 as {@code kty: RSA} (n, e) with {@code alg: RS256}
+ * (RFC 7518 §6.3), Ed25519 as {@code kty: OKP, crv: Ed25519} (x) with {@code alg: EdDSA} (RFC 8037).
+ * nimbus-jose-jwt builds and parses the JWK objects; Bouncy Castle reads and writes the SPKI DER.
+ */
+public final class Jwks {
+    private Jwks() {
+    }
+
+    /** A public key of a type the service signs with, as SPKI DER. */
+    public record TypedPublicKey(KeyType type, byte[] spki) {
+    }
+
+    /** The public JWK of a signing key: {@code kid}, {@code alg} for its type and {@code use: sig}. */
+    public static Map<String, Object> publicJwk(KeyType type, byte[] spki, String kid) {
+        SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
+        JWK jwk = switch (type) {
+            case RSA_2048 -> {
+                RSAPublicKey rsa = rsaPublicKey(info);
+                yield new RSAKey.Builder(Base64URL.encode(rsa.getModulus()), Base64URL.encode(rsa.getPublicExponent()))
+                        .keyID(kid).algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).build();
+            }
+            case ED25519 -> {
+                if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getAlgorithm().getAlgorithm())) {
+                    throw new IllegalArgumentException("not an Ed25519 public key");
+                }
+                yield new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(info.getPublicKeyData().getOctets()))
+                        .keyID(kid).algorithm(JWSAlgorithm.EdDSA).keyUse(KeyUse.SIGNATURE).build();
+            }
+            case AES_256 -> throw new IllegalArgumentException("AES keys have no public key");
+        };
+        return jwk.toJSONObject();
+    }
+
+    /**
+     * The public key in {@code jwk}, if it is one the service verifies with: an RSA-2048 key for RS256
+     * or an Ed25519 key for EdDSA, public only, and for signatures when it says what it is for.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the key
+     */
+    public static TypedPublicKey fromJwk(JWK jwk) {
+        if (jwk.isPrivate()) {
+            throw new IllegalArgumentException("holds private key material; trust only the public JWK");
+        }
+        if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
+            throw new IllegalArgumentException("has use " + jwk.getKeyUse().identifier() + ", not sig");
+        }
+        if (jwk instanceof RSAKey rsa) {
+            requireAlgorithm(jwk, JWSAlgorithm.RS256);
+            if (rsa.size() != KeyType.RSA_2048.sizeBits()) {
+                throw new IllegalArgumentException("is an RSA key of " + rsa.size() + " bits; RS256 keys must be RSA-2048");
+            }
+            try {
+                return new TypedPublicKey(KeyType.RSA_2048, rsa.toRSAPublicKey().getEncoded());
+            } catch (JOSEException e) {
+                throw new IllegalArgumentException("is not a valid RSA public key: " + e.getMessage(), e);
+            }
+        }
+        if (jwk instanceof OctetKeyPair okp) {
+            if (!Curve.Ed25519.equals(okp.getCurve())) {
+                throw new IllegalArgumentException("is an OKP key on curve " + okp.getCurve() + "; only Ed25519 is accepted");
+            }
+            requireAlgorithm(jwk, JWSAlgorithm.EdDSA);
+            byte[] x = okp.getDecodedX();
+            if (x.length != 32) {
+                throw new IllegalArgumentException("has an Ed25519 x of " + x.length + " bytes, not 32");
+            }
+            return new TypedPublicKey(KeyType.ED25519, encode(new SubjectPublicKeyInfo(
+                    new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), x)));
+        }
+        throw new IllegalArgumentException("has kty " + jwk.getKeyType() + "; only RSA (RS256) and OKP Ed25519 (EdDSA) are accepted");
+    }
+
+    private static void requireAlgorithm(JWK jwk, JWSAlgorithm expected) {
+        if (jwk.getAlgorithm() != null && !expected.getName().equals(jwk.getAlgorithm().getName())) {
+            throw new IllegalArgumentException("has alg " + jwk.getAlgorithm() + "; this key type verifies " + expected + " only");
+        }
+    }
+
+    private static RSAPublicKey rsaPublicKey(SubjectPublicKeyInfo info) {
+        if (!PKCSObjectIdentifiers.rsaEncryption.equals(info.getAlgorithm().getAlgorithm())) {
+            throw new IllegalArgumentException("not an RSA public key");
+        }
+        try {
+            return RSAPublicKey.getInstance(info.parsePublicKey());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed RSA public key", e);
+        }
+    }
+
+    private static byte[] encode(SubjectPublicKeyInfo info) {
+        try {
+            return info.getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

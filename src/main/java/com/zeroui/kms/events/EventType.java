@@ -1,0 +1,44 @@
+package com.zeroui.kms.events;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The spec's six supported events, plus {@code policy_violation} (the spec's "policy-violation
+ * event if configured"). High-rate types are emitted once per cryptographic operation; their cost
+ * is recorded in BENCHMARKS.md and they can be switched off.
+ */
+public enum EventType {
+    KEY_GENERATED("key_generated", false),
+    KEY_ROTATED("key_rotated", false),
+    KEY_REVOKED("key_revoked", false),
+    SIGNATURE_CREATED("signature_created", true),
+    SIGNATURE_VERIFIED("signature_verified", true),
+    TRUST_ANCHOR_UPDATED("trust_anchor_updated", false),
+    POLICY_VIOLATION("policy_violation", false);
+
+    private final String apiName;
+    private final boolean highRate;
+
+    EventType(String apiName, boolean highRate) {
+        this.apiName = apiName;
+        this.highRate = highRate;
+    }
+
+    public String apiName() {
+        return apiName;
+    }
+
+    public boolean highRate() {
+        return highRate;
+    }
+
+    public static Optional<EventType> fromApiName(String name) {
+        return Arrays.stream(values()).filter(t -> t.apiName.equals(name)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return apiName;
+    }
+}

@@ -1,0 +1,173 @@
+package com.zeroui.kms.store;
+
+import com.zeroui.kms.audit.CanonicalJson;
+import com.zeroui.kms.events.EventOutbox;
+import com.zeroui.kms.events.EventType;
+import com.zeroui.kms.events.KmsEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The event outbox over JDBC. {@link #append} runs inside another repository's transaction (the
+ * key insert, the receipt batch), so an event commits exactly when its state change does.
+ */
+public final class JdbcEventOutbox implements EventOutbox {
+    private static final String COLUMNS = "seq, event_id, event_type, tenant_id, ordering_key, ts, event_json";
+
+    private final DataSource ds;
+
+    public JdbcEventOutbox(Database database) {
+        this.ds = database.dataSource();
+    }
+
+    /**
+     * Inserts events in the caller's transaction. Numbers are taken from the head row under its
+     * lock, held until that transaction ends: commit order equals sequence order on every node.
+     */
+    static void append(Connection c, List<KmsEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        long last;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE kms_event_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq")) {
+            ps.setInt(1, events.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+        }
+        long seq = last - events.size() + 1;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_events (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?)")) {
+            for (KmsEvent e : events) {
+                ps.setLong(1, seq++);
+                ps.setString(2, e.eventId());
+                ps.setString(3, e.type().apiName());
+                ps.setString(4, e.tenantId());
+                ps.setString(5, e.orderingKey());
+                ps.setLong(6, e.ts().toEpochMilli());
+                ps.setString(7, CanonicalJson.string(e.envelope()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Events written on their own (no other state change in the same transaction). */
+    public void append(List<KmsEvent> events) {
+        Jdbc.transaction(ds, c -> {
+            append(c, events);
+            return null;
+        });
+    }
+
+    @Override
+    public List<StoredEvent> after(long afterSeq, String tenantId, int limit) {
+        return Jdbc.read(ds, c -> {
+            String sql = "SELECT " + COLUMNS + " FROM kms_events WHERE seq > ?"
+                    + (tenantId == null ? "" : " AND tenant_id = ?") + " ORDER BY seq LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, afterSeq);
+                if (tenantId != null) {
+                    ps.setString(i++, tenantId);
+                }
+                ps.setInt(i, limit);
+                List<StoredEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(event(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static StoredEvent event(ResultSet rs) throws SQLException {
+        String type = rs.getString(3);
+        return new StoredEvent(rs.getLong(1), rs.getString(2), EventType.fromApiName(type)
+                .orElseThrow(() -> new IllegalStateException("stored event has unknown type " + type)),
+                rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7));
+    }
+
+    @Override
+    public long lastSeq() {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM kms_event_head WHERE id = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Instant> timestampAfter(long seq) {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT ts FROM kms_events WHERE seq = ?")) {
+                ps.setLong(1, seq + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public long sinkCursor(String sink) {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT delivered_seq FROM kms_event_sink_cursors WHERE sink = ?")) {
+                ps.setString(1, sink);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    private static void ensureCursor(Connection c, String sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_event_sink_cursors (sink, delivered_seq) "
+                + "VALUES (?, 0) ON CONFLICT (sink) DO NOTHING")) {
+            ps.setString(1, sink);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public boolean advanceSinkCursor(String sink, long from, long to) {
+        return Jdbc.transaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE kms_event_sink_cursors SET delivered_seq = ? "
+                    + "WHERE sink = ? AND delivered_seq = ?")) {
+                ps.setLong(1, to);
+                ps.setString(2, sink);
+                ps.setLong(3, from);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean acquireLease(String sink, String owner, Instant now, Instant until) {
+        return Jdbc.transaction(ds, c -> {
+            ensureCursor(c, sink);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE kms_event_sink_cursors SET lease_owner = ?, "
+                    + "lease_until = ? WHERE sink = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)")) {
+                ps.setString(1, owner);
+                ps.setLong(2, until.toEpochMilli());
+                ps.setString(3, sink);
+                ps.setString(4, owner);
+                ps.setLong(5, now.toEpochMilli());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+}
