@@ -93,6 +93,7 @@ public final class ApprovalService {
         }
         KeyRecord key = keys.findById(keyId).filter(k -> caller.mayActFor(k.tenantId())).orElseThrow(() ->
                 new KmsException(ErrorCode.KEY_NOT_FOUND, "key not found: " + keyId, Map.of("key_id", keyId)));
+        requireEnvironment(caller, key.scope().environment().apiName());
         return new Scope(key.tenantId(), key.scope().environment().apiName(), key.scope().plane().apiName(), key);
     }
 
@@ -110,7 +111,19 @@ public final class ApprovalService {
                     + caller.tenantId() + " and may not act for tenant " + tenant,
                     Map.of("tenant_id", tenant, "caller_tenant_id", caller.tenantId()));
         }
-        return new Scope(tenant, shortString(parameters.get("environment")), shortString(parameters.get("plane")), null);
+        String environment = shortString(parameters.get("environment"));
+        requireEnvironment(caller, environment);
+        return new Scope(tenant, environment, shortString(parameters.get("plane")), null);
+    }
+
+    /** A caller whose bearer token binds it to an environment acts only there, as on every other route. */
+    private static void requireEnvironment(CallerIdentity caller, String environment) {
+        String bound = caller.boundEnvironment();
+        if (bound != null && environment != null && !bound.equals(environment)) {
+            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + "'s bearer token binds it to"
+                    + " environment " + bound + " and it may not act in environment " + environment,
+                    Map.of("environment", environment, "token_environment", bound));
+        }
     }
 
     private static String shortString(Object value) {
@@ -170,8 +183,10 @@ public final class ApprovalService {
 
     private Approval visible(CallerIdentity caller, String approvalId) {
         Optional<Approval> found = approvals.find(approvalId).filter(a -> caller.mayActFor(a.tenantId()));
-        return found.orElseThrow(() -> new KmsException(ErrorCode.INVALID_REQUEST, 404, "approval not found: "
+        Approval approval = found.orElseThrow(() -> new KmsException(ErrorCode.INVALID_REQUEST, 404, "approval not found: "
                 + approvalId, Map.of("approval_id", approvalId), null));
+        requireEnvironment(caller, approval.environment());
+        return approval;
     }
 
     private static void describe(AuditRecord record, Approval approval) {
