@@ -1,5 +1,6 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.approvals.ApprovalService;
 import com.zeroui.kms.events.EventFeed;
 import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.audit.AuditQueries;
@@ -20,5 +21,5 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
-                          JwtAuthenticator tokens, KeyLifecycleService lifecycle) {
+                          JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals) {
 }

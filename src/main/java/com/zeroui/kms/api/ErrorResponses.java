@@ -115,7 +115,9 @@ final class ErrorResponses {
         Map<String, Object> body = envelope(code, message, details);
         ctx.attribute(ATTR_ERROR_CODE, code.name());
         if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
-            ctx.header("Retry-After", "1");
+            // a limit that knows when it resets says so (whole seconds); otherwise try again in a second
+            Object after = details.get(com.zeroui.kms.limits.UsageGate.RETRY_AFTER_DETAIL);
+            ctx.header("Retry-After", after instanceof Number n ? Long.toString(Math.max(1, n.longValue())) : "1");
         }
         ctx.status(status).json(body);
     }

@@ -49,6 +49,7 @@ public final class HttpServer implements AutoCloseable {
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         EventRoutes events = new EventRoutes(services.events(), mapper);
         LifecycleRoutes lifecycle = new LifecycleRoutes(services.lifecycle(), mapper);
+        ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -121,6 +122,9 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
             register(routes, "GET", "/events", "event_feed", events::feed);
+            register(routes, "POST", "/approvals", "request_approval", approvals::request);
+            register(routes, "GET", "/approvals/{approval_id}", "get_approval", approvals::get);
+            register(routes, "POST", "/approvals/{approval_id}/approve", "approve", approvals::approve);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));

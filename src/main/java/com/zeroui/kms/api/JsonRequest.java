@@ -215,6 +215,50 @@ final class JsonRequest {
         return Optional.of(value.longValue());
     }
 
+    /**
+     * A nested object of any shape, as plain Java values (maps, lists, strings, numbers, booleans,
+     * null); every string in it must be storable text.
+     */
+    Optional<Map<String, Object>> optionalFreeObject(String field, ObjectMapper mapper) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            throw KmsException.invalid(name(field), name(field) + " must be a JSON object");
+        }
+        rejectUnstorableTree(name(field), value);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = mapper.convertValue(value, Map.class);
+        return Optional.of(map);
+    }
+
+    /** The whole body as plain Java values, without the named fields (e.g. the token an approval does not bind). */
+    Map<String, Object> toMap(ObjectMapper mapper, Set<String> without) {
+        ObjectNode copy = body.deepCopy();
+        copy.remove(without);
+        rejectUnstorableTree(prefix.isEmpty() ? "body" : prefix, copy);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = mapper.convertValue(copy, Map.class);
+        return map;
+    }
+
+    private static void rejectUnstorableTree(String field, JsonNode node) {
+        if (node.isTextual()) {
+            rejectUnstorableText(field, node.textValue());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            rejectUnstorableText(field, member.getKey());
+            rejectUnstorableTree(field, member.getValue());
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                rejectUnstorableTree(field, item);
+            }
+        }
+    }
+
     /** A nested object parsed with its own allowed fields; names in errors are {@code parent.child}. */
     Optional<JsonRequest> optionalObject(String field, Set<String> allowedFields) {
         JsonNode value = present(field);

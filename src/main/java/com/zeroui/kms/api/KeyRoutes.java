@@ -23,8 +23,8 @@ import java.util.function.Function;
 
 /** POST /keys, GET /keys, GET /keys/{key_id}. */
 final class KeyRoutes {
-    private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "environment", "plane", "key_type", "key_usage", "rotation_period",
-            "key_alias", "access_policy");
+    private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "environment", "plane", "key_type", "key_usage",
+            "rotation_period", "key_alias", "access_policy", "approval_token");
     private static final Set<String> POLICY_FIELDS = Set.of("allowed_modules", "requires_approval", "max_usage_per_day");
     private static final Set<String> LIST_PARAMS = Set.of("tenant_id", "environment", "plane", "key_type", "key_state",
             "alias", "limit", "cursor");
@@ -60,8 +60,11 @@ final class KeyRoutes {
                         p.optionalLong("max_usage_per_day").orElse(null)))
                 .orElse(null);
         Integer rotationDays = body.optionalString("rotation_period", 32).map(v -> Fields.periodDays("rotation_period", v)).orElse(null);
+        // an approval binds the body as sent, less its own token (see README "Dual authorization")
+        String approvalToken = body.optionalString("approval_token", 8192).orElse(null);
+        var approval = new KeyManagementService.ApprovalClaim(approvalToken, body.toMap(mapper, Set.of("approval_token")));
         Audited<KeyRecord> key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias,
-                policy, rotationDays));
+                policy, rotationDays), approval);
         Receipts.respond(ctx, 201, KeyViews.metadata(key.value()), key.receiptId());
     }
 

@@ -15,6 +15,17 @@ import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.KeyRecord;
 import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.keys.ServiceKeys;
+import com.zeroui.kms.approvals.ApprovalGate;
+import com.zeroui.kms.approvals.ApprovalIssuer;
+import com.zeroui.kms.approvals.ApprovalService;
+import com.zeroui.kms.approvals.ApprovalTokens;
+import com.zeroui.kms.keys.DualAuthorization;
+import com.zeroui.kms.limits.DailyUsage;
+import com.zeroui.kms.limits.RateLimiter;
+import com.zeroui.kms.limits.UsageGate;
+import com.zeroui.kms.limits.ViolationMonitor;
+import com.zeroui.kms.store.JdbcApprovalRepository;
+import com.zeroui.kms.store.JdbcUsageCounter;
 import com.zeroui.kms.store.JdbcAuditRepository;
 import com.zeroui.kms.store.JdbcEventOutbox;
 import com.zeroui.kms.events.EventFeed;
@@ -39,7 +50,6 @@ import com.zeroui.kms.keys.AeadInvocationBudget;
 import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.keys.KeyManagementService;
-import com.zeroui.kms.keys.LifecycleApprovals;
 import com.zeroui.kms.keys.LifecycleScheduler;
 import com.zeroui.kms.keys.LifecycleSettings;
 import com.zeroui.kms.keys.KeyMaterialCache;
@@ -76,6 +86,7 @@ public final class KmsNode implements AutoCloseable {
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
 
     public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
+    public static final String APPROVAL_KEY_ALIAS = "kms-approval-signing";
 
     private final DataDirectory data;
     private final HttpServer http;
@@ -135,11 +146,26 @@ public final class KmsNode implements AutoCloseable {
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
+            Metrics metrics = new Metrics(keys::countByTypeAndState);
+            ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeys, data);
+            ApprovalService approvals = new ApprovalService(new JdbcApprovalRepository(data.database()), keys,
+                    approvalGate.tokens(), trail, clock, config.approvals().requestTtl(), config.approvals().tokenTtl());
+            UsageGate usage = new UsageGate(
+                    new RateLimiter(config.limits().callerRatePerSecond(), config.limits().callerBurst(), System::nanoTime),
+                    new RateLimiter(config.limits().keyRatePerSecond(), config.limits().keyBurst(), System::nanoTime),
+                    new DailyUsage(new JdbcUsageCounter(data.database()), clock), clock);
+            // policy violations are counted per module; past the (opt-in) threshold the key is revoked
+            ViolationMonitor violations = new ViolationMonitor(config.limits().violationThreshold(),
+                    config.limits().violationWindow(), clock, metrics::recordPolicyViolation);
+            trail.observeRefusals(violations);
             KeyLifecycleService lifecycle = new KeyLifecycleService(keys, material, crypto, clock,
-                    data.masterKey().keyId(), trail, LifecycleApprovals.NONE, new LifecycleSettings(
+                    data.masterKey().keyId(), trail, approvalGate, new LifecycleSettings(
                     config.rotationSchedule(), config.rotationGracePeriod(), config.lifecycle().destructionWindowDays(),
                     config.lifecycle().autoRotation()));
             LifecycleScheduler lifecycleScheduler = new LifecycleScheduler(lifecycle, clock);
+            if (violations.detecting()) {
+                violations.onThresholdExceeded(lifecycle::revokeAfterViolations);
+            }
             long every = config.lifecycle().schedulerInterval().toMillis();
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
@@ -148,7 +174,6 @@ public final class KmsNode implements AutoCloseable {
                     LOG.warn("lifecycle scheduler run failed: {}", e.getMessage());
                 }
             }, every, every, TimeUnit.MILLISECONDS);
-            Metrics metrics = new Metrics(keys::countByTypeAndState);
             AuditLog log = auditLog;
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
             log.onBatch((receipts, waitNanos) -> metrics.recordAuditBatch(receipts, waitNanos / 1e6));
@@ -178,17 +203,17 @@ public final class KmsNode implements AutoCloseable {
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
                     "created_at", receiptKey.createdAt().toString()));
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
-                    config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail);
+                    config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail, approvalGate);
             PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
             ApiServices services = new ApiServices(keyManagement,
-                    new SigningService(keys, material, crypto, trail, clock),
-                    new EncryptionService(keys, material, crypto, budget, trail, clock),
+                    new SigningService(keys, material, crypto, trail, clock, usage),
+                    new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle);
+                    publicKeys, tokens, lifecycle, approvals);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
@@ -222,6 +247,23 @@ public final class KmsNode implements AutoCloseable {
         return sinks.stream().map(s -> new EventRelay(outbox, s, nodeId, clock, config.events().lagThreshold())).toList();
     }
 
+    /**
+     * The two-person rule: tokens this service mints are signed by its approval key (a managed
+     * GLOBAL key only the service can use, like the receipt key); registered governance issuers'
+     * keys are read now, so a bad key file stops start-up.
+     */
+    private static ApprovalGate approvalGate(KmsConfig config, Clock clock, CryptoSuite crypto, ServiceKeys serviceKeys,
+                                             DataDirectory data) {
+        KeyRecord approvalKey = serviceKeys.ensure(APPROVAL_KEY_ALIAS, KeyType.ED25519,
+                EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
+        List<ApprovalIssuer> issuers = config.approvals().externalIssuers().stream()
+                .map(i -> ApprovalIssuer.load(i.name(), i.publicKeyPem(), crypto)).toList();
+        ApprovalTokens tokens = new ApprovalTokens(approvalKey.keyId(),
+                serviceKeys.signer(approvalKey, SignatureAlgorithm.EDDSA),
+                crypto.publicKey(KeyType.ED25519, approvalKey.publicKeySpki()), issuers, crypto);
+        return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
+    }
+
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
@@ -233,7 +275,25 @@ public final class KmsNode implements AutoCloseable {
         m.put("auto_rotation", config.lifecycle().autoRotation());
         m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
         m.put("lifecycle_scheduler_interval", config.lifecycle().schedulerInterval().toString());
-        m.put("dual_authorization_required_operations", List.of());
+        m.put("dual_authorization_required_operations", config.approvals().rules().alwaysRequiredSorted());
+        Map<String, Object> dual = new LinkedHashMap<>();
+        dual.put("always", config.approvals().rules().alwaysRequiredSorted());
+        dual.put("global_tenant_keys", config.approvals().globalTenantKeys()
+                ? new java.util.TreeSet<>(DualAuthorization.OPERATIONS).stream().toList() : List.of());
+        dual.put("keys_with_requires_approval", new java.util.TreeSet<>(DualAuthorization.LIFECYCLE_OPERATIONS).stream().toList());
+        dual.put("token_ttl", config.approvals().tokenTtl().toString());
+        dual.put("request_ttl", config.approvals().requestTtl().toString());
+        dual.put("token_issuer", ApprovalTokens.ISSUER);
+        dual.put("external_issuers", config.approvals().issuerNames());
+        m.put("dual_authorization", dual);
+        Map<String, Object> rates = new LinkedHashMap<>();
+        rates.put("per_key", Map.of("rate_per_second", config.limits().keyRatePerSecond(), "burst", config.limits().keyBurst()));
+        rates.put("per_caller", Map.of("rate_per_second", config.limits().callerRatePerSecond(),
+                "burst", config.limits().callerBurst()));
+        rates.put("scope", "per node");
+        m.put("rate_limits", rates);
+        m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
+                "window", config.limits().violationWindow().toString()));
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
         m.put("max_request_bytes", config.maxRequestBytes());

@@ -82,6 +82,15 @@ public final class AuditRecord {
         return this;
     }
 
+    /** Tells {@code observer} of this operation's refusal; an observer's own failure never replaces the refusal. */
+    void tell(RefusalObserver observer, com.zeroui.kms.error.KmsException refusal) {
+        try {
+            observer.refused(caller, keyId, refusal);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AuditRecord.class).warn("refusal observer failed: {}", e.toString());
+        }
+    }
+
     /** A non-secret request parameter that goes into the request digest. */
     public AuditRecord param(String name, Object value) {
         request.put(name, value);

@@ -25,6 +25,7 @@ public final class AuditTrail {
     private final AuditLog log;
     private final Clock clock;
     private final Events events;
+    private volatile RefusalObserver refusals = (caller, keyId, refusal) -> { };
 
     public AuditTrail(AuditLog log, Clock clock, Events events) {
         this.log = log;
@@ -41,11 +42,17 @@ public final class AuditTrail {
         return events;
     }
 
+    /** Sets the observer told of every refusal (one per trail; the node wires the violation monitor). */
+    public void observeRefusals(RefusalObserver observer) {
+        this.refusals = observer;
+    }
+
     public <T> Audited<T> run(AuditRecord record, Supplier<T> operation) {
         T value;
         try {
             value = operation.get();
         } catch (KmsException e) {
+            record.tell(refusals, e);
             // if this receipt cannot be persisted, append throws 503 in place of the original answer
             throw e.withReceiptId(log.append(record.draft(clock, false, e.code()), refusalEvents(record, e)));
         } catch (RuntimeException e) {

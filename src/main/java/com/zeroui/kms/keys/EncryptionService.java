@@ -24,9 +24,9 @@ public final class EncryptionService {
     private final AuditTrail audit;
 
     public EncryptionService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
-                             AeadInvocationBudget budget, AuditTrail audit, java.time.Clock clock) {
+                             AeadInvocationBudget budget, AuditTrail audit, java.time.Clock clock, UsageLimiter limits) {
         this.audit = audit;
-        this.resolver = new KeyResolver(repository, material, clock);
+        this.resolver = new KeyResolver(repository, material, clock, limits);
         this.material = material;
         this.crypto = crypto;
         this.budget = budget;

@@ -38,6 +38,15 @@ final class KeyCreator {
     }
 
     KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request) {
+        return create(caller, request, () -> { });
+    }
+
+    /**
+     * Creates the key; {@code gate} runs after the request is validated and before anything is
+     * generated or stored, so a check it makes (an approval token it spends) is spent only on a
+     * request that can be carried out.
+     */
+    KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate) {
         KeyResolver.requireScope(caller, request.scope());
         Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
         if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
@@ -54,6 +63,7 @@ final class KeyCreator {
             throw KmsException.invalid("rotation_period", "rotation_period must be between P1D and P"
                     + MAX_ROTATION_PERIOD_DAYS + "D");
         }
+        gate.run();
         String keyId = RandomIds.uuid7(clock);
         CryptoSuite.GeneratedKey generated = crypto.generate(request.type());
         byte[] wrapped;

@@ -32,12 +32,12 @@ public final class KeyLifecycleService {
     private final KeyCreator creator;
     private final KeyMaterialCache material;
     private final AuditTrail audit;
-    private final LifecycleApprovals approvals;
+    private final DualAuthorization approvals;
     private final LifecycleSettings settings;
     private final Clock clock;
 
     public KeyLifecycleService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
-                               String masterKeyId, AuditTrail audit, LifecycleApprovals approvals,
+                               String masterKeyId, AuditTrail audit, DualAuthorization approvals,
                                LifecycleSettings settings) {
         this.repository = repository;
         this.material = material;
@@ -64,7 +64,7 @@ public final class KeyLifecycleService {
         AuditRecord record = begin("key_rotated", "rotate", caller, target).param("emergency", emergency);
         return audit.run(record, () -> {
             KeyRecord key = find(caller, target, record, KeyOperation.ROTATE);
-            approvals.require(caller, emergency ? "emergency_rotate" : "rotate", key, Map.of("emergency", emergency),
+            approve(caller, emergency ? "emergency_rotate" : "rotate", key, Map.of("emergency", emergency),
                     approvalToken);
             return rotateFound(key, caller, record);
         });
@@ -95,7 +95,13 @@ public final class KeyLifecycleService {
         AuditRecord record = begin("key_revoked", "revoke", caller, target).param("reason", reason.apiName());
         return audit.run(record, () -> {
             KeyRecord key = find(caller, target, record, KeyOperation.REVOKE);
-            approvals.require(caller, "revoke", key, Map.of("reason", reason.apiName()), approvalToken);
+            approve(caller, "revoke", key, Map.of("reason", reason.apiName()), approvalToken);
+            return revokeFound(key, reason);
+        });
+    }
+
+    private KeyRecord revokeFound(KeyRecord key, RevocationReason reason) {
+        {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("key_id", key.keyId());
@@ -110,7 +116,7 @@ public final class KeyLifecycleService {
             }
             material.evict(key.keyId());
             return reload(key);
-        });
+        }
     }
 
     public Audited<KeyRecord> scheduleDestruction(CallerIdentity caller, Target target, Integer waitingDays,
@@ -125,7 +131,7 @@ public final class KeyLifecycleService {
                         + LifecycleSettings.MAX_DESTRUCTION_WINDOW_DAYS);
             }
             KeyRecord key = find(caller, target, record, KeyOperation.SCHEDULE_DESTRUCTION);
-            approvals.require(caller, "schedule_destruction", key, Map.of("waiting_period_days", days), approvalToken);
+            approve(caller, "schedule_destruction", key, Map.of("waiting_period_days", days), approvalToken);
             KeyRecord stored = repository.findById(key.keyId()).orElseThrow();
             Instant destroyAfter = clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(Duration.ofDays(days));
             // remember the effective state (a lapsed grace period is archived) for a cancellation
@@ -141,7 +147,7 @@ public final class KeyLifecycleService {
         AuditRecord record = begin("key_destruction_cancelled", "cancel_destruction", caller, target);
         return audit.run(record, () -> {
             KeyRecord key = find(caller, target, record, KeyOperation.CANCEL_DESTRUCTION);
-            approvals.require(caller, "cancel_destruction", key, Map.of(), approvalToken);
+            approve(caller, "cancel_destruction", key, Map.of(), approvalToken);
             if (!repository.cancelDestruction(key.keyId(), clock.instant())) {
                 throw concurrently(key, KeyOperation.CANCEL_DESTRUCTION);
             }
@@ -165,12 +171,44 @@ public final class KeyLifecycleService {
             parameters.put("allowed_modules", replacement.allowedModules());
             parameters.put("requires_approval", replacement.requiresApproval());
             parameters.put("max_usage_per_day", replacement.maxUsagePerDay());
-            approvals.require(caller, "update_policy", key, parameters, approvalToken);
+            approve(caller, "update_policy", key, parameters, approvalToken);
             Set<KeyState> from = EnumSet.of(KeyState.ACTIVE, KeyState.PENDING_ROTATION, KeyState.ARCHIVED);
             if (!repository.updatePolicy(key.keyId(), from, replacement)) {
                 throw concurrently(key, KeyOperation.UPDATE_POLICY);
             }
             return reload(key);
+        });
+    }
+
+    /** The two-person rule: only where configuration makes this operation on this key sensitive. */
+    private void approve(CallerIdentity caller, String operation, KeyRecord key, Map<String, Object> parameters,
+                         String approvalToken) {
+        if (approvals.requiresApproval(operation, key)) {
+            approvals.require(caller, operation, key.keyId(), parameters, approvalToken);
+        }
+    }
+
+    /** Whether a scheduled rotation of {@code key} would need a second person (the scheduler then leaves it). */
+    boolean rotationNeedsApproval(KeyRecord key) {
+        return approvals.requiresApproval(DualAuthorization.ROTATE, key);
+    }
+
+    /**
+     * Revokes a key whose policy was violated too often (the configured threshold): the service acts,
+     * with reason policy_violation, and no approval — the point is to stop the abuse now. Keys that
+     * are no longer usable are left as they are.
+     */
+    public void revokeAfterViolations(String keyId) {
+        KeyRecord key = repository.findById(keyId).map(k -> k.asOf(clock.instant())).orElse(null);
+        if (key == null || !KeyStateMachine.allows(key.state(), KeyOperation.REVOKE)) {
+            return;
+        }
+        AuditRecord record = audit.begin("key_revoked", "revoke", CallerIdentity.SERVICE)
+                .scope(key.tenantId(), key.scope().environment().apiName(), key.scope().plane().apiName())
+                .keyRef(keyId).param("reason", RevocationReason.POLICY_VIOLATION.apiName()).param("automatic", true);
+        audit.run(record, () -> {
+            record.key(key.keyId(), key.type().sizeBits());
+            return revokeFound(key, RevocationReason.POLICY_VIOLATION);
         });
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Key creation, metadata reads and listing. */
@@ -23,10 +24,13 @@ public final class KeyManagementService {
     private final AuditTrail audit;
     private final KeyCreator creator;
     private final KeyResolver resolver;
+    private final DualAuthorization approvals;
 
     public KeyManagementService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
-                                long defaultMaxUsagePerDay, String masterKeyId, AuditTrail audit) {
+                                long defaultMaxUsagePerDay, String masterKeyId, AuditTrail audit,
+                                DualAuthorization approvals) {
         this.audit = audit;
+        this.approvals = approvals;
         this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId, audit.events());
         this.repository = repository;
         this.resolver = new KeyResolver(repository, material, clock);
@@ -44,15 +48,40 @@ public final class KeyManagementService {
         }
     }
 
+    /**
+     * The approval a gated request carries: its {@code approval_token} (null when it sent none) and
+     * the parameters the token must approve (the request body without the token).
+     */
+    public record ApprovalClaim(String token, Map<String, Object> parameters) {
+        public static final ApprovalClaim NONE = new ApprovalClaim(null, Map.of());
+
+        public ApprovalClaim {
+            parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+        }
+    }
+
     /** Generates, wraps and durably stores a key; returns only after the commit and its receipt. */
     public Audited<KeyRecord> create(CallerIdentity caller, CreateKey request) {
+        return create(caller, request, ApprovalClaim.NONE);
+    }
+
+    /**
+     * As {@link #create(CallerIdentity, CreateKey)}; when generation in the request's tenant needs
+     * dual authorization (the GLOBAL tenant by default), {@code approval} must carry a token that
+     * approves exactly these parameters for this caller.
+     */
+    public Audited<KeyRecord> create(CallerIdentity caller, CreateKey request, ApprovalClaim approval) {
         AuditRecord record = audit.begin("key_generated", "generate", caller)
                 .scope(request.scope().tenantId(), request.scope().environment().apiName(), request.scope().plane().apiName())
                 .param("key_type", request.type().apiName())
                 .param("key_usage", request.usage().stream().map(KeyUsage::apiName).sorted().toList())
                 .param("key_alias", request.alias());
         return audit.run(record, () -> {
-            KeyRecord key = creator.create(caller, request);
+            KeyRecord key = creator.create(caller, request, () -> {
+                if (approvals.requiresApproval(DualAuthorization.GENERATE, request.scope().tenantId(), false)) {
+                    approvals.require(caller, DualAuthorization.GENERATE, null, approval.parameters(), approval.token());
+                }
+            });
             record.key(key.keyId(), key.type().sizeBits());
             return key;
         });

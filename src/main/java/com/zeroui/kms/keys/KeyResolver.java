@@ -12,17 +12,24 @@ import java.util.Optional;
  * The request path's checks in order: tenant binding, and the environment a bearer token binds
  * the caller to (403 UNAUTHORIZED), lookup inside the
  * requested (tenant, environment, plane) (404 KEY_NOT_FOUND, identical for another tenant's key
- * and an unknown one), per-key policy (403 POLICY_VIOLATION), usage, then state (409).
+ * and an unknown one), per-key policy (403 POLICY_VIOLATION), usage, limits (429 RATE_LIMITED),
+ * then state (409).
  */
 final class KeyResolver {
     private final KeyRepository repository;
     private final KeyMaterialCache material;
     private final Clock clock;
+    private final UsageLimiter limits;
 
     KeyResolver(KeyRepository repository, KeyMaterialCache material, Clock clock) {
+        this(repository, material, clock, UsageLimiter.NONE);
+    }
+
+    KeyResolver(KeyRepository repository, KeyMaterialCache material, Clock clock, UsageLimiter limits) {
         this.repository = repository;
         this.material = material;
         this.clock = clock;
+        this.limits = limits;
     }
 
     Instant now() {
@@ -137,6 +144,7 @@ final class KeyResolver {
                     + usage.apiName(), Map.of("key_id", key.keyId(), "operation", usage.apiName(),
                     "key_usage", key.usage().stream().map(KeyUsage::apiName).sorted().toList()));
         }
+        limits.admit(caller, key, usage);
         KeyState state = key.effectiveState(clock.instant());
         if (state == KeyState.REVOKED || state == KeyState.PENDING_DESTRUCTION || state == KeyState.DESTROYED) {
             material.evict(key.keyId()); // another node changed its state: drop what this node still holds

@@ -53,7 +53,7 @@ public final class LifecycleScheduler {
             List<KeyRecord> due = repository.dueForRotation(now, lifecycle.settings().rotationScheduleDays(),
                     CallerIdentity.SERVICE.moduleId(), BATCH);
             for (KeyRecord key : due) {
-                if (key.policy().requiresApproval() || "GLOBAL".equals(key.tenantId())) {
+                if (lifecycle.rotationNeedsApproval(key)) {
                     continue; // rotating these needs a second person: the scheduler never approves itself
                 }
                 if (rotate(key)) {

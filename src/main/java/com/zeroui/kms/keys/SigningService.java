@@ -19,8 +19,8 @@ public final class SigningService {
     private final AuditTrail audit;
 
     public SigningService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit,
-                          java.time.Clock clock) {
-        this.resolver = new KeyResolver(repository, material, clock);
+                          java.time.Clock clock, UsageLimiter limits) {
+        this.resolver = new KeyResolver(repository, material, clock, limits);
         this.material = material;
         this.crypto = crypto;
         this.audit = audit;

@@ -35,7 +35,9 @@ public record KmsConfig(
         java.net.URI receiptWebhookUrl,
         EventsConfig events,
         JwtSettings jwt,
-        LifecycleConfig lifecycle) {
+        LifecycleConfig lifecycle,
+        ApprovalConfig approvals,
+        LimitsConfig limits) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
@@ -100,6 +102,14 @@ public record KmsConfig(
         if (trustDomain != null && TRUST_DOMAIN.matcher(trustDomain).matches()) {
             problems.addAll(jwt.problems(new SpiffeIdentities(trustDomain)));
         }
+        if (approvals == null) {
+            approvals = ApprovalConfig.defaults();
+        }
+        approvals.validate(problems);
+        if (limits == null) {
+            limits = LimitsConfig.defaults();
+        }
+        limits.validate(problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
         }
@@ -110,7 +120,8 @@ public record KmsConfig(
         return new KmsConfig("127.0.0.1", 8443, dataDir, null, null, null, List.of(), "zeroui.local",
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
                 Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null,
-                EventsConfig.defaults(), JwtSettings.disabled(), LifecycleConfig.defaults());
+                EventsConfig.defaults(), JwtSettings.disabled(), LifecycleConfig.defaults(), ApprovalConfig.defaults(),
+                LimitsConfig.defaults());
     }
 
     @Override
@@ -135,58 +146,78 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
     }
 
     public KmsConfig withReceiptWebhook(java.net.URI url) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, lifecycle);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, lifecycle, approvals, limits);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
     }
 
     public KmsConfig withJwt(JwtSettings settings) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, settings, lifecycle);
+                events, settings, lifecycle, approvals, limits);
     }
 
     public KmsConfig withLifecycle(LifecycleConfig newLifecycle) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, newLifecycle);
+                events, jwt, newLifecycle, approvals, limits);
     }
 
     public KmsConfig withRotation(Period schedule, Period grace) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, schedule,
                 grace, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle);
+                events, jwt, lifecycle, approvals, limits);
     }
 
     public KmsConfig withEvents(EventsConfig newEvents) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                newEvents, jwt, lifecycle);
+                newEvents, jwt, lifecycle, approvals, limits);
+    }
+
+    public KmsConfig withMaxUsagePerDayDefault(long max) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
+    }
+
+    public KmsConfig withApprovals(ApprovalConfig newApprovals) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                events, jwt, lifecycle, newApprovals, limits);
+    }
+
+    public KmsConfig withLimits(LimitsConfig newLimits) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                events, jwt, lifecycle, approvals, newLimits);
     }
 }

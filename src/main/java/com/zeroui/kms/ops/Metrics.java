@@ -20,6 +20,7 @@ public final class Metrics {
     private final Counter requests;
     private final Counter errors;
     private final Histogram latency;
+    private final Counter policyViolations;
     private final Histogram auditBatchSize;
     private final Histogram auditCommitWait;
 
@@ -33,6 +34,8 @@ public final class Metrics {
                 .classicOnly()
                 .classicUpperBounds(0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000)
                 .register(registry);
+        policyViolations = Counter.builder().name("kms_policy_violations_total")
+                .help("Refusals with POLICY_VIOLATION by requesting module").labelNames("module").register(registry);
         auditBatchSize = Histogram.builder().name("kms_audit_batch_size").help("Receipts per group commit")
                 .unit(null).classicOnly().classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
         auditCommitWait = Histogram.builder().name("kms_audit_commit_wait_ms")
@@ -86,6 +89,11 @@ public final class Metrics {
                         // store unavailable: health reports it
                     }
                 }).register(registry);
+    }
+
+    /** One policy violation (403 POLICY_VIOLATION) by {@code module}. */
+    public void recordPolicyViolation(String module) {
+        policyViolations.labelValues(module).inc();
     }
 
     /** What the metrics read from one event sink's relay. */

@@ -33,9 +33,8 @@ class JwksRotationIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"RSA-2048, RS256", "Ed25519, EdDSA"})
     void tokensVerifyWithOnlyTheJwksBeforeDuringAndAfterARotation(String keyType, String alg) throws Exception {
-        MutableClock clock = MutableClock.startingNow();
-        try (TestNode node = TestNode.start(cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), false)),
-                clock)) {
+        MutableClock clock = MutableClock.atRealNow();
+        try (TestNode node = TestNode.start(clock, cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), false)))) {
             KmsClient iam = node.client("M21", "iam");
             ObjectNode body = KmsClient.scope("iam", "prod", "shared").put("key_type", keyType).put("key_alias", "jwt");
             body.putArray("key_usage").add("sign").add("verify");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zeroui.kms.auth.JwtSettings;
+import com.zeroui.kms.ops.ApprovalConfig;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,10 @@ class JwtKmsKeyIssuerIT {
     void aTokenSignedThroughSignWithTheTrustedKmsKeyIsAccepted() throws Exception {
         Path dir = Files.createTempDirectory("kms-jwt-kms-key-");
         String keyId;
-        try (TestNode first = TestNode.startIn(dir, cfg -> cfg, false)) {
+        // generating a GLOBAL key needs dual authorization by default (ApprovalsIT); this test is about the token
+        ApprovalConfig d = ApprovalConfig.defaults();
+        ApprovalConfig noGlobalApproval = new ApprovalConfig(d.tokenTtl(), d.requestTtl(), d.alwaysRequired(), false, List.of());
+        try (TestNode first = TestNode.startIn(dir, cfg -> cfg.withApprovals(noGlobalApproval), false)) {
             KmsClient.Response created = first.client("M21", null).createKey("GLOBAL", "RSA-2048", "sign", "verify");
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             keyId = created.text("key_id");

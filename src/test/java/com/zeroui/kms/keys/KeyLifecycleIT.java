@@ -32,9 +32,10 @@ class KeyLifecycleIT {
 
     @BeforeEach
     void start() {
-        clock = MutableClock.startingNow();
+        clock = MutableClock.atRealNow();
         // the periodic scheduler stays out of the way; tests run it when they mean to
-        node = TestNode.start(cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), true)), clock);
+        node = TestNode.start(clock, cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), true))
+                .withApprovals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS));
         m21 = node.client("M21", "acme");
     }
 

@@ -32,7 +32,10 @@ class KmsConfigTest {
                 Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger"),
                 new EventsConfig(java.util.Set.of(), java.net.URI.create("http://nats"), "bad stream!",
                         List.of(java.net.URI.create("ftp://hook")), Duration.ZERO), null,
-                new LifecycleConfig(3, Duration.ZERO, true)))
+                new LifecycleConfig(3, Duration.ZERO, true),
+                new ApprovalConfig(Duration.ofSeconds(1), Duration.ZERO, java.util.Set.of("explode"), true,
+                        List.of(new ApprovalConfig.ExternalIssuer("bad name!", Path.of("/nonexistent/gov.pem")))),
+                new LimitsConfig(-1, 0, 5, 0, -1, Duration.ZERO)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bind address").hasMessageContaining("port 70000")
                 .hasMessageContaining("database URL").hasMessageContaining("bad host!")
@@ -42,7 +45,29 @@ class KmsConfigTest {
                 .hasMessageContaining("receipt webhook URL").hasMessageContaining("NATS URL")
                 .hasMessageContaining("NATS stream name").hasMessageContaining("event webhook URL")
                 .hasMessageContaining("lag threshold").hasMessageContaining("destruction window 3 days")
-                .hasMessageContaining("lifecycle scheduler interval");
+                .hasMessageContaining("lifecycle scheduler interval")
+                .hasMessageContaining("approval token TTL PT1S").hasMessageContaining("approval request TTL PT0S")
+                .hasMessageContaining("approval-required operation 'explode'")
+                .hasMessageContaining("approval issuer name 'bad name!'").hasMessageContaining("/nonexistent/gov.pem")
+                .hasMessageContaining("per-key rate limit -1.0/s").hasMessageContaining("per-caller burst 0")
+                .hasMessageContaining("policy violation threshold -1").hasMessageContaining("policy violation window PT0S");
+    }
+
+    @Test
+    void governanceDefaultsAreGenerousAndApprovalOperationListsParse() {
+        KmsConfig c = KmsConfig.defaults(Path.of("d"));
+        assertThat(c.approvals().tokenTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.approvals().rules().alwaysRequiredSorted())
+                .containsExactly("emergency_rotate", "schedule_destruction", "update_policy");
+        assertThat(c.approvals().globalTenantKeys()).isTrue();
+        assertThat(c.limits().keyRatePerSecond()).isEqualTo(5000);
+        assertThat(c.limits().violationThreshold()).isZero();
+        assertThat(ApprovalConfig.parseOperations("none")).isEmpty();
+        assertThat(ApprovalConfig.parseOperations(" Revoke, rotate ")).containsExactlyInAnyOrder("revoke", "rotate");
+        assertThat(ApprovalConfig.ExternalIssuer.parse("m32=/etc/kms/m32.pem"))
+                .isEqualTo(new ApprovalConfig.ExternalIssuer("m32", Path.of("/etc/kms/m32.pem")));
+        assertThatThrownBy(() -> ApprovalConfig.ExternalIssuer.parse("m32"))
+                .hasMessageContaining("NAME=PATH_TO_PUBLIC_KEY.pem");
     }
 
     @Test

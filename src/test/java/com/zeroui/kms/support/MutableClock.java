@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move forward by hand: time-driven behaviour without waiting. */
+/**
+ * A clock tests move by hand (forward only in practice). TLS still checks certificates against the
+ * real time, so clients are made before the clock is moved far from it.
+ */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
 
@@ -15,12 +18,16 @@ public final class MutableClock extends Clock {
         this.now = new AtomicReference<>(start);
     }
 
-    public static MutableClock startingNow() {
+    public static MutableClock atRealNow() {
         return new MutableClock(Instant.now());
     }
 
     public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
+    }
+
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override
@@ -35,6 +42,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return this;
+        throw new UnsupportedOperationException("tests use UTC");
     }
 }

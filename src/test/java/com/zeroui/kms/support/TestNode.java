@@ -40,17 +40,18 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir) {
-        return startIn(dataDir, customize, ownsDir, Clock.systemUTC());
-    }
-
-    /** A node whose services read time from {@code clock} (TLS still uses the real time). */
-    public static TestNode start(UnaryOperator<KmsConfig> customize, Clock clock) {
+    /** A node whose every time reading (receipts, approvals, daily limits) comes from {@code clock}. */
+    public static TestNode start(Clock clock, UnaryOperator<KmsConfig> customize) {
         try {
-            return startIn(Files.createTempDirectory("kms-test-"), customize, true, clock);
+            Path dir = Files.createTempDirectory("kms-test-");
+            return startIn(dir, customize, true, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir) {
+        return startIn(dataDir, customize, ownsDir, Clock.systemUTC());
     }
 
     public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir, Clock clock) {

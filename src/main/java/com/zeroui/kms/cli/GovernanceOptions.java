@@ -1,0 +1,93 @@
+package com.zeroui.kms.cli;
+
+import com.zeroui.kms.ops.ApprovalConfig;
+import com.zeroui.kms.ops.KmsConfig;
+import com.zeroui.kms.ops.LimitsConfig;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Dual authorization, usage limits and violation detection for {@code serve}; each option has a KMS_* twin. */
+final class GovernanceOptions {
+    @Option(names = "--approval-token-ttl", defaultValue = "${env:KMS_APPROVAL_TOKEN_TTL:-PT10M}",
+            description = "Lifetime of an approval token (ISO-8601 duration). Env KMS_APPROVAL_TOKEN_TTL. Default: ${DEFAULT-VALUE}")
+    String approvalTokenTtl;
+
+    @Option(names = "--approval-request-ttl", defaultValue = "${env:KMS_APPROVAL_REQUEST_TTL:-PT24H}",
+            description = "How long a request waits for its approver. Env KMS_APPROVAL_REQUEST_TTL. Default: ${DEFAULT-VALUE}")
+    String approvalRequestTtl;
+
+    @Option(names = "--approval-required-operations",
+            defaultValue = "${env:KMS_APPROVAL_REQUIRED_OPERATIONS:-emergency_rotate,schedule_destruction,update_policy}",
+            description = "Operations that need approval on every key (comma-separated, or none). "
+                    + "Env KMS_APPROVAL_REQUIRED_OPERATIONS. Default: ${DEFAULT-VALUE}")
+    String approvalRequiredOperations;
+
+    @Option(names = "--approval-global-tenant", arity = "1", defaultValue = "${env:KMS_APPROVAL_GLOBAL_TENANT:-true}",
+            description = "Every lifecycle operation on GLOBAL-tenant keys, and generating one, needs approval. "
+                    + "Env KMS_APPROVAL_GLOBAL_TENANT. Default: ${DEFAULT-VALUE}")
+    boolean approvalGlobalTenant;
+
+    @Option(names = "--approval-issuer",
+            description = "Accept approval tokens from this governance issuer: NAME=PUBLIC_KEY.pem (Ed25519 or RSA-2048), "
+                    + "repeatable. Env KMS_APPROVAL_ISSUERS (comma-separated)")
+    List<String> approvalIssuers = new ArrayList<>();
+
+    @Option(names = "--max-usage-per-day-default", defaultValue = "${env:KMS_MAX_USAGE_PER_DAY_DEFAULT:-100000}",
+            description = "access_policy.max_usage_per_day of keys created without one. "
+                    + "Env KMS_MAX_USAGE_PER_DAY_DEFAULT. Default: ${DEFAULT-VALUE}")
+    long maxUsagePerDayDefault;
+
+    @Option(names = "--key-rate-limit", defaultValue = "${env:KMS_KEY_RATE_LIMIT:-5000}",
+            description = "Operations per second per key on each node (0 = none). Env KMS_KEY_RATE_LIMIT. Default: ${DEFAULT-VALUE}")
+    double keyRate;
+
+    @Option(names = "--key-rate-burst", defaultValue = "${env:KMS_KEY_RATE_BURST:-10000}",
+            description = "Burst per key. Env KMS_KEY_RATE_BURST. Default: ${DEFAULT-VALUE}")
+    long keyBurst;
+
+    @Option(names = "--caller-rate-limit", defaultValue = "${env:KMS_CALLER_RATE_LIMIT:-10000}",
+            description = "Operations per second per caller on each node (0 = none). Env KMS_CALLER_RATE_LIMIT. Default: ${DEFAULT-VALUE}")
+    double callerRate;
+
+    @Option(names = "--caller-rate-burst", defaultValue = "${env:KMS_CALLER_RATE_BURST:-20000}",
+            description = "Burst per caller. Env KMS_CALLER_RATE_BURST. Default: ${DEFAULT-VALUE}")
+    long callerBurst;
+
+    @Option(names = "--violation-threshold", defaultValue = "${env:KMS_VIOLATION_THRESHOLD:-0}",
+            description = "Policy violations on one key within --violation-window that trigger the threshold action "
+                    + "(0 = off). Env KMS_VIOLATION_THRESHOLD. Default: ${DEFAULT-VALUE}")
+    int violationThreshold;
+
+    @Option(names = "--violation-window", defaultValue = "${env:KMS_VIOLATION_WINDOW:-PT10M}",
+            description = "Window for --violation-threshold. Env KMS_VIOLATION_WINDOW. Default: ${DEFAULT-VALUE}")
+    String violationWindow;
+
+    KmsConfig applyTo(KmsConfig config) {
+        List<ApprovalConfig.ExternalIssuer> issuers = new ArrayList<>();
+        List<String> specs = new ArrayList<>(approvalIssuers);
+        String fromEnv = System.getenv("KMS_APPROVAL_ISSUERS");
+        if (fromEnv != null) {
+            specs.addAll(List.of(fromEnv.split(",")));
+        }
+        specs.stream().map(String::trim).filter(s -> !s.isEmpty()).map(ApprovalConfig.ExternalIssuer::parse)
+                .forEach(issuers::add);
+        ApprovalConfig approvals = new ApprovalConfig(duration("approval token TTL", approvalTokenTtl),
+                duration("approval request TTL", approvalRequestTtl),
+                ApprovalConfig.parseOperations(approvalRequiredOperations), approvalGlobalTenant, issuers);
+        LimitsConfig limits = new LimitsConfig(keyRate, keyBurst, callerRate, callerBurst, violationThreshold,
+                duration("policy violation window", violationWindow));
+        return config.withMaxUsagePerDayDefault(maxUsagePerDayDefault).withApprovals(approvals).withLimits(limits);
+    }
+
+    private static Duration duration(String name, String value) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid configuration: " + name + " '" + value
+                    + "' is not an ISO-8601 duration (e.g. PT10M, PT24H)");
+        }
+    }
+}
