@@ -2,6 +2,7 @@ package com.zeroui.kms.api;
 
 import com.zeroui.kms.approvals.ApprovalService;
 import com.zeroui.kms.events.EventFeed;
+import com.zeroui.kms.trust.CertificateValidationService;
 import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.auth.JwtAuthenticator;
@@ -21,5 +22,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
-                          JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals) {
+                          JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
+                          CertificateValidationService validation) {
 }

@@ -50,6 +50,7 @@ public final class HttpServer implements AutoCloseable {
         EventRoutes events = new EventRoutes(services.events(), mapper);
         LifecycleRoutes lifecycle = new LifecycleRoutes(services.lifecycle(), mapper);
         ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
+        ValidationRoutes validation = new ValidationRoutes(services.validation(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -122,6 +123,8 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
             register(routes, "GET", "/events", "event_feed", events::feed);
+            register(routes, "POST", "/certificates/validate", "validate_certificate_chain", validation::validate);
+            register(routes, "POST", "/crls", "ingest_crl", validation::ingestCrl);
             register(routes, "POST", "/approvals", "request_approval", approvals::request);
             register(routes, "GET", "/approvals/{approval_id}", "get_approval", approvals::get);
             register(routes, "POST", "/approvals/{approval_id}/approve", "approve", approvals::approve);

@@ -28,6 +28,11 @@ import com.zeroui.kms.store.JdbcApprovalRepository;
 import com.zeroui.kms.store.JdbcUsageCounter;
 import com.zeroui.kms.store.JdbcAuditRepository;
 import com.zeroui.kms.store.JdbcEventOutbox;
+import com.zeroui.kms.store.JdbcCrlRepository;
+import com.zeroui.kms.trust.CertificateValidationService;
+import com.zeroui.kms.trust.validation.ChainValidator;
+import com.zeroui.kms.trust.validation.CrlCache;
+import com.zeroui.kms.trust.validation.PathBuildingLimits;
 import com.zeroui.kms.events.EventFeed;
 import com.zeroui.kms.events.EventRelay;
 import com.zeroui.kms.events.EventSink;
@@ -213,7 +218,7 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals);
+                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
@@ -262,6 +267,17 @@ public final class KmsNode implements AutoCloseable {
                 serviceKeys.signer(approvalKey, SignatureAlgorithm.EDDSA),
                 crypto.publicKey(KeyType.ED25519, approvalKey.publicKeySpki()), issuers, crypto);
         return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
+    }
+
+    /** Chain validation: one validator (it caches parsed CRLs), the internal CA's root as the default anchor. */
+    private static CertificateValidationService validation(KmsConfig config, DataDirectory data, AuditTrail trail,
+                                                           Clock clock) {
+        java.security.Provider signatures = config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
+                : CryptoSuite.correttoIfLoaded().orElse(null);
+        ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
+        X509Certificate root = data.ca().ca().root();
+        return new CertificateValidationService(validator, (tenant, plane) -> List.of(root),
+                new JdbcCrlRepository(data.database()), trail, clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {

@@ -1,0 +1,252 @@
+package com.zeroui.kms.trust;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.zeroui.kms.audit.AuditRecord;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.Audited;
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.error.ErrorCode;
+import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.keys.Plane;
+import com.zeroui.kms.trust.validation.ChainValidator;
+import com.zeroui.kms.trust.validation.Purpose;
+import com.zeroui.kms.trust.validation.RevocationMode;
+import com.zeroui.kms.trust.validation.ValidationRequest;
+import com.zeroui.kms.trust.validation.ValidationResult;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+
+/**
+ * {@code POST /certificates/validate} and {@code POST /crls}: strict chain validation (the
+ * {@code trust.validation} library) against either the caller's trust anchors (like
+ * {@code openssl verify -CAfile}) or the effective bundle of a tenant and plane, with CRLs from the
+ * request and the ones ingested earlier — no outbound network is ever needed.
+ */
+public final class CertificateValidationService {
+    public static final int MAX_CRLS_PER_REQUEST = 16;
+    private static final String ALL = "all";
+
+    /** The trust anchors a (tenant, plane) trusts: the effective bundle. */
+    public interface AnchorSource {
+        List<X509Certificate> effectiveAnchors(String tenantId, Plane plane);
+    }
+
+    private final ChainValidator validator;
+    private final AnchorSource anchors;
+    private final CrlRepository crls;
+    private final AuditTrail audit;
+    private final Clock clock;
+    /** Parsed ingested CRLs, re-read every few seconds so every node sees a new CRL soon. */
+    private final LoadingCache<String, List<X509CRL>> ingested;
+
+    public CertificateValidationService(ChainValidator validator, AnchorSource anchors, CrlRepository crls,
+                                        AuditTrail audit, Clock clock) {
+        this.validator = validator;
+        this.anchors = anchors;
+        this.crls = crls;
+        this.audit = audit;
+        this.clock = clock;
+        this.ingested = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(5)).build(k -> loadIngested());
+    }
+
+    /**
+     * @param trustAnchorsPem null: the effective bundle of tenantId and plane
+     * @param crlsPem          CRLs in PEM or base64 DER, used with the ingested ones
+     */
+    public record Request(List<String> chainPem, String tenantId, Plane plane, Purpose purpose, Instant validationTime,
+                          String hostname, List<String> trustAnchorsPem, List<String> crlsPem, RevocationMode revocation) {
+    }
+
+    /** The validation's answer, and where its anchors came from ("request" or "bundle"). */
+    public record Outcome(ValidationResult result, String anchorsFrom) {
+    }
+
+    public Audited<Outcome> validate(CallerIdentity caller, Request r) {
+        AuditRecord record = audit.begin("certificate_validated", "validate", caller)
+                .scope(r.tenantId(), null, r.plane() == null ? null : r.plane().apiName())
+                .param("purpose", r.purpose().wireName()).param("hostname", r.hostname())
+                .param("validation_time", r.validationTime() == null ? null : r.validationTime().toString())
+                .param("chain_sha256", r.chainPem().stream().map(CertificateValidationService::sha256Hex).toList())
+                .param("trust_anchors", r.trustAnchorsPem() == null ? "bundle" : "request")
+                .param("crls", r.crlsPem() == null ? 0 : r.crlsPem().size());
+        return audit.run(record, () -> {
+            List<X509Certificate> trusted;
+            String from;
+            if (r.trustAnchorsPem() != null) {
+                trusted = parseCertificates("trust_anchors", r.trustAnchorsPem());
+                from = "request";
+            } else {
+                if (r.tenantId() == null || r.plane() == null) {
+                    throw KmsException.invalid("tenant_id", "tenant_id and plane name the trust bundle to validate "
+                            + "against (or pass trust_anchors)");
+                }
+                if (!caller.mayActFor(r.tenantId())) {
+                    throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not use tenant "
+                            + r.tenantId() + "'s trust bundle", Map.of("tenant_id", r.tenantId()));
+                }
+                trusted = anchors.effectiveAnchors(r.tenantId(), r.plane());
+                from = "bundle";
+                if (trusted.isEmpty()) {
+                    throw KmsException.invalid("tenant_id", "the trust bundle of tenant " + r.tenantId() + " on plane "
+                            + r.plane().apiName() + " is empty");
+                }
+            }
+            List<X509CRL> revocationLists = new ArrayList<>(ingested.get(ALL));
+            if (r.crlsPem() != null) {
+                if (r.crlsPem().size() > MAX_CRLS_PER_REQUEST) {
+                    throw KmsException.invalid("crls", "at most " + MAX_CRLS_PER_REQUEST + " CRLs per request");
+                }
+                for (String crl : r.crlsPem()) {
+                    revocationLists.add(parseCrl("crls", crl));
+                }
+            }
+            ValidationRequest request;
+            try {
+                request = ValidationRequest.builder()
+                        .chainDer(r.chainPem().stream().map(p -> certificateDer("chain", p)).toList())
+                        .trustAnchors(trusted).purpose(r.purpose()).time(r.validationTime()).hostname(r.hostname())
+                        .crls(revocationLists).revocationMode(r.revocation()).build();
+            } catch (IllegalArgumentException e) {
+                throw KmsException.invalid("chain", e.getMessage());
+            }
+            return new Outcome(validator.validate(request), from);
+        });
+    }
+
+    /** Stores an external CA's CRL (PEM or base64 DER) unless one at least as new is stored; admin only. */
+    public Audited<CrlRepository.StoredCrl> ingest(CallerIdentity caller, String crlText) {
+        AuditRecord record = audit.begin("crl_ingested", "ingest_crl", caller).param("crl_sha256", sha256Hex(crlText));
+        return audit.run(record, () -> {
+            if (!caller.isAdmin()) {
+                // a CRL replaces the issuer's previous one: only operators decide which lists the service trusts to be current
+                throw new KmsException(ErrorCode.UNAUTHORIZED, "only the admin role may ingest CRLs",
+                        Map.of("caller", caller.moduleId()));
+            }
+            X509CRL crl = parseCrl("crl", crlText);
+            byte[] number = crl.getExtensionValue(Extension.cRLNumber.getId());
+            if (number == null) {
+                throw KmsException.invalid("crl", "the CRL has no CRL number (RFC 5280 §5.2.3 requires one)");
+            }
+            BigInteger crlNumber = ASN1Integer.getInstance(ASN1OctetString.getInstance(number).getOctets()).getValue();
+            CrlRepository.StoredCrl stored;
+            try {
+                stored = new CrlRepository.StoredCrl(crlId(crl), crl.getIssuerX500Principal().getName(), crlNumber.toString(),
+                        crl.getThisUpdate().toInstant(), crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant(),
+                        crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size(), crl.getEncoded(),
+                        clock.instant().truncatedTo(ChronoUnit.MILLIS), caller.moduleId());
+            } catch (CRLException e) {
+                throw KmsException.invalid("crl", "the CRL cannot be re-encoded: " + e.getMessage());
+            }
+            if (!crls.putIfNewer(stored)) {
+                throw KmsException.invalid("crl", "a CRL for " + stored.issuerDn() + " with a CRL number of at least "
+                        + crlNumber + " is already stored");
+            }
+            ingested.invalidateAll();
+            return stored;
+        });
+    }
+
+    private List<X509CRL> loadIngested() {
+        List<X509CRL> out = new ArrayList<>();
+        for (CrlRepository.StoredCrl s : crls.all()) {
+            try {
+                out.add((X509CRL) factory().generateCRL(new ByteArrayInputStream(s.der())));
+            } catch (CRLException e) {
+                throw new IllegalStateException("stored CRL " + s.crlId() + " does not parse", e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Issuer name plus authority key id: two CAs with one name and different keys keep separate lists. */
+    private static String crlId(X509CRL crl) {
+        byte[] aki = crl.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+        String keyId = "";
+        if (aki != null) {
+            byte[] id = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(aki).getOctets()).getKeyIdentifierOctets();
+            keyId = id == null ? "" : HexFormat.of().formatHex(id);
+        }
+        return sha256Hex(crl.getIssuerX500Principal().getName() + "|" + keyId).substring(0, 32);
+    }
+
+    private static List<X509Certificate> parseCertificates(String field, List<String> pems) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (int i = 0; i < pems.size(); i++) {
+            try {
+                out.add((X509Certificate) factory().generateCertificate(new ByteArrayInputStream(certificateDer(field, pems.get(i)))));
+            } catch (CertificateException | RuntimeException e) {
+                // the parser's own words name its internals; the index is what the caller needs
+                throw KmsException.invalid(field, field + "[" + i + "] is not a DER or PEM X.509 certificate");
+            }
+        }
+        return out;
+    }
+
+    /** One PEM CERTIFICATE block (or bare base64 DER) as DER; its content is judged by the validator. */
+    private static byte[] certificateDer(String field, String text) {
+        return decode(field, text, "CERTIFICATE");
+    }
+
+    private static X509CRL parseCrl(String field, String text) {
+        try {
+            return (X509CRL) factory().generateCRL(new ByteArrayInputStream(decode(field, text, "X509 CRL")));
+        } catch (CRLException | RuntimeException e) {
+            throw KmsException.invalid(field, field + " is not a DER or PEM X.509 CRL");
+        }
+    }
+
+    private static byte[] decode(String field, String text, String pemType) {
+        String body = text.trim();
+        String begin = "-----BEGIN " + pemType + "-----";
+        String end = "-----END " + pemType + "-----";
+        if (body.startsWith("-----BEGIN")) {
+            if (!body.startsWith(begin) || !body.endsWith(end) || body.indexOf("-----BEGIN", 1) >= 0) {
+                throw KmsException.invalid(field, field + " entries must each be one PEM " + pemType + " block");
+            }
+            body = body.substring(begin.length(), body.length() - end.length());
+        }
+        try {
+            return Base64.getMimeDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw KmsException.invalid(field, field + " entries must be PEM or base64 DER");
+        }
+    }
+
+    private static CertificateFactory factory() {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
