@@ -54,7 +54,7 @@ final class StoreOptions {
                 trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), d.rotationSchedule(),
                 d.rotationGracePeriod(), d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
-                eventsConfig(), d.jwt());
+                eventsConfig(), d.jwt(), d.pki());
     }
 
     private EventsConfig eventsConfig() {

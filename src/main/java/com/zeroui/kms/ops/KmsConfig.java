@@ -34,7 +34,8 @@ public record KmsConfig(
         Duration serverCertificateTtl,
         java.net.URI receiptWebhookUrl,
         EventsConfig events,
-        JwtSettings jwt) {
+        JwtSettings jwt,
+        PkiConfig pki) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
@@ -43,6 +44,7 @@ public record KmsConfig(
     public KmsConfig {
         hostnames = List.copyOf(hostnames);
         jwt = jwt == null ? JwtSettings.disabled() : jwt;
+        pki = pki == null ? PkiConfig.defaults() : pki;
         dataDir = dataDir.toAbsolutePath().normalize();
         if (databaseUrl == null || databaseUrl.isBlank()) {
             databaseUrl = "jdbc:sqlite:" + dataDir.resolve("kms.db");
@@ -89,6 +91,7 @@ public record KmsConfig(
             events = EventsConfig.defaults();
         }
         events.validate(problems);
+        pki.validate(problems);
         if (trustDomain != null && TRUST_DOMAIN.matcher(trustDomain).matches()) {
             problems.addAll(jwt.problems(new SpiffeIdentities(trustDomain)));
         }
@@ -102,7 +105,7 @@ public record KmsConfig(
         return new KmsConfig("127.0.0.1", 8443, dataDir, null, null, null, List.of(), "zeroui.local",
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
                 Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null,
-                EventsConfig.defaults(), JwtSettings.disabled());
+                EventsConfig.defaults(), JwtSettings.disabled(), PkiConfig.defaults());
     }
 
     @Override
@@ -127,44 +130,64 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, pki);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, pki);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, pki);
     }
 
     public KmsConfig withReceiptWebhook(java.net.URI url) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, pki);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, pki);
     }
 
     public KmsConfig withJwt(JwtSettings settings) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, settings);
+                events, settings, pki);
     }
 
     public KmsConfig withEvents(EventsConfig newEvents) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                newEvents, jwt);
+                newEvents, jwt, pki);
+    }
+
+    public KmsConfig withPki(PkiConfig settings) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                events, jwt, settings);
+    }
+
+    /**
+     * Where relying parties reach this node, for the CRL and OCSP pointers in issued certificates:
+     * the configured public URL, else {@code https://<first --hostname that is not a wildcard, else
+     * 127.0.0.1>:<boundPort>}.
+     */
+    public java.net.URI publicUrl(int boundPort) {
+        if (pki.publicUrl() != null) {
+            return pki.publicUrl();
+        }
+        String host = hostnames.stream().filter(h -> !h.contains("*")).findFirst().orElse("127.0.0.1");
+        return java.net.URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort);
     }
 }
