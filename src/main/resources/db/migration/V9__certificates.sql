@@ -14,7 +14,7 @@ CREATE INDEX kms_issued_certificates_created ON kms_issued_certificates (created
 CREATE INDEX kms_issued_certificates_subject ON kms_issued_certificates (subject_uri, created_at, serial);
 CREATE INDEX kms_issued_certificates_status ON kms_issued_certificates (ca_id, status);
 
--- One row per CA. revocation_epoch counts changes to the CA's revoked set (bumped in the same
+-- One row per CA, made by its first revocation or CRL. revocation_epoch counts changes to the CA's revoked set (bumped in the same
 -- transaction as the change); the cached CRL records the epoch it was built from, so every node
 -- sees when it is out of date. crl_number only grows: a new CRL is published by compare-and-set
 -- on it, so two nodes regenerating at once publish one CRL under one number.
@@ -27,8 +27,6 @@ CREATE TABLE kms_crls (
     next_update      BIGINT,
     crl_der          ${blob}
 );
-INSERT INTO kms_crls (ca_id, revocation_epoch, crl_number) VALUES ('internal-root', 0, 0);
-INSERT INTO kms_crls (ca_id, revocation_epoch, crl_number) VALUES ('internal-issuing', 0, 0);
 
 -- The delegated OCSP responder of a CA (RFC 6960 §4.2.2.2): its certificate and its private key,
 -- wrapped by the master key. Replaced by compare-and-set on the serial when it nears expiry.

@@ -201,6 +201,7 @@ public final class JdbcCertificateStore implements CertificateStore {
     @Override
     public boolean publishCrl(String caId, long expectedNumber, SignedCrl crl) {
         return Jdbc.transaction(ds, c -> {
+            ensureCrlRow(c, caId);
             try (PreparedStatement ps = c.prepareStatement("UPDATE kms_crls SET crl_number = ?, built_epoch = ?, "
                     + "this_update = ?, next_update = ?, crl_der = ? WHERE ca_id = ? AND crl_number = ?")) {
                 ps.setLong(1, crl.number());

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DatabaseTest {
     private static final List<String> TABLES = List.of("kms_meta", "kms_keys", "kms_ca", "kms_issued_certificates",
             "kms_audit_receipts", "kms_audit_nodes", "kms_audit_tree_heads", "kms_receipt_sink_cursors",
-            "kms_events", "kms_event_sink_cursors");
+            "kms_events", "kms_event_sink_cursors", "kms_crls", "kms_ocsp_responders");
     private static StoreBackend.TempStore store;
     private static Database database;
 
@@ -53,7 +53,7 @@ class DatabaseTest {
             for (String table : TABLES) {
                 assertThat(count(db, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "9");
             assertThat(count(db, "SELECT tree_size FROM kms_audit_head WHERE id = 1")).as("empty log").isZero();
             assertThat(count(db, "SELECT last_seq FROM kms_event_head WHERE id = 1")).as("empty outbox").isZero();
         }
@@ -69,7 +69,7 @@ class DatabaseTest {
         try (Database third = store.open()) {
             assertThat(new JdbcMetaRepository(third).get("reopen-check")).contains("kept");
         }
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "9");
         database.ping();
     }
 
@@ -80,7 +80,7 @@ class DatabaseTest {
                 : "SELECT data_type FROM information_schema.columns WHERE table_name = ? AND column_name = ?";
         String expected = backend == StoreBackend.SQLITE ? "blob" : "bytea";
         for (String[] column : new String[][] {{"kms_keys", "public_key"}, {"kms_keys", "wrapped_material"},
-                {"kms_ca", "wrapped_private_key"}}) {
+                {"kms_ca", "wrapped_private_key"}, {"kms_crls", "crl_der"}, {"kms_ocsp_responders", "wrapped_private_key"}}) {
             try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, column[0]);
                 ps.setString(2, column[1]);
