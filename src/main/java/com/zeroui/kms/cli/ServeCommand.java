@@ -22,6 +22,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     JwtOptions jwt;
 
+    @Mixin
+    PkiOptions pki;
+
     @Option(names = "--bind", defaultValue = "${env:KMS_BIND:-127.0.0.1}", description = "Address to listen on. Env KMS_BIND. Default: ${DEFAULT-VALUE}")
     String bind;
 
@@ -49,7 +52,8 @@ final class ServeCommand implements Callable<Integer> {
         KmsNode node;
         KmsConfig config;
         try {
-            config = store.toConfig(bind, port, names, provider, maxRequestBytes).withJwt(jwt.settings());
+            config = store.toConfig(bind, port, names, provider, maxRequestBytes).withJwt(jwt.settings())
+                    .withPki(pki.settings());
             node = KmsNode.start(config, Clock.systemUTC());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());

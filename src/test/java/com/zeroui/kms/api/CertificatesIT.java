@@ -327,6 +327,22 @@ class CertificatesIT {
     }
 
     @Test
+    void theConfiguredPublicUrlIsWhereIssuedCertificatesPoint() throws Exception {
+        try (TestNode behindProxy = TestNode.start(cfg -> cfg.withPki(cfg.pki()
+                .withPublicUrl(java.net.URI.create("http://pki.example:8080/edge/"))))) {
+            KmsClient.Response r = enroll(behindProxy.admin(), Csrs.withUris(Csrs.ec("secp256r1"), Csrs.spiffe("t", "M1")), null, null);
+            X509Certificate cert = Csrs.certificate(r.text("certificate"));
+            assertThat(uriOf(cert, Extension.cRLDistributionPoints))
+                    .isEqualTo("http://pki.example:8080/edge/kms/v1/ca/internal-issuing/crl");
+            assertThat(uriOf(cert, Extension.authorityInfoAccess)).isEqualTo("http://pki.example:8080/edge/kms/v1/ocsp");
+            JsonNode config = behindProxy.admin().get("/config").json().get("certificates");
+            assertThat(config.get("public_url").asText()).isEqualTo("http://pki.example:8080/edge");
+            assertThat(config.get("max_ttl").asText()).isEqualTo("PT8760H");
+            assertThat(config.get("crl_validity").asText()).isEqualTo("PT24H");
+        }
+    }
+
+    @Test
     void certificateRoutesNeedAClientCertificate() {
         KmsClient anonymous = node.anonymous();
         assertError(anonymous.post("/certificates", Csrs.body(Csrs.withUris(Csrs.ec("secp256r1"), Csrs.spiffe("t", "M1")),
