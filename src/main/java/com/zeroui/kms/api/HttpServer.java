@@ -37,7 +37,7 @@ public final class HttpServer implements AutoCloseable {
      * Revocation status, fetched by relying parties that hold no KMS certificate: a CA's CRL, and
      * OCSP by GET with the request in the path. Whole-path patterns whose variable part can be
      * neither a dot segment nor (for the CA id) more than one segment, so no other route matches;
-     * and every route not registered open re-checks authentication itself (see {@link #op}).
+     * and every route not registered open re-checks authentication itself (see {@link #authenticated}).
      */
     private static final Pattern PUBLIC_GET = Pattern.compile(Pattern.quote(PREFIX)
             + "/(?:ca/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/crl|ocsp/[A-Za-z0-9+/=%_-]+)");
