@@ -13,6 +13,7 @@ import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.Metrics;
+import com.zeroui.kms.trust.pki.Pki;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -23,5 +24,5 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
-                          CertificateValidationService validation) {
+                          CertificateValidationService validation, Pki pki) {
 }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Caller identity from the TLS client certificate, narrowed by a bearer token when one is sent.
@@ -25,10 +26,12 @@ final class Callers {
 
     private final SpiffeIdentities identities;
     private final JwtAuthenticator tokens;
+    private final Predicate<X509Certificate> revoked;
 
-    Callers(SpiffeIdentities identities, JwtAuthenticator tokens) {
+    Callers(SpiffeIdentities identities, JwtAuthenticator tokens, Predicate<X509Certificate> revoked) {
         this.identities = identities;
         this.tokens = tokens;
+        this.revoked = revoked;
     }
 
     void authenticate(Context ctx) {
@@ -40,6 +43,10 @@ final class Callers {
                 ErrorCode.UNAUTHENTICATED, "the client certificate carries no identity in trust domain "
                 + identities.trustDomain() + " (expected a URI SAN spiffe://" + identities.trustDomain()
                 + "/[tenant/<tenant_id>/]module/<module_id>)"));
+        if (revoked.test(chain[0])) {
+            throw new KmsException(ErrorCode.UNAUTHENTICATED, "the client certificate (serial "
+                    + chain[0].getSerialNumber().toString(16) + ") is revoked", Map.of("reason", "certificate_revoked"));
+        }
         String token = bearerToken(ctx);
         try {
             ctx.attribute(ATTR_CALLER, tokens.authenticate(certificate, token));

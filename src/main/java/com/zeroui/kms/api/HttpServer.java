@@ -14,6 +14,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
@@ -32,8 +33,18 @@ public final class HttpServer implements AutoCloseable {
     public static final String PREFIX = "/kms/v1";
     /** No client certificate needed. /jwks still identifies (and audits) a caller who presents one. */
     private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks");
+    /**
+     * Revocation status, fetched by relying parties that hold no KMS certificate: a CA's CRL, and
+     * OCSP by GET with the request in the path. Whole-path patterns whose variable part can be
+     * neither a dot segment nor (for the CA id) more than one segment, so no other route matches;
+     * and every route not registered open re-checks authentication itself (see {@link #authenticated}).
+     */
+    private static final Pattern PUBLIC_GET = Pattern.compile(Pattern.quote(PREFIX)
+            + "/(?:ca/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/crl|ocsp/[A-Za-z0-9+/=%_-]+)");
+    private static final Set<String> PUBLIC_POST = Set.of(PREFIX + "/ocsp");
 
     private final Javalin app;
+    private final Callers callers;
 
     public HttpServer(String bindAddress, int port, long maxRequestBytes, KeyStore serverKeyStore, char[] keyStorePassword,
                       KeyStore trustStore, ApiServices services) {
@@ -41,7 +52,8 @@ public final class HttpServer implements AutoCloseable {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        Callers callers = new Callers(services.identities(), services.tokens());
+        Callers callers = new Callers(services.identities(), services.tokens(), services.pki().revoked()::isRevoked);
+        this.callers = callers;
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
@@ -51,6 +63,8 @@ public final class HttpServer implements AutoCloseable {
         LifecycleRoutes lifecycle = new LifecycleRoutes(services.lifecycle(), mapper);
         ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
         ValidationRoutes validation = new ValidationRoutes(services.validation(), mapper);
+        CertificateRoutes certificates = new CertificateRoutes(services.pki().certificates(), mapper);
+        RevocationRoutes revocation = new RevocationRoutes(services.pki().crls(), services.pki().ocsp());
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -93,12 +107,12 @@ public final class HttpServer implements AutoCloseable {
             var routes = config.routes;
             routes.before(ctx -> {
                 ctx.header("Cache-Control", "no-store");
-                if (!(ctx.method().name().equals("GET") && PUBLIC_PATHS.contains(ctx.path()))) {
+                if (!isPublic(ctx.method().name(), ctx.path())) {
                     callers.authenticate(ctx);
                 }
             });
-            register(routes, "GET", "/health", "health", ops::health);
-            register(routes, "GET", "/metrics", "metrics", ops::metrics);
+            registerOpen(routes, "GET", "/health", "health", ops::health);
+            registerOpen(routes, "GET", "/metrics", "metrics", ops::metrics);
             register(routes, "GET", "/config", "config", ops::config);
             register(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
@@ -112,7 +126,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/keys/{key_id}/cancel-destruction", "cancel_key_destruction",
                     lifecycle::cancelDestruction);
             register(routes, "PUT", "/keys/{key_id}/policy", "update_key_policy", lifecycle::updatePolicy);
-            register(routes, "GET", "/jwks", "jwks", publicKeys::jwks);
+            registerOpen(routes, "GET", "/jwks", "jwks", publicKeys::jwks);
             register(routes, "POST", "/sign", "sign", crypto::sign);
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
@@ -128,6 +142,13 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/approvals", "request_approval", approvals::request);
             register(routes, "GET", "/approvals/{approval_id}", "get_approval", approvals::get);
             register(routes, "POST", "/approvals/{approval_id}/approve", "approve", approvals::approve);
+            register(routes, "POST", "/certificates", "issue_certificate", certificates::enroll);
+            register(routes, "GET", "/certificates", "list_certificates", certificates::list);
+            register(routes, "GET", "/certificates/{serial}", "get_certificate", certificates::get);
+            register(routes, "POST", "/certificates/{serial}/revoke", "revoke_certificate", certificates::revoke);
+            registerOpen(routes, "GET", "/ca/{ca_id}/crl", "get_crl", revocation::crl);
+            registerOpen(routes, "POST", "/ocsp", "ocsp", revocation::ocspPost);
+            registerOpen(routes, "GET", "/ocsp/{ocsp_request}", "ocsp_get", revocation::ocspGet);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));
@@ -143,15 +164,39 @@ public final class HttpServer implements AutoCloseable {
 
     private final List<Route> routeTable = new ArrayList<>();
 
-    /**
-     * Registers one route. {@code {key_id}} becomes Javalin's slash-accepting {@code <key_id>} so
-     * that {@code alias/<name>} works wherever a key id does.
-     */
+    /** Whether a request needs no client certificate: decided on the raw path, before routing. */
+    static boolean isPublic(String method, String path) {
+        return switch (method) {
+            case "GET" -> PUBLIC_PATHS.contains(path) || PUBLIC_GET.matcher(path).matches();
+            case "POST" -> PUBLIC_POST.contains(path);
+            default -> false;
+        };
+    }
+
     private void register(io.javalin.config.RoutesConfig routes, String method, String path, String operation,
                           Handler handler) {
+        register(routes, method, path, operation, handler, false);
+    }
+
+    /** A route that answers callers without a client certificate; it must also be matched by {@link #isPublic}. */
+    private void registerOpen(io.javalin.config.RoutesConfig routes, String method, String path, String operation,
+                              Handler handler) {
+        register(routes, method, path, operation, handler, true);
+    }
+
+    /**
+     * Registers one route. {@code {key_id}} and {@code {ocsp_request}} become Javalin's
+     * slash-accepting {@code <…>} so that {@code alias/<name>} works wherever a key id does, and
+     * a base64 OCSP request may hold '/'.
+     */
+    private void register(io.javalin.config.RoutesConfig routes, String method, String path, String operation,
+                          Handler handler, boolean open) {
         String full = PREFIX + path;
-        String javalinPath = full.replace("{key_id}", "<key_id>");
-        Handler wrapped = op(operation, handler);
+        if (open != isPublic(method, full.replaceAll("\\{[a-z_]+}", "x"))) {
+            throw new IllegalStateException(method + " " + full + ": open routes and public paths must agree");
+        }
+        String javalinPath = full.replace("{key_id}", "<key_id>").replace("{ocsp_request}", "<ocsp_request>");
+        Handler wrapped = op(operation, open ? handler : authenticated(handler));
         switch (method) {
             case "GET" -> routes.get(javalinPath, wrapped);
             case "POST" -> routes.post(javalinPath, wrapped);
@@ -163,6 +208,16 @@ public final class HttpServer implements AutoCloseable {
 
     public List<Route> routes() {
         return List.copyOf(routeTable);
+    }
+
+    /** Defence in depth: a route that is not open never runs for a caller that was not authenticated. */
+    private Handler authenticated(Handler handler) {
+        return ctx -> {
+            if (Callers.ifAuthenticated(ctx).isEmpty()) {
+                callers.authenticate(ctx);
+            }
+            handler.handle(ctx);
+        };
     }
 
     private static Handler op(String operation, Handler handler) {

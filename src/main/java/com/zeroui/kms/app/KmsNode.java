@@ -64,6 +64,16 @@ import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.Metrics;
 import com.zeroui.kms.store.JdbcKeyRepository;
 import com.zeroui.kms.trust.InternalCa;
+import com.zeroui.kms.store.JdbcCaRepository;
+import com.zeroui.kms.store.JdbcCertificateStore;
+import com.zeroui.kms.trust.CertificateAuthority;
+import com.zeroui.kms.trust.pki.CertificateService;
+import com.zeroui.kms.trust.pki.CrlPublisher;
+import com.zeroui.kms.trust.pki.OcspResponder;
+import com.zeroui.kms.trust.pki.OcspSigningKey;
+import com.zeroui.kms.trust.pki.Pki;
+import com.zeroui.kms.trust.pki.RevocationPointers;
+import com.zeroui.kms.trust.pki.RevokedSerials;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -89,6 +99,8 @@ public final class KmsNode implements AutoCloseable {
     static final int AUDIT_MAX_BATCH = 512;
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+    /** How soon a revocation made through another node stops that certificate here. */
+    static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
 
     public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
     public static final String APPROVAL_KEY_ALIAS = "kms-approval-signing";
@@ -213,17 +225,22 @@ public final class KmsNode implements AutoCloseable {
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
+            java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
+            // with --port 0 the port is known only once serving; nothing is enrolled before that
+            Pki pki = startPki(config, data, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock));
+                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki), pki);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data), services).start();
+                    password, trustStore(data), services);
+            serving.set(http);
+            http.start();
             return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
             relays.forEach(EventRelay::close);
@@ -239,6 +256,33 @@ public final class KmsNode implements AutoCloseable {
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Enrollment, CRLs and OCSP over the internal CA. Revoked client certificates are refused at
+     * authentication; the serial set is reloaded after each local revocation and every few
+     * seconds for revocations made through other nodes.
+     */
+    private static Pki startPki(KmsConfig config, DataDirectory data, AuditTrail trail,
+                                java.util.function.Supplier<java.net.URI> publicUrl, Clock clock,
+                                ScheduledExecutorService scheduler) {
+        JdbcCertificateStore store = new JdbcCertificateStore(data.database());
+        JdbcCaRepository cas = new JdbcCaRepository(data.database());
+        InternalCa ca = data.ca().ca();
+        RevokedSerials revoked = new RevokedSerials(store, clock);
+        revoked.refresh();
+        scheduler.scheduleWithFixedDelay(revoked::refresh, REVOCATION_REFRESH.toMillis(), REVOCATION_REFRESH.toMillis(),
+                TimeUnit.MILLISECONDS);
+        CrlPublisher crls = new CrlPublisher(store, Map.of(InternalCa.ROOT_ID, ca.root(), InternalCa.ISSUING_ID, ca.issuing()),
+                caId -> CertificateAuthority.loadCaKey(cas, data.masterKey(), caId), config.pki().crlValidity(), clock);
+        CertificateService certificates = new CertificateService(data.ca(), store, config.identities(),
+                new RevocationPointers(publicUrl), trail, new CertificateService.Settings(config.pki().maxCertificateTtl(),
+                config.clientCertificateTtl(), config.serverCertificateTtl()), clock, () -> {
+                    revoked.refresh();
+                    crls.current(InternalCa.ISSUING_ID);
+                });
+        OcspResponder ocsp = new OcspResponder(store, new OcspSigningKey(store, ca, data.masterKey(), clock), ca, clock);
+        return new Pki(certificates, crls, ocsp, revoked);
     }
 
     /** One relay per configured sink; each delivers from the outbox under a lease held by one node at a time. */
@@ -271,13 +315,15 @@ public final class KmsNode implements AutoCloseable {
 
     /** Chain validation: one validator (it caches parsed CRLs), the internal CA's root as the default anchor. */
     private static CertificateValidationService validation(KmsConfig config, DataDirectory data, AuditTrail trail,
-                                                           Clock clock) {
+                                                           Clock clock, Pki pki) {
         java.security.Provider signatures = config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
                 : CryptoSuite.correttoIfLoaded().orElse(null);
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         X509Certificate root = data.ca().ca().root();
+        java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
+                pki.crls().current(InternalCa.ISSUING_ID).der());
         return new CertificateValidationService(validator, (tenant, plane) -> List.of(root),
-                new JdbcCrlRepository(data.database()), trail, clock);
+                new JdbcCrlRepository(data.database()), own, trail, clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
@@ -330,6 +376,12 @@ public final class KmsNode implements AutoCloseable {
         jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
         jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
         m.put("jwt", jwt);
+        Map<String, Object> certificates = new LinkedHashMap<>();
+        certificates.put("max_ttl", config.pki().maxCertificateTtl().toString());
+        certificates.put("crl_validity", config.pki().crlValidity().toString());
+        certificates.put("ocsp_response_validity", OcspResponder.RESPONSE_VALIDITY.toString());
+        certificates.put("public_url", config.pki().publicUrl() == null ? null : config.pki().publicUrl().toString());
+        m.put("certificates", certificates);
         return m;
     }
 

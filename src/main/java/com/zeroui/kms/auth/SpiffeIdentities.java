@@ -77,7 +77,8 @@ public final class SpiffeIdentities {
         return Optional.of(new CallerIdentity(found.moduleId(), found.tenantId(), roles, found.spiffeId()));
     }
 
-    Optional<CallerIdentity> parse(String value) {
+    /** The identity a SPIFFE ID names (roles empty), or empty when it is not one in this trust domain. */
+    public Optional<CallerIdentity> parse(String value) {
         URI uri;
         try {
             uri = new URI(value);

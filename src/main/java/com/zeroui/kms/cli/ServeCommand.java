@@ -25,6 +25,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     GovernanceOptions governance;
 
+    @Mixin
+    PkiOptions pki;
+
     @Option(names = "--bind", defaultValue = "${env:KMS_BIND:-127.0.0.1}", description = "Address to listen on. Env KMS_BIND. Default: ${DEFAULT-VALUE}")
     String bind;
 
@@ -52,7 +55,8 @@ final class ServeCommand implements Callable<Integer> {
         KmsNode node;
         KmsConfig config;
         try {
-            config = governance.applyTo(store.toConfig(bind, port, names, provider, maxRequestBytes).withJwt(jwt.settings()));
+            config = governance.applyTo(store.toConfig(bind, port, names, provider, maxRequestBytes).withJwt(jwt.settings()))
+                    .withPki(pki.settings());
             node = KmsNode.start(config, Clock.systemUTC());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());

@@ -76,7 +76,7 @@ final class StoreOptions {
                 gracePeriod, d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
                 eventsConfig(), d.jwt(),
-                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation), null, null);
+                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation), null, null, d.pki());
     }
 
     private EventsConfig eventsConfig() {

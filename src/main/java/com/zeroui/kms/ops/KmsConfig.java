@@ -37,7 +37,8 @@ public record KmsConfig(
         JwtSettings jwt,
         LifecycleConfig lifecycle,
         ApprovalConfig approvals,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        PkiConfig pki) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
@@ -46,6 +47,7 @@ public record KmsConfig(
     public KmsConfig {
         hostnames = List.copyOf(hostnames);
         jwt = jwt == null ? JwtSettings.disabled() : jwt;
+        pki = pki == null ? PkiConfig.defaults() : pki;
         dataDir = dataDir.toAbsolutePath().normalize();
         if (databaseUrl == null || databaseUrl.isBlank()) {
             databaseUrl = "jdbc:sqlite:" + dataDir.resolve("kms.db");
@@ -99,6 +101,7 @@ public record KmsConfig(
         if (rotationSchedule.isNegative() || rotationSchedule.isZero() || rotationGracePeriod.isNegative()) {
             problems.add("rotation schedule must be positive and the grace period not negative");
         }
+        pki.validate(problems);
         if (trustDomain != null && TRUST_DOMAIN.matcher(trustDomain).matches()) {
             problems.addAll(jwt.problems(new SpiffeIdentities(trustDomain)));
         }
@@ -121,7 +124,7 @@ public record KmsConfig(
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
                 Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null,
                 EventsConfig.defaults(), JwtSettings.disabled(), LifecycleConfig.defaults(), ApprovalConfig.defaults(),
-                LimitsConfig.defaults());
+                LimitsConfig.defaults(), PkiConfig.defaults());
     }
 
     @Override
@@ -146,78 +149,94 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withReceiptWebhook(java.net.URI url) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, lifecycle, approvals, limits);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withJwt(JwtSettings settings) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, settings, lifecycle, approvals, limits);
+                events, settings, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withLifecycle(LifecycleConfig newLifecycle) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, newLifecycle, approvals, limits);
+                events, jwt, newLifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withRotation(Period schedule, Period grace) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, schedule,
                 grace, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, approvals, limits);
+                events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withEvents(EventsConfig newEvents) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                newEvents, jwt, lifecycle, approvals, limits);
+                newEvents, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withMaxUsagePerDayDefault(long max) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits);
+                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
     }
 
     public KmsConfig withApprovals(ApprovalConfig newApprovals) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, newApprovals, limits);
+                events, jwt, lifecycle, newApprovals, limits, pki);
     }
 
     public KmsConfig withLimits(LimitsConfig newLimits) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, approvals, newLimits);
+                events, jwt, lifecycle, approvals, newLimits, pki);
+    }
+
+    public KmsConfig withPki(PkiConfig settings) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                events, jwt, lifecycle, approvals, limits, settings);
+    }
+
+    /** The base URL relying parties reach this service at: CRL distribution points and OCSP URLs name it. */
+    public java.net.URI publicUrl(int boundPort) {
+        if (pki.publicUrl() != null) {
+            return pki.publicUrl();
+        }
+        String host = hostnames.stream().filter(h -> !h.contains("*")).findFirst().orElse("127.0.0.1");
+        return java.net.URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort);
     }
 }

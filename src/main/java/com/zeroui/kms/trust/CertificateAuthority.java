@@ -96,6 +96,15 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * A CA's private key, unwrapped from the store, for signing its CRLs. Callers hold it only
+     * while they sign: the root key in particular is otherwise never in memory.
+     */
+    public static PrivateKey loadCaKey(CaRepository repository, MasterKeyProvider masterKey, String caId) {
+        return unwrapKey(repository.find(caId).orElseThrow(() -> new IllegalStateException("no CA " + caId + " in the store")),
+                masterKey);
+    }
+
     private static byte[] aad(String caId) {
         return ("kms/v1/ca/" + caId).getBytes(StandardCharsets.UTF_8);
     }

@@ -56,13 +56,16 @@ public final class CertificateValidationService {
     private final ChainValidator validator;
     private final AnchorSource anchors;
     private final CrlRepository crls;
+    private final java.util.function.Supplier<List<byte[]>> ownCrls;
     private final AuditTrail audit;
     private final Clock clock;
-    /** Parsed ingested CRLs, re-read every few seconds so every node sees a new CRL soon. */
+    /** Parsed ingested and own CRLs, re-read every few seconds so every node sees a new CRL soon. */
     private final LoadingCache<String, List<X509CRL>> ingested;
 
+    /** @param ownCrls the internal CAs' current CRLs (DER), so certificates the service issued are checked too */
     public CertificateValidationService(ChainValidator validator, AnchorSource anchors, CrlRepository crls,
-                                        AuditTrail audit, Clock clock) {
+                                        java.util.function.Supplier<List<byte[]>> ownCrls, AuditTrail audit, Clock clock) {
+        this.ownCrls = ownCrls;
         this.validator = validator;
         this.anchors = anchors;
         this.crls = crls;
@@ -170,6 +173,13 @@ public final class CertificateValidationService {
 
     private List<X509CRL> loadIngested() {
         List<X509CRL> out = new ArrayList<>();
+        for (byte[] der : ownCrls.get()) {
+            try {
+                out.add((X509CRL) factory().generateCRL(new ByteArrayInputStream(der)));
+            } catch (CRLException e) {
+                throw new IllegalStateException("an internal CA's CRL does not parse", e);
+            }
+        }
         for (CrlRepository.StoredCrl s : crls.all()) {
             try {
                 out.add((X509CRL) factory().generateCRL(new ByteArrayInputStream(s.der())));

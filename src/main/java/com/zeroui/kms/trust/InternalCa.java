@@ -118,18 +118,22 @@ public final class InternalCa {
                     : new GeneralName(GeneralName.dNSName, host));
         }
         return issue(key, new X500Name("CN=kms,O=ZeroUI"), names, KeyPurposeId.id_kp_serverAuth,
-                KeyUsage.digitalSignature, ttl);
+                KeyUsage.digitalSignature, ttl, List.of());
     }
 
     /** A TLS client certificate whose URI SANs carry the caller identity and roles. */
     public X509Certificate issueClient(PublicKey key, String moduleId, List<String> uriSans, Duration ttl) {
         List<GeneralName> names = uriSans.stream().map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u)).toList();
         return issue(key, new X500Name("CN=" + moduleId + ",O=ZeroUI"), names, KeyPurposeId.id_kp_clientAuth,
-                KeyUsage.digitalSignature, ttl);
+                KeyUsage.digitalSignature, ttl, List.of());
     }
 
-    private X509Certificate issue(PublicKey key, X500Name subject, List<GeneralName> sans, KeyPurposeId purpose,
-                                  int keyUsage, Duration ttl) {
+    /**
+     * An end-entity certificate from the issuing CA: {@code sans} (none: no SAN extension), one
+     * extended key usage, and {@code extra} extensions such as revocation pointers.
+     */
+    public X509Certificate issue(PublicKey key, X500Name subject, List<GeneralName> sans, KeyPurposeId purpose,
+                                 int keyUsage, Duration ttl, List<Extension> extra) {
         Instant now = clock.instant();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -138,10 +142,14 @@ public final class InternalCa {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
-                    .addExtension(Extension.subjectAlternativeName, true,
-                            new GeneralNames(sans.toArray(GeneralName[]::new)))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuing));
+            if (!sans.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, true, new GeneralNames(sans.toArray(GeneralName[]::new)));
+            }
+            for (Extension e : extra) {
+                builder.addExtension(e);
+            }
             return sign(builder, issuingKey);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("certificate issuance failed for " + subject, e);

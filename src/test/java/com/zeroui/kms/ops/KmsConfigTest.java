@@ -35,7 +35,8 @@ class KmsConfigTest {
                 new LifecycleConfig(3, Duration.ZERO, true),
                 new ApprovalConfig(Duration.ofSeconds(1), Duration.ZERO, java.util.Set.of("explode"), true,
                         List.of(new ApprovalConfig.ExternalIssuer("bad name!", Path.of("/nonexistent/gov.pem")))),
-                new LimitsConfig(-1, 0, 5, 0, -1, Duration.ZERO)))
+                new LimitsConfig(-1, 0, 5, 0, -1, Duration.ZERO),
+                new PkiConfig(java.net.URI.create("https://kms.example/?q=1"), Duration.ofMinutes(1), Duration.ofDays(31))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bind address").hasMessageContaining("port 70000")
                 .hasMessageContaining("database URL").hasMessageContaining("bad host!")
@@ -44,7 +45,8 @@ class KmsConfigTest {
                 .hasMessageContaining("max usage per day").hasMessageContaining("certificate lifetimes")
                 .hasMessageContaining("receipt webhook URL").hasMessageContaining("NATS URL")
                 .hasMessageContaining("NATS stream name").hasMessageContaining("event webhook URL")
-                .hasMessageContaining("lag threshold").hasMessageContaining("destruction window 3 days")
+                .hasMessageContaining("lag threshold").hasMessageContaining("public URL")
+                .hasMessageContaining("max certificate TTL PT1M").hasMessageContaining("CRL validity PT744H").hasMessageContaining("destruction window 3 days")
                 .hasMessageContaining("lifecycle scheduler interval")
                 .hasMessageContaining("approval token TTL PT1S").hasMessageContaining("approval request TTL PT0S")
                 .hasMessageContaining("approval-required operation 'explode'")
@@ -102,6 +104,20 @@ class KmsConfigTest {
         assertThat(ok.jwt().issuers().get(0).source()).isEqualTo(JwtSettings.KeySource.KMS_KEY);
         assertThat(d.jwt().configured()).isFalse();
         assertThat(d.jwt().required()).isFalse();
+    }
+
+    @Test
+    void publicUrlDefaultsToTheFirstHostnameAndTheBoundPort() {
+        KmsConfig d = KmsConfig.defaults(Path.of("d"));
+        assertThat(d.publicUrl(8443)).hasToString("https://127.0.0.1:8443");
+        KmsConfig named = new KmsConfig("0.0.0.0", 0, Path.of("d"), null, null, null, List.of("*.kms.example", "kms.example"),
+                "zeroui.local", CryptoSuite.Preference.AUTO, KmsConfig.DEFAULT_MAX_REQUEST_BYTES, 10, 1, Period.ofDays(90),
+                Period.ofDays(7), 1, Duration.ofDays(1), Duration.ofDays(1), null, null, null, null, null, null, null);
+        assertThat(named.publicUrl(9000)).hasToString("https://kms.example:9000");
+        assertThat(d.withPki(d.pki().withPublicUrl(java.net.URI.create("http://crl.example/pki/"))).publicUrl(1))
+                .hasToString("http://crl.example/pki");
+        assertThat(d.pki().maxCertificateTtl()).isEqualTo(Duration.ofDays(365));
+        assertThat(d.pki().crlValidity()).isEqualTo(Duration.ofHours(24));
     }
 
     @Test

@@ -22,7 +22,8 @@ class DatabaseTest {
     private static final List<String> TABLES = List.of("kms_meta", "kms_keys", "kms_ca", "kms_issued_certificates",
             "kms_audit_receipts", "kms_audit_nodes", "kms_audit_tree_heads", "kms_receipt_sink_cursors",
             "kms_events", "kms_event_sink_cursors", "kms_audit_seals", "kms_approvals", "kms_approval_external_uses",
-            "kms_key_usage_daily", "kms_external_crls");
+            "kms_key_usage_daily", "kms_external_crls",
+            "kms_crls", "kms_ocsp_responders");
     private static StoreBackend.TempStore store;
     private static Database database;
 
@@ -54,7 +55,7 @@ class DatabaseTest {
             for (String table : TABLES) {
                 assertThat(count(db, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "10");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "9", "10");
             assertThat(count(db, "SELECT tree_size FROM kms_audit_head WHERE id = 1")).as("empty log").isZero();
             assertThat(count(db, "SELECT last_seq FROM kms_event_head WHERE id = 1")).as("empty outbox").isZero();
         }
@@ -70,7 +71,7 @@ class DatabaseTest {
         try (Database third = store.open()) {
             assertThat(new JdbcMetaRepository(third).get("reopen-check")).contains("kept");
         }
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "10");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "9", "10");
         database.ping();
     }
 
@@ -81,7 +82,7 @@ class DatabaseTest {
                 : "SELECT data_type FROM information_schema.columns WHERE table_name = ? AND column_name = ?";
         String expected = backend == StoreBackend.SQLITE ? "blob" : "bytea";
         for (String[] column : new String[][] {{"kms_keys", "public_key"}, {"kms_keys", "wrapped_material"},
-                {"kms_ca", "wrapped_private_key"}}) {
+                {"kms_ca", "wrapped_private_key"}, {"kms_crls", "crl_der"}, {"kms_ocsp_responders", "wrapped_private_key"}}) {
             try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, column[0]);
                 ps.setString(2, column[1]);

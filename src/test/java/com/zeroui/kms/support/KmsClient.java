@@ -111,6 +111,46 @@ public final class KmsClient {
         }
     }
 
+    /** A response whose body is bytes (CRLs, OCSP). */
+    public record BinaryResponse(int status, byte[] body, Map<String, List<String>> headers) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** GET with extra {@code name, value} header pairs, reading the body as bytes. */
+    public BinaryResponse getBytes(String path, String... headerPairs) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+            request.header(headerPairs[i], headerPairs[i + 1]);
+        }
+        return sendBinary(request);
+    }
+
+    public BinaryResponse postBytes(String path, String contentType, byte[] body) {
+        return sendBinary(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private BinaryResponse sendBinary(HttpRequest.Builder request) {
+        headers.forEach(request::header);
+        try {
+            HttpResponse<byte[]> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new BinaryResponse(r.statusCode(), r.body(), r.headers().map());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
