@@ -10,6 +10,7 @@ import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.Metrics;
+import com.zeroui.kms.trust.anchors.TrustAnchorService;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,5 +20,5 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
-                          JwtAuthenticator tokens) {
+                          JwtAuthenticator tokens, TrustAnchorService trustAnchors) {
 }

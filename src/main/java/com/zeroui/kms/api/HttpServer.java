@@ -48,6 +48,7 @@ public final class HttpServer implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         EventRoutes events = new EventRoutes(services.events(), mapper);
+        TrustAnchorRoutes trust = new TrustAnchorRoutes(services.trustAnchors(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -113,6 +114,11 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
             register(routes, "GET", "/events", "event_feed", events::feed);
+            register(routes, "POST", "/trust-anchors", "add_trust_anchor", trust::add);
+            register(routes, "GET", "/trust-anchors", "list_trust_anchors", trust::list);
+            register(routes, "GET", "/trust-anchors/{trust_anchor_id}", "get_trust_anchor", trust::get);
+            register(routes, "DELETE", "/trust-anchors/{trust_anchor_id}", "remove_trust_anchor", trust::remove);
+            register(routes, "GET", "/trust-bundles/{plane}", "get_trust_bundle", trust::bundle);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));
@@ -140,6 +146,7 @@ public final class HttpServer implements AutoCloseable {
         switch (method) {
             case "GET" -> routes.get(javalinPath, wrapped);
             case "POST" -> routes.post(javalinPath, wrapped);
+            case "DELETE" -> routes.delete(javalinPath, wrapped);
             default -> throw new IllegalArgumentException(method);
         }
         routeTable.add(new Route(method, full, operation));

@@ -46,6 +46,9 @@ import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.Metrics;
 import com.zeroui.kms.store.JdbcKeyRepository;
 import com.zeroui.kms.trust.InternalCa;
+import com.zeroui.kms.trust.anchors.TrustAnchorService;
+import com.zeroui.kms.trust.anchors.TrustBundleSigner;
+import com.zeroui.kms.store.JdbcTrustAnchorRepository;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -73,6 +76,7 @@ public final class KmsNode implements AutoCloseable {
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
 
     public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
+    public static final String TRUST_BUNDLE_KEY_ALIAS = "kms-trust-bundle-signing";
 
     private final DataDirectory data;
     private final HttpServer http;
@@ -174,12 +178,13 @@ public final class KmsNode implements AutoCloseable {
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
+            TrustAnchorService trustAnchors = trustAnchors(data, serviceKeys, trail, clock);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail),
                     new EncryptionService(keys, material, crypto, budget, trail),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens);
+                    publicKeys, tokens, trustAnchors);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
@@ -200,6 +205,22 @@ public final class KmsNode implements AutoCloseable {
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The trust store, with its own bundle-signing key, and the internal CA's root seeded as a
+     * GLOBAL anchor for every plane (once per database; a receipt and an event record it).
+     */
+    private static TrustAnchorService trustAnchors(DataDirectory data, ServiceKeys serviceKeys, AuditTrail trail,
+                                                   Clock clock) {
+        KeyRecord bundleKey = serviceKeys.ensure(TRUST_BUNDLE_KEY_ALIAS, KeyType.ED25519,
+                EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
+        TrustBundleSigner signer = new TrustBundleSigner(bundleKey.keyId(), Pem.publicKey(bundleKey.publicKeySpki()),
+                serviceKeys.signer(bundleKey, SignatureAlgorithm.EDDSA));
+        TrustAnchorService service = new TrustAnchorService(new JdbcTrustAnchorRepository(data.database()), trail, clock,
+                signer, data.ca().ca().root());
+        service.ensureInternalRoot();
+        return service;
     }
 
     /** One relay per configured sink; each delivers from the outbox under a lease held by one node at a time. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DatabaseTest {
     private static final List<String> TABLES = List.of("kms_meta", "kms_keys", "kms_ca", "kms_issued_certificates",
             "kms_audit_receipts", "kms_audit_nodes", "kms_audit_tree_heads", "kms_receipt_sink_cursors",
-            "kms_events", "kms_event_sink_cursors");
+            "kms_events", "kms_event_sink_cursors", "kms_trust_anchors", "kms_trust_versions");
     private static StoreBackend.TempStore store;
     private static Database database;
 
@@ -53,9 +53,10 @@ class DatabaseTest {
             for (String table : TABLES) {
                 assertThat(count(db, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "8");
             assertThat(count(db, "SELECT tree_size FROM kms_audit_head WHERE id = 1")).as("empty log").isZero();
             assertThat(count(db, "SELECT last_seq FROM kms_event_head WHERE id = 1")).as("empty outbox").isZero();
+            assertThat(count(db, "SELECT version FROM kms_trust_head WHERE id = 1")).as("no trust store change").isZero();
         }
     }
 
@@ -69,7 +70,7 @@ class DatabaseTest {
         try (Database third = store.open()) {
             assertThat(new JdbcMetaRepository(third).get("reopen-check")).contains("kept");
         }
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "8");
         database.ping();
     }
 
