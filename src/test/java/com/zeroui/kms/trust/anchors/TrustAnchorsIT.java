@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.subtle.Ed25519Verify;
 import com.zeroui.kms.support.KmsClient;
+import com.zeroui.kms.support.PostgresDatabases;
 import com.zeroui.kms.support.TestCertificates;
 import com.zeroui.kms.support.TestNode;
 import com.zeroui.kms.trust.Pem;
@@ -415,6 +416,61 @@ class TrustAnchorsIT {
         assertThat(ids(m21.get("/trust-anchors?plane=laptop").json().get("trust_anchors")))
                 .containsExactly(added.get(0), added.get(2));
         assertThat(ids(m21.get("/trust-anchors?anchor_type=root").json().get("trust_anchors"))).isEmpty();
+    }
+
+    @Test
+    void twoNodesOnOnePostgresDatabaseServeOneTrustStore() throws Exception {
+        java.nio.file.Path dirOne = java.nio.file.Files.createTempDirectory("kms-anchors-pg-1-");
+        java.nio.file.Path dirTwo = java.nio.file.Files.createTempDirectory("kms-anchors-pg-2-");
+        try (PostgresDatabases.TempDatabase db = PostgresDatabases.create("TrustAnchorsIT")) {
+            java.util.function.UnaryOperator<com.zeroui.kms.ops.KmsConfig> onPostgres =
+                    cfg -> cfg.withDatabase(db.url(), db.user(), db.password());
+            try (TestNode one = TestNode.startIn(dirOne, onPostgres, false)) {
+                java.nio.file.Files.copy(dirOne.resolve("master.key"), dirTwo.resolve("master.key"));
+                try (TestNode two = TestNode.startIn(dirTwo, onPostgres, false)) {
+                    String tenant = newTenant();
+                    KmsClient viaOne = one.client("M21", tenant);
+                    KmsClient viaTwo = two.client("M21", tenant);
+                    JsonNode seededOne = one.admin().get("/trust-anchors?tenant_id=GLOBAL").json().get("trust_anchors");
+                    assertThat(seededOne).as("the second node found the root seeded").hasSize(1);
+
+                    KmsClient.Response added = add(viaOne, tenant, "external_ca", List.of("product"),
+                            TestCertificates.ca("pg-anchor").build().pem());
+                    assertThat(added.status()).as(added.body()).isEqualTo(201);
+                    JsonNode bundleOne = viaOne.get("/trust-bundles/product").json();
+                    JsonNode bundleTwo = viaTwo.get("/trust-bundles/product").json();
+                    assertThat(bundleTwo.get("version").asText()).isEqualTo(bundleOne.get("version").asText())
+                            .isEqualTo(added.text("version"));
+                    assertThat(ids(bundleTwo.get("anchors"))).isEqualTo(ids(bundleOne.get("anchors")))
+                            .contains(added.text("trust_anchor_id"), seededOne.get(0).get("trust_anchor_id").asText());
+                    assertThat(bundleTwo.get("signing_key_id").asText()).as("one signing key for the whole service")
+                            .isEqualTo(bundleOne.get("signing_key_id").asText());
+
+                    assertError(add(viaTwo, tenant, "external_ca", List.of("laptop"), added.text("certificate_pem")),
+                            409, "INVALID_REQUEST");
+                    assertThat(viaTwo.raw("DELETE", "/trust-anchors/" + added.text("trust_anchor_id"), null, null)
+                            .status()).isEqualTo(200);
+                    assertThat(ids(viaOne.get("/trust-bundles/product").json().get("anchors")))
+                            .doesNotContain(added.text("trust_anchor_id"));
+                }
+            }
+        } finally {
+            TestNode.deleteTree(dirOne);
+            TestNode.deleteTree(dirTwo);
+        }
+    }
+
+    @Test
+    void responsesCarryEveryFieldTheirOpenApiSchemaRequires() {
+        String tenant = newTenant();
+        KmsClient m21 = node.client("M21", tenant);
+        JsonNode schemas = m21.get("/openapi.json").json().get("components").get("schemas");
+        JsonNode anchor = add(m21, tenant, "root", List.of("laptop"), TestCertificates.ca("schema").build().pem()).json();
+        JsonNode bundle = m21.get("/trust-bundles/laptop").json();
+        schemas.get("TrustAnchor").get("required").forEach(f -> assertThat(anchor.has(f.asText())).as(f.asText()).isTrue());
+        schemas.get("TrustBundle").get("required").forEach(f -> assertThat(bundle.has(f.asText())).as(f.asText()).isTrue());
+        JsonNode entryRequired = schemas.get("TrustBundle").get("properties").get("anchors").get("items").get("required");
+        bundle.get("anchors").forEach(a -> entryRequired.forEach(f -> assertThat(a.has(f.asText())).as(f.asText()).isTrue()));
     }
 
     // ---- helpers ----------------------------------------------------------------------------
