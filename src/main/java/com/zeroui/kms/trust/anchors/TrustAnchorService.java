@@ -168,6 +168,7 @@ public final class TrustAnchorService {
                 .scope(tenantId, null, plane == null ? null : plane.apiName())
                 .param("anchor_type", type == null ? null : type.apiName())
                 .param("limit", limit).param("cursor", cursor);
+        fileGlobalReadsWithTheCaller(record, caller, tenantId, plane);
         return audit.run(record, () -> {
             String tenant = tenantId;
             if (tenant != null) {
@@ -192,6 +193,7 @@ public final class TrustAnchorService {
     public Audited<TrustBundle> bundle(CallerIdentity caller, String tenantId, Plane plane) {
         String tenant = tenantId == null ? caller.tenantId() : tenantId;
         AuditRecord record = audit.begin("trust_bundle_read", "read", caller).scope(tenant, null, plane.apiName());
+        fileGlobalReadsWithTheCaller(record, caller, tenant, plane);
         return audit.run(record, () -> {
             requireRead(caller, tenant);
             TrustAnchorRepository.BundleSnapshot snapshot = repository.bundle(tenant, plane);
@@ -211,6 +213,14 @@ public final class TrustAnchorService {
         record.key(anchor.anchorId(), anchor.keySizeBits());
         if (!anchor.isGlobal()) {
             record.subject(anchor.tenantId(), null, null);
+        }
+    }
+
+    /** A read of the GLOBAL scope is the caller's business: its receipt goes where the caller's tenant sees it. */
+    private static void fileGlobalReadsWithTheCaller(AuditRecord record, CallerIdentity caller, String tenantId,
+                                                     Plane plane) {
+        if (CallerIdentity.GLOBAL_TENANT.equals(tenantId)) {
+            record.subject(caller.tenantId(), null, plane == null ? null : plane.apiName());
         }
     }
 

@@ -108,8 +108,15 @@ class TrustAnchorsIT {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         String id = added.text("trust_anchor_id");
         assertThat(m21.get("/trust-anchors/" + id).status()).as("readable by any tenant").isEqualTo(200);
-        assertThat(m21.get("/trust-anchors?tenant_id=GLOBAL&plane=shared").json().get("trust_anchors"))
-                .extracting(a -> a.get("trust_anchor_id").asText()).contains(id);
+        // reads of the global scope are filed with the reader's tenant, where the reader sees them
+        KmsClient.Response globalList = m21.get("/trust-anchors?tenant_id=GLOBAL&plane=shared");
+        assertThat(globalList.json().get("trust_anchors")).extracting(a -> a.get("trust_anchor_id").asText()).contains(id);
+        assertReceipt(m21, globalList.text("receipt_id"), "trust_anchors_listed", tenant, null, true);
+        KmsClient.Response globalBundle = m21.get("/trust-bundles/shared?tenant_id=GLOBAL");
+        assertThat(ids(globalBundle.json().get("anchors"))).contains(id);
+        assertReceipt(m21, globalBundle.text("receipt_id"), "trust_bundle_read", tenant, null, true);
+        KmsClient.Response globalRead = m21.get("/trust-anchors/" + id);
+        assertReceipt(m21, globalRead.text("receipt_id"), "trust_anchor_read", tenant, id, true);
         assertError(m21.raw("DELETE", "/trust-anchors/" + id, null, null), 403, "UNAUTHORIZED");
         assertError(platform.raw("DELETE", "/trust-anchors/" + id, null, null), 403, "UNAUTHORIZED");
         assertThat(admin.raw("DELETE", "/trust-anchors/" + id, null, null).status()).isEqualTo(200);
