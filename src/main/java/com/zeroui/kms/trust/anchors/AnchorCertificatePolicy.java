@@ -72,7 +72,7 @@ public final class AnchorCertificatePolicy {
             SECObjectIdentifiers.secp256r1, SECObjectIdentifiers.secp384r1, SECObjectIdentifiers.secp521r1);
 
     /** A certificate that passed every check, with what the store keeps about it. */
-    public record Accepted(X509Certificate certificate, String pem, String fingerprintSha256, String subject,
+    public record Accepted(String pem, String fingerprintSha256, String subject,
                            Instant notBefore, Instant notAfter, int keySizeBits) {
     }
 
@@ -111,7 +111,7 @@ public final class AnchorCertificatePolicy {
         if (subject.length() > 2000) {
             subject = subject.substring(0, 2000) + "…";
         }
-        return new Accepted(certificate, Pem.encode("CERTIFICATE", der), sha256Hex(der), subject, notBefore, notAfter,
+        return new Accepted(Pem.encode("CERTIFICATE", der), sha256Hex(der), subject, notBefore, notAfter,
                 keyBits);
     }
 

@@ -61,6 +61,12 @@ public final class TrustAnchorService {
     }
 
     public record AddAnchor(String tenantId, AnchorType type, Set<Plane> planes, String certificatePem) {
+        public AddAnchor {
+            if (planes.isEmpty()) {
+                throw KmsException.invalid("planes", "planes must name at least one plane");
+            }
+            planes = Set.copyOf(planes);
+        }
     }
 
     public record Removed(TrustAnchor anchor, long version) {
