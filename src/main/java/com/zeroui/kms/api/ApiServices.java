@@ -14,6 +14,7 @@ import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.Metrics;
 import com.zeroui.kms.trust.pki.Pki;
+import com.zeroui.kms.trust.anchors.TrustAnchorService;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,5 +25,5 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
-                          CertificateValidationService validation, Pki pki) {
+                          CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors) {
 }

@@ -65,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
         ValidationRoutes validation = new ValidationRoutes(services.validation(), mapper);
         CertificateRoutes certificates = new CertificateRoutes(services.pki().certificates(), mapper);
         RevocationRoutes revocation = new RevocationRoutes(services.pki().crls(), services.pki().ocsp());
+        TrustAnchorRoutes trust = new TrustAnchorRoutes(services.trustAnchors(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -149,6 +150,11 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/ca/{ca_id}/crl", "get_crl", revocation::crl);
             registerOpen(routes, "POST", "/ocsp", "ocsp", revocation::ocspPost);
             registerOpen(routes, "GET", "/ocsp/{ocsp_request}", "ocsp_get", revocation::ocspGet);
+            register(routes, "POST", "/trust-anchors", "add_trust_anchor", trust::add);
+            register(routes, "GET", "/trust-anchors", "list_trust_anchors", trust::list);
+            register(routes, "GET", "/trust-anchors/{trust_anchor_id}", "get_trust_anchor", trust::get);
+            register(routes, "DELETE", "/trust-anchors/{trust_anchor_id}", "remove_trust_anchor", trust::remove);
+            register(routes, "GET", "/trust-bundles/{plane}", "get_trust_bundle", trust::bundle);
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));
@@ -201,6 +207,7 @@ public final class HttpServer implements AutoCloseable {
             case "GET" -> routes.get(javalinPath, wrapped);
             case "POST" -> routes.post(javalinPath, wrapped);
             case "PUT" -> routes.put(javalinPath, wrapped);
+            case "DELETE" -> routes.delete(javalinPath, wrapped);
             default -> throw new IllegalArgumentException(method);
         }
         routeTable.add(new Route(method, full, operation));

@@ -74,6 +74,9 @@ import com.zeroui.kms.trust.pki.OcspSigningKey;
 import com.zeroui.kms.trust.pki.Pki;
 import com.zeroui.kms.trust.pki.RevocationPointers;
 import com.zeroui.kms.trust.pki.RevokedSerials;
+import com.zeroui.kms.trust.anchors.TrustAnchorService;
+import com.zeroui.kms.trust.anchors.TrustBundleSigner;
+import com.zeroui.kms.store.JdbcTrustAnchorRepository;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -104,6 +107,7 @@ public final class KmsNode implements AutoCloseable {
 
     public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
     public static final String APPROVAL_KEY_ALIAS = "kms-approval-signing";
+    public static final String TRUST_BUNDLE_KEY_ALIAS = "kms-trust-bundle-signing";
 
     private final DataDirectory data;
     private final HttpServer http;
@@ -225,6 +229,7 @@ public final class KmsNode implements AutoCloseable {
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
+            TrustAnchorService trustAnchors = trustAnchors(data, serviceKeys, trail, clock);
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
@@ -233,7 +238,8 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki), pki);
+                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki, trustAnchors), pki,
+                    trustAnchors);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
@@ -285,6 +291,22 @@ public final class KmsNode implements AutoCloseable {
         return new Pki(certificates, crls, ocsp, revoked);
     }
 
+    /**
+     * The trust store, with its own bundle-signing key, and the internal CA's root seeded as a
+     * GLOBAL anchor for every plane (once per database; a receipt and an event record it).
+     */
+    private static TrustAnchorService trustAnchors(DataDirectory data, ServiceKeys serviceKeys, AuditTrail trail,
+                                                   Clock clock) {
+        KeyRecord bundleKey = serviceKeys.ensure(TRUST_BUNDLE_KEY_ALIAS, KeyType.ED25519,
+                EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
+        TrustBundleSigner signer = new TrustBundleSigner(bundleKey.keyId(), Pem.publicKey(bundleKey.publicKeySpki()),
+                serviceKeys.signer(bundleKey, SignatureAlgorithm.EDDSA));
+        TrustAnchorService service = new TrustAnchorService(new JdbcTrustAnchorRepository(data.database()), trail, clock,
+                signer, data.ca().ca().root());
+        service.ensureInternalRoot();
+        return service;
+    }
+
     /** One relay per configured sink; each delivers from the outbox under a lease held by one node at a time. */
     private static List<EventRelay> startEventRelays(KmsConfig config, JdbcEventOutbox outbox, Clock clock) {
         List<EventSink> sinks = new java.util.ArrayList<>();
@@ -313,16 +335,15 @@ public final class KmsNode implements AutoCloseable {
         return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
     }
 
-    /** Chain validation: one validator (it caches parsed CRLs), the internal CA's root as the default anchor. */
+    /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
     private static CertificateValidationService validation(KmsConfig config, DataDirectory data, AuditTrail trail,
-                                                           Clock clock, Pki pki) {
+                                                           Clock clock, Pki pki, TrustAnchorService anchors) {
         java.security.Provider signatures = config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
                 : CryptoSuite.correttoIfLoaded().orElse(null);
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
-        X509Certificate root = data.ca().ca().root();
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, (tenant, plane) -> List.of(root),
+        return new CertificateValidationService(validator, anchors::effectiveAnchors,
                 new JdbcCrlRepository(data.database()), own, trail, clock);
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The pull feed over the outbox: events after a cursor, in order. A module sees its own tenant's
- * events; an admin sees every tenant's, or one tenant's when it names it. The cursor is the
+ * events (and changes to the GLOBAL trust anchors its bundles include); an admin sees every
+ * tenant's, or one tenant's when it names it. The cursor is the
  * event's sequence number, so a consumer resumes exactly where it stopped.
  */
 public final class EventFeed {

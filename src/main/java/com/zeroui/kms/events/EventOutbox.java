@@ -16,7 +16,11 @@ public interface EventOutbox {
                        String json) {
     }
 
-    /** Events with seq greater than {@code afterSeq}, in order; {@code tenantId} null means every tenant. */
+    /**
+     * Events with seq greater than {@code afterSeq}, in order; {@code tenantId} null means every
+     * tenant. A tenant's events include the GLOBAL tenant's {@code trust_anchor_updated} events,
+     * since every tenant's trust bundles layer the global anchors.
+     */
     List<StoredEvent> after(long afterSeq, String tenantId, int limit);
 
     /** The highest committed sequence number (0 when empty). */

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * The service's own keys (the receipt-signing key): managed keys of the GLOBAL tenant (prod,
+ * The service's own keys (receipt signing, trust bundle signing): managed keys of the GLOBAL tenant (prod,
  * shared plane) usable only by the service itself. Creating and using them is not audited through
  * the receipt log, because they exist before it and sign for it.
  */

@@ -1,6 +1,7 @@
 package com.zeroui.kms.store;
 
 import com.zeroui.kms.audit.CanonicalJson;
+import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.events.EventOutbox;
 import com.zeroui.kms.events.EventType;
 import com.zeroui.kms.events.KmsEvent;
@@ -71,13 +72,17 @@ public final class JdbcEventOutbox implements EventOutbox {
     @Override
     public List<StoredEvent> after(long afterSeq, String tenantId, int limit) {
         return Jdbc.read(ds, c -> {
+            // a tenant also sees GLOBAL trust anchor changes: the global anchors are in its bundles
             String sql = "SELECT " + COLUMNS + " FROM kms_events WHERE seq > ?"
-                    + (tenantId == null ? "" : " AND tenant_id = ?") + " ORDER BY seq LIMIT ?";
+                    + (tenantId == null ? "" : " AND (tenant_id = ? OR (tenant_id = ? AND event_type = ?))")
+                    + " ORDER BY seq LIMIT ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 ps.setLong(i++, afterSeq);
                 if (tenantId != null) {
                     ps.setString(i++, tenantId);
+                    ps.setString(i++, CallerIdentity.GLOBAL_TENANT);
+                    ps.setString(i++, EventType.TRUST_ANCHOR_UPDATED.apiName());
                 }
                 ps.setInt(i, limit);
                 List<StoredEvent> out = new ArrayList<>();

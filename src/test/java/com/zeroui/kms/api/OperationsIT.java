@@ -27,8 +27,8 @@ class OperationsIT {
             assertThat(value(text, "kms_request_errors_total{code=\"KEY_NOT_FOUND\"}")).isEqualTo(1);
             assertThat(value(text, "kms_operation_latency_ms_count{operation=\"sign\"}")).isEqualTo(4);
             assertThat(text).contains("kms_operation_latency_ms_bucket{operation=\"sign\",le=\"50.0\"}");
-            // the tenant's key and the service's own receipt-signing and approval-signing keys
-            assertThat(value(text, "kms_keys_total{key_state=\"active\",key_type=\"Ed25519\"}")).isEqualTo(3);
+            // the tenant's key and the service's own receipt-, approval- and trust-bundle-signing keys
+            assertThat(value(text, "kms_keys_total{key_state=\"active\",key_type=\"Ed25519\"}")).isEqualTo(4);
             assertThat(value(text, "kms_keys_total{key_state=\"active\",key_type=\"AES-256\"}")).isEqualTo(1);
         }
     }

@@ -50,7 +50,7 @@ class EventWebhookIT {
             }
             for (JsonNode event : KmsClient.JSON.readTree(body).get("events")) {
                 String id = event.get("event_id").asText();
-                keyOf.put(id, event.get("payload").get("key_id").asText());
+                keyOf.put(id, NatsDeliveryIT.orderingKey(event));
                 arrived.add(id);
             }
             exchange.sendResponseHeaders(204, -1);
@@ -86,7 +86,7 @@ class EventWebhookIT {
             waitFor(() -> "pass".equals(health(second, sink)), "health to recover");
 
             Map<String, List<String>> expected = new LinkedHashMap<>();
-            outbox.forEach(e -> expected.computeIfAbsent(e.get("payload").get("key_id").asText(), k -> new ArrayList<>())
+            outbox.forEach(e -> expected.computeIfAbsent(NatsDeliveryIT.orderingKey(e), k -> new ArrayList<>())
                     .add(e.get("event_id").asText()));
             Map<String, List<String>> actual = new LinkedHashMap<>();
             synchronized (arrived) {

@@ -23,7 +23,7 @@ class DatabaseTest {
             "kms_audit_receipts", "kms_audit_nodes", "kms_audit_tree_heads", "kms_receipt_sink_cursors",
             "kms_events", "kms_event_sink_cursors", "kms_audit_seals", "kms_approvals", "kms_approval_external_uses",
             "kms_key_usage_daily", "kms_external_crls",
-            "kms_crls", "kms_ocsp_responders");
+            "kms_crls", "kms_ocsp_responders", "kms_trust_anchors", "kms_trust_versions");
     private static StoreBackend.TempStore store;
     private static Database database;
 
@@ -55,9 +55,10 @@ class DatabaseTest {
             for (String table : TABLES) {
                 assertThat(count(db, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "9", "10");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
             assertThat(count(db, "SELECT tree_size FROM kms_audit_head WHERE id = 1")).as("empty log").isZero();
             assertThat(count(db, "SELECT last_seq FROM kms_event_head WHERE id = 1")).as("empty outbox").isZero();
+            assertThat(count(db, "SELECT version FROM kms_trust_head WHERE id = 1")).as("no trust store change").isZero();
         }
     }
 
@@ -71,7 +72,7 @@ class DatabaseTest {
         try (Database third = store.open()) {
             assertThat(new JdbcMetaRepository(third).get("reopen-check")).contains("kept");
         }
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "9", "10");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
         database.ping();
     }
 

@@ -94,6 +94,20 @@ class JdbcEventOutboxTest {
     }
 
     @Test
+    void aTenantAlsoReadsChangesToTheGlobalTrustAnchorsButNoOtherGlobalEvents() {
+        String tenant = newTenant();
+        long before = outbox.lastSeq();
+        outbox.append(List.of(event(EventType.KEY_GENERATED, "GLOBAL", "service-key"),
+                event(EventType.TRUST_ANCHOR_UPDATED, "GLOBAL", "global-anchor"),
+                event(EventType.TRUST_ANCHOR_UPDATED, newTenant(), "other-tenants-anchor"),
+                event(EventType.TRUST_ANCHOR_UPDATED, tenant, "own-anchor")));
+        assertThat(outbox.after(before, tenant, 10)).extracting(EventOutbox.StoredEvent::orderingKey)
+                .containsExactly("global-anchor", "own-anchor");
+        assertThat(outbox.after(before, "GLOBAL", 10)).extracting(EventOutbox.StoredEvent::orderingKey)
+                .containsExactly("service-key", "global-anchor");
+    }
+
+    @Test
     void concurrentWritersNeverLeaveGapsOrDuplicates() throws Exception {
         long before = outbox.lastSeq();
         String tenant = newTenant();
