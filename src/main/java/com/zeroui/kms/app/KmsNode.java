@@ -67,7 +67,9 @@ import com.zeroui.kms.trust.InternalCa;
 import com.zeroui.kms.store.JdbcCaRepository;
 import com.zeroui.kms.store.JdbcCertificateStore;
 import com.zeroui.kms.trust.CertificateAuthority;
+import com.zeroui.kms.trust.pki.CaExpiryCheck;
 import com.zeroui.kms.trust.pki.CertificateService;
+import com.zeroui.kms.trust.pki.CertificateStore;
 import com.zeroui.kms.trust.pki.CrlPublisher;
 import com.zeroui.kms.trust.pki.OcspResponder;
 import com.zeroui.kms.trust.pki.OcspSigningKey;
@@ -104,6 +106,7 @@ public final class KmsNode implements AutoCloseable {
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
     /** How soon a revocation made through another node stops that certificate here. */
     static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
+    static final Duration RESPONDER_RENEWAL_CHECK = Duration.ofHours(1);
 
     public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
     public static final String APPROVAL_KEY_ALIAS = "kms-approval-signing";
@@ -211,6 +214,13 @@ public final class KmsNode implements AutoCloseable {
                 checks.add(new HealthService.NamedCheck("receipt_sink:" + sink.sinkName(), false, sink::check));
                 metrics.registerReceiptSink(sink.sinkName(), sink::lag);
             }
+            JdbcCertificateStore certificateStore = new JdbcCertificateStore(data.database());
+            metrics.registerCertificatesExpiring(window -> certificateStore.countExpiring(clock.instant(),
+                    clock.instant().plus(window)));
+            // CA and responder certificates close to expiry degrade health; issuance goes on until they expire
+            checks.add(new HealthService.NamedCheck("ca_certificates", false, CaExpiryCheck.of(() -> data.ca().ca(),
+                    () -> certificateStore.ocspResponder(InternalCa.ISSUING_ID).map(CertificateStore.StoredResponder::notAfter),
+                    clock)));
             relays = startEventRelays(config, outbox, clock);
             for (EventRelay relay : relays) {
                 // like receipt sinks: a failing or lagging event sink degrades health, operations go on
@@ -232,7 +242,7 @@ public final class KmsNode implements AutoCloseable {
             TrustAnchorService trustAnchors = trustAnchors(data, serviceKeys, trail, clock);
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
-            Pki pki = startPki(config, data, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
+            Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
@@ -269,10 +279,9 @@ public final class KmsNode implements AutoCloseable {
      * authentication; the serial set is reloaded after each local revocation and every few
      * seconds for revocations made through other nodes.
      */
-    private static Pki startPki(KmsConfig config, DataDirectory data, AuditTrail trail,
+    private static Pki startPki(KmsConfig config, DataDirectory data, JdbcCertificateStore store, AuditTrail trail,
                                 java.util.function.Supplier<java.net.URI> publicUrl, Clock clock,
                                 ScheduledExecutorService scheduler) {
-        JdbcCertificateStore store = new JdbcCertificateStore(data.database());
         JdbcCaRepository cas = new JdbcCaRepository(data.database());
         InternalCa ca = data.ca().ca();
         RevokedSerials revoked = new RevokedSerials(store, clock);
@@ -287,7 +296,19 @@ public final class KmsNode implements AutoCloseable {
                     revoked.refresh();
                     crls.current(InternalCa.ISSUING_ID);
                 });
-        OcspResponder ocsp = new OcspResponder(store, new OcspSigningKey(store, ca, data.masterKey(), clock), ca, clock);
+        OcspSigningKey responderKey = new OcspSigningKey(store, ca, data.masterKey(), clock);
+        OcspResponder ocsp = new OcspResponder(store, responderKey, ca, clock);
+        // renewal is otherwise on use: an idle responder's certificate is renewed here before it expires
+        // (only once one exists, so a node that never answered OCSP issues no responder certificate)
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                if (store.ocspResponder(InternalCa.ISSUING_ID).isPresent()) {
+                    responderKey.current();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("renewing the OCSP responder certificate failed: {}", e.getMessage());
+            }
+        }, RESPONDER_RENEWAL_CHECK.toMillis(), RESPONDER_RENEWAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return new Pki(certificates, crls, ocsp, revoked);
     }
 

@@ -78,6 +78,29 @@ public final class Metrics {
                 }).register(registry);
     }
 
+    /** The windows of {@code kms_certificates_expiring}, by label value. */
+    public static final Map<String, java.time.Duration> EXPIRY_WINDOWS = Map.of(
+            "7d", java.time.Duration.ofDays(7), "30d", java.time.Duration.ofDays(30));
+
+    /**
+     * {@code kms_certificates_expiring{within}}: active issued certificates that expire within each
+     * window of {@link #EXPIRY_WINDOWS}, counted by {@code expiringWithin} at scrape time.
+     */
+    public void registerCertificatesExpiring(java.util.function.ToLongFunction<java.time.Duration> expiringWithin) {
+        GaugeWithCallback.builder().name("kms_certificates_expiring")
+                .help("Active (not revoked) issued certificates whose notAfter falls within the window")
+                .labelNames("within")
+                .callback(cb -> {
+                    try {
+                        for (Map.Entry<String, java.time.Duration> window : new java.util.TreeMap<>(EXPIRY_WINDOWS).entrySet()) {
+                            cb.call(expiringWithin.applyAsLong(window.getValue()), window.getKey());
+                        }
+                    } catch (RuntimeException e) {
+                        // store unavailable: omit the series rather than fail the scrape; health reports it
+                    }
+                }).register(registry);
+    }
+
     /** Receipts the named sink has not acknowledged yet. */
     public void registerReceiptSink(String sink, java.util.function.LongSupplier lag) {
         GaugeWithCallback.builder().name("kms_receipt_sink_lag").help("Receipts not yet acknowledged by the sink")

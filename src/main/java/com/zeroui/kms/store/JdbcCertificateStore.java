@@ -1,5 +1,6 @@
 package com.zeroui.kms.store;
 
+import com.zeroui.kms.trust.pki.CertificateProfile;
 import com.zeroui.kms.trust.pki.CertificateRecord;
 import com.zeroui.kms.trust.pki.CertificateStore;
 import com.zeroui.kms.trust.pki.RevocationReason;
@@ -163,6 +164,24 @@ public final class JdbcCertificateStore implements CertificateStore {
                     }
                 }
                 return out;
+            }
+        });
+    }
+
+    @Override
+    public long countExpiring(Instant now, Instant until) {
+        // no index on not_after (V9 indexes created_at, subject and ca_id+status): a scan, measured in
+        // BENCHMARKS.md at 50,000 rows; it runs once per metrics scrape
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM kms_issued_certificates WHERE status = '"
+                    + ACTIVE + "' AND profile <> ? AND not_after > ? AND not_after <= ?")) {
+                ps.setString(1, CertificateProfile.OCSP_SIGNING.apiName());
+                ps.setLong(2, now.toEpochMilli());
+                ps.setLong(3, until.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
         });
     }

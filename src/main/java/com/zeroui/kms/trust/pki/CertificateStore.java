@@ -42,6 +42,12 @@ public interface CertificateStore {
     /** Serials of revoked certificates not expired at {@code at}, across CAs. */
     List<String> revokedSerials(Instant at);
 
+    /**
+     * How many certificates are active (not revoked) at {@code now} and expire by {@code until}.
+     * OCSP responder certificates are left out: they are renewed automatically.
+     */
+    long countExpiring(Instant now, Instant until);
+
     /** Sum of all CAs' revocation epochs: changes whenever any revocation state changes. */
     long revocationEpochs();
 
