@@ -55,7 +55,7 @@ class DatabaseTest {
             for (String table : TABLES) {
                 assertThat(count(db, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
             }
-            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            assertThat(appliedMigrations(db)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
             assertThat(count(db, "SELECT tree_size FROM kms_audit_head WHERE id = 1")).as("empty log").isZero();
             assertThat(count(db, "SELECT last_seq FROM kms_event_head WHERE id = 1")).as("empty outbox").isZero();
             assertThat(count(db, "SELECT version FROM kms_trust_head WHERE id = 1")).as("no trust store change").isZero();
@@ -72,7 +72,7 @@ class DatabaseTest {
         try (Database third = store.open()) {
             assertThat(new JdbcMetaRepository(third).get("reopen-check")).contains("kept");
         }
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
         database.ping();
     }
 
