@@ -1,5 +1,6 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.crypto.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.error.KmsException;
@@ -10,13 +11,10 @@ import com.zeroui.kms.trust.validation.Purpose;
 import com.zeroui.kms.trust.validation.RevocationMode;
 import com.zeroui.kms.trust.validation.ValidationResult;
 import io.javalin.http.Context;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +104,8 @@ final class ValidationRoutes {
         m.put("serial", c.getSerialNumber().toString(16));
         m.put("not_after", c.getNotAfter().toInstant().toString());
         try {
-            m.put("sha256_fingerprint", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded())));
-        } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
+            m.put("sha256_fingerprint", Digests.sha256Hex(c.getEncoded()));
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
         return m;

@@ -1,16 +1,13 @@
 package com.zeroui.kms.audit;
 
+import com.zeroui.kms.crypto.Digests;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.events.KmsEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -153,14 +150,7 @@ public final class AuditRecord {
     static String requestDigest(Map<String, Object> request) {
         Map<String, Object> digestInput = new LinkedHashMap<>(request);
         digestInput.values().removeIf(v -> v == null);
-        return "sha256:" + sha256Hex(CanonicalJson.bytes(digestInput));
+        return "sha256:" + Digests.sha256Hex(CanonicalJson.bytes(digestInput));
     }
 
-    private static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,15 +1,12 @@
 package com.zeroui.kms.events;
 
+import com.zeroui.kms.crypto.Digests;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -31,7 +28,7 @@ public final class WebhookEventSink implements EventSink {
 
     /** Stable per URL, without revealing it (a URL may carry credentials). */
     public static String nameFor(URI url) {
-        return "webhook-" + HexFormat.of().formatHex(sha256(url.toString())).substring(0, 16);
+        return "webhook-" + Digests.sha256Hex(url.toString()).substring(0, 16);
     }
 
     @Override
@@ -58,11 +55,4 @@ public final class WebhookEventSink implements EventSink {
         }
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

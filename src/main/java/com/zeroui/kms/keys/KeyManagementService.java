@@ -7,9 +7,8 @@ import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.error.KmsException;
-import java.nio.charset.StandardCharsets;
+import com.zeroui.kms.paging.IdCursor;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,32 +131,17 @@ public final class KeyManagementService {
         if (size < 1 || size > MAX_PAGE) {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
-        String after = cursor == null ? null : decodeCursor(cursor);
+        String after = cursor == null ? null : IdCursor.decode('k', cursor);
         KeyRepository.KeyFilter scoped = new KeyRepository.KeyFilter(tenant,
                 KeyResolver.boundEnvironment(caller, filter.environment()), filter.plane(),
                 filter.keyType(), filter.keyState(), filter.alias(), after);
         List<KeyRecord> rows = repository.list(scoped, size + 1);
         boolean more = rows.size() > size;
         List<KeyRecord> page = more ? rows.subList(0, size) : rows;
-        String next = more ? encodeCursor(page.get(page.size() - 1).keyId()) : null;
+        String next = more ? IdCursor.encode('k', page.get(page.size() - 1).keyId()) : null;
         java.time.Instant now = resolver.now();
         return new Page(page.stream().map(k -> k.asOf(now)).toList(), next);
     }
 
-    private static String encodeCursor(String keyId) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("k:" + keyId).getBytes(StandardCharsets.UTF_8));
-    }
 
-    private static String decodeCursor(String cursor) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            // only our own cursors: "k:" then a key id (UUID text), nothing a store could choke on
-            if (decoded.startsWith("k:") && decoded.substring(2).matches("[0-9a-f-]{36}")) {
-                return decoded.substring(2);
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through to the error below
-        }
-        throw KmsException.invalid("cursor", "cursor is not one this service issued");
-    }
 }

@@ -1,5 +1,6 @@
 package com.zeroui.kms.trust;
 
+import com.zeroui.kms.crypto.Digests;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.zeroui.kms.audit.AuditRecord;
@@ -16,9 +17,6 @@ import com.zeroui.kms.trust.validation.ValidationRequest;
 import com.zeroui.kms.trust.validation.ValidationResult;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -91,7 +89,7 @@ public final class CertificateValidationService {
                 .scope(r.tenantId(), null, r.plane() == null ? null : r.plane().apiName())
                 .param("purpose", r.purpose().wireName()).param("hostname", r.hostname())
                 .param("validation_time", r.validationTime() == null ? null : r.validationTime().toString())
-                .param("chain_sha256", r.chainPem().stream().map(CertificateValidationService::sha256Hex).toList())
+                .param("chain_sha256", r.chainPem().stream().map(Digests::sha256Hex).toList())
                 .param("trust_anchors", r.trustAnchorsPem() == null ? "bundle" : "request")
                 .param("crls", r.crlsPem() == null ? 0 : r.crlsPem().size());
         return audit.run(record, () -> {
@@ -140,7 +138,7 @@ public final class CertificateValidationService {
 
     /** Stores an external CA's CRL (PEM or base64 DER) unless one at least as new is stored; admin only. */
     public Audited<CrlRepository.StoredCrl> ingest(CallerIdentity caller, String crlText) {
-        AuditRecord record = audit.begin("crl_ingested", "ingest_crl", caller).param("crl_sha256", sha256Hex(crlText));
+        AuditRecord record = audit.begin("crl_ingested", "ingest_crl", caller).param("crl_sha256", Digests.sha256Hex(crlText));
         return audit.run(record, () -> {
             if (!caller.isAdmin()) {
                 // a CRL replaces the issuer's previous one: only operators decide which lists the service trusts to be current
@@ -198,7 +196,7 @@ public final class CertificateValidationService {
             byte[] id = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(aki).getOctets()).getKeyIdentifierOctets();
             keyId = id == null ? "" : HexFormat.of().formatHex(id);
         }
-        return sha256Hex(crl.getIssuerX500Principal().getName() + "|" + keyId).substring(0, 32);
+        return Digests.sha256Hex(crl.getIssuerX500Principal().getName() + "|" + keyId).substring(0, 32);
     }
 
     private static List<X509Certificate> parseCertificates(String field, List<String> pems) {
@@ -252,11 +250,4 @@ public final class CertificateValidationService {
         }
     }
 
-    static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

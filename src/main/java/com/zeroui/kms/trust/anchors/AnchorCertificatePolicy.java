@@ -1,17 +1,15 @@
 package com.zeroui.kms.trust.anchors;
 
+import com.zeroui.kms.crypto.Digests;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.io.StringReader;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +109,7 @@ public final class AnchorCertificatePolicy {
         if (subject.length() > 2000) {
             subject = subject.substring(0, 2000) + "…";
         }
-        return new Accepted(Pem.encode("CERTIFICATE", der), sha256Hex(der), subject, notBefore, notAfter,
+        return new Accepted(Pem.encode("CERTIFICATE", der), Digests.sha256Hex(der), subject, notBefore, notAfter,
                 keyBits);
     }
 
@@ -252,13 +250,6 @@ public final class AnchorCertificatePolicy {
         }
     }
 
-    static String sha256Hex(byte[] der) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static KmsException refuse(String reason, String message, Map<String, Object> more) {
         Map<String, Object> details = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package com.zeroui.kms.trust.anchors;
 
+import com.zeroui.kms.crypto.Digests;
 import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
@@ -7,16 +8,15 @@ import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.paging.IdCursor;
 import com.zeroui.kms.events.EventType;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.KmsEvent;
 import com.zeroui.kms.keys.Plane;
 import com.zeroui.kms.trust.Pem;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +57,7 @@ public final class TrustAnchorService {
         this.clock = clock;
         this.signer = signer;
         this.internalRoot = internalRoot;
-        this.internalRootFingerprint = AnchorCertificatePolicy.sha256Hex(encoded(internalRoot));
+        this.internalRootFingerprint = Digests.sha256Hex(encoded(internalRoot));
     }
 
     public record AddAnchor(String tenantId, AnchorType type, Set<Plane> planes, String certificatePem) {
@@ -186,12 +186,12 @@ public final class TrustAnchorService {
             if (size < 1 || size > MAX_PAGE) {
                 throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
             }
-            String after = cursor == null ? null : decodeCursor(cursor);
+            String after = cursor == null ? null : IdCursor.decode('a', cursor);
             List<TrustAnchor> rows = repository.list(new TrustAnchorRepository.AnchorFilter(tenant, plane, type, after),
                     size + 1);
             boolean more = rows.size() > size;
             List<TrustAnchor> page = more ? rows.subList(0, size) : rows;
-            return new Page(List.copyOf(page), more ? encodeCursor(page.get(page.size() - 1).anchorId()) : null);
+            return new Page(List.copyOf(page), more ? IdCursor.encode('a', page.get(page.size() - 1).anchorId()) : null);
         });
     }
 
@@ -299,21 +299,7 @@ public final class TrustAnchorService {
                 .map(List::of).orElse(List.of());
     }
 
-    private static String encodeCursor(String anchorId) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("a:" + anchorId).getBytes(StandardCharsets.UTF_8));
-    }
 
-    private static String decodeCursor(String cursor) {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (decoded.startsWith("a:") && decoded.substring(2).matches("[0-9a-f-]{36}")) {
-                return decoded.substring(2);
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through to the error below
-        }
-        throw KmsException.invalid("cursor", "cursor is not one this service issued");
-    }
 
     private static byte[] encoded(X509Certificate certificate) {
         try {

@@ -1,5 +1,6 @@
 package com.zeroui.kms.trust.pki;
 
+import com.zeroui.kms.crypto.Digests;
 import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
@@ -13,15 +14,12 @@ import com.zeroui.kms.trust.InternalCa;
 import com.zeroui.kms.trust.Pem;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +82,7 @@ public final class CertificateService {
     public Audited<Issued> enroll(CallerIdentity caller, String csrPem, CertificateProfile profile, Duration ttl) {
         AuditRecord record = audit.begin("certificate_issued", "issue", caller)
                 .param("profile", profile.apiName()).param("ttl", ttl == null ? null : ttl.toString())
-                .param("csr_sha256", sha256Hex(csrPem));
+                .param("csr_sha256", Digests.sha256Hex(csrPem));
         return audit.run(record, () -> {
             SigningRequest csr = SigningRequest.parse(csrPem);
             EnrollmentPolicy.Enrollment enrollment = policy.decide(caller, profile, csr);
@@ -273,11 +271,4 @@ public final class CertificateService {
         throw KmsException.invalid("cursor", "cursor is not one this service issued");
     }
 
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,10 +1,9 @@
 package com.zeroui.kms.trust.validation;
 
+import com.zeroui.kms.crypto.Digests;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CRLException;
 import java.security.cert.X509CRL;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -44,7 +43,7 @@ public final class CrlCache {
             return ParsedCrl.parse(new byte[0], X500Name.getInstance(crl.getIssuerX500Principal().getEncoded()));
         }
         X500Name issuer = X500Name.getInstance(crl.getIssuerX500Principal().getEncoded());
-        return byDigest.get(ByteBuffer.wrap(sha256(der)), k -> ParsedCrl.parse(der, issuer));
+        return byDigest.get(ByteBuffer.wrap(Digests.sha256(der)), k -> ParsedCrl.parse(der, issuer));
     }
 
     /** Number of distinct CRLs held (for tests and metrics). */
@@ -53,11 +52,4 @@ public final class CrlCache {
         return byDigest.estimatedSize();
     }
 
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,10 +1,9 @@
 package com.zeroui.kms.trust.validation;
 
+import com.zeroui.kms.crypto.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
@@ -13,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -232,10 +230,6 @@ final class ParsedCertificate {
     }
 
     String sha256Hex() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(der);
     }
 }
