@@ -174,7 +174,7 @@ public final class KmsNode implements AutoCloseable {
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity);
+            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
             selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle

@@ -104,6 +104,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Throws 503 (not retryable) while the stored log is known to be broken (see {@link LogIntegrity}). */
+    public void requireIntact() {
+        integrity.requireIntact();
+    }
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {

@@ -94,8 +94,13 @@ public final class BundleVerifier {
         }
     }
 
-    /** Receipts and heads verified (up to the problem, if any) and the receipt keys that signed them. */
-    public record Result(long receipts, int treeHeads, Set<String> keyIds, Problem problem, Segment segment) {
+    /**
+     * Receipts and heads verified (up to the problem, if any) and the receipt keys that signed them;
+     * {@code keys} are the keys checked with (the trusted ones, or the file's own), and
+     * {@code rootAtProbe} the recomputed root at the tree size asked for, if the file reaches it.
+     */
+    public record Result(long receipts, int treeHeads, Set<String> keyIds, Problem problem, Segment segment,
+                         Map<String, PublicKey> keys, byte[] rootAtProbe) {
         public boolean ok() {
             return problem == null;
         }
@@ -118,7 +123,13 @@ public final class BundleVerifier {
      */
     public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys,
                          Map<Long, ExpectedSealReceipt> expected) throws IOException {
-        Run run = new Run(trustedKeys, expected);
+        return verify(bundle, trustedKeys, expected, -1);
+    }
+
+    /** As above, also recording the root of the tree of {@code probeSize} receipts if the file covers it. */
+    public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys,
+                         Map<Long, ExpectedSealReceipt> expected, long probeSize) throws IOException {
+        Run run = new Run(trustedKeys, expected, probeSize);
         try (JsonParser parser = mapper.getFactory().createParser(bundle)) {
             run.bundle(parser);
         } catch (Failure f) {
@@ -138,6 +149,12 @@ public final class BundleVerifier {
     /** Verifies a file, hashing every byte of it on the way. */
     public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected)
             throws IOException {
+        return verifyFile(file, trustedKeys, expected, -1);
+    }
+
+    /** Verifies a file, hashing it, and records the root at {@code probeSize} (see {@link #verify}). */
+    public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected,
+                                 long probeSize) throws IOException {
         MessageDigest sha = sha256();
         try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
             Result result = verify(new FilterInputStream(in) {
@@ -145,7 +162,7 @@ public final class BundleVerifier {
                 public void close() {
                     // the parser closes its source; the rest of the file must still be hashed
                 }
-            }, trustedKeys, expected);
+            }, trustedKeys, expected, probeSize);
             in.transferTo(OutputStream.nullOutputStream());
             return new FileResult(result, HexFormat.of().formatHex(sha.digest()));
         }
@@ -225,16 +242,27 @@ public final class BundleVerifier {
         private int headsVerified;
         private long lastHeadSize = -1;
         private int sealReceiptsConfirmed;
+        private final long probe;
+        private byte[] rootAtProbe;
 
-        Run(Map<String, PublicKey> trusted, Map<Long, ExpectedSealReceipt> expected) {
+        Run(Map<String, PublicKey> trusted, Map<Long, ExpectedSealReceipt> expected, long probe) {
             this.trusted = trusted;
             this.expected = new TreeMap<>(expected);
+            this.probe = probe;
         }
 
         Result result(Problem problem) {
             Segment segment = new Segment(format, firstIndex, next, previous, startFrontier, tree.edge(),
                     sealReceiptsConfirmed, Map.copyOf(expected));
-            return new Result(next - firstIndex, headsVerified, usedKeys, problem, segment);
+            Map<String, PublicKey> checkedWith = keys == null ? Map.of() : Map.copyOf(keys);
+            return new Result(next - firstIndex, headsVerified, usedKeys, problem, segment, checkedWith,
+                    problem == null ? rootAtProbe : null);
+        }
+
+        private void probe() {
+            if (next == probe) {
+                rootAtProbe = tree.root();
+            }
         }
 
         /** "archive" or "bundle", for messages. */
@@ -319,6 +347,7 @@ public final class BundleVerifier {
             }
             startFrontier = tree.edge();
             next = firstIndex;
+            probe();
             if (previous != null) {
                 if (previous.endIndex() != firstIndex) {
                     throw fileFailure("previous_archive ends at index " + previous.endIndex() + ", but this file starts at "
@@ -393,6 +422,7 @@ public final class BundleVerifier {
                 byte[] leaf = receipt(next, mapper.readTree(p));
                 tree.append(MerkleHash.leaf(leaf));
                 next++;
+                probe();
                 checkHeadsAtCurrentSize();
             }
             inReceipts = false;
