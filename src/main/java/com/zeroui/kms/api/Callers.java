@@ -41,8 +41,10 @@ final class Callers {
         }
         CallerIdentity certificate = identities.identityOf(chain[0]).orElseThrow(() -> new KmsException(
                 ErrorCode.UNAUTHENTICATED, "the client certificate carries no identity in trust domain "
-                + identities.trustDomain() + " (expected a URI SAN spiffe://" + identities.trustDomain()
-                + "/[tenant/<tenant_id>/]module/<module_id>)"));
+                + identities.trustDomain() + ": expected exactly one valid SPIFFE ID, the URI SAN spiffe://"
+                + identities.trustDomain() + "/[tenant/<tenant_id>/]module/<module_id> (lowercase scheme and trust"
+                + " domain; no user info, port, query, fragment, percent-encoding or dot segments; no tenant/GLOBAL)",
+                Map.of("reason", "invalid_identity")));
         if (revoked.test(chain[0])) {
             throw new KmsException(ErrorCode.UNAUTHENTICATED, "the client certificate (serial "
                     + chain[0].getSerialNumber().toString(16) + ") is revoked", Map.of("reason", "certificate_revoked"));
