@@ -249,7 +249,7 @@ public final class KmsNode implements AutoCloseable {
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki, trustAnchors), pki,
-                    trustAnchors);
+                    trustAnchors, clock);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
