@@ -20,7 +20,7 @@ final class StoreOptions {
     String databaseUrl;
 
     @Option(names = "--database-user", defaultValue = "${env:KMS_DATABASE_USER}",
-            description = "Database user (PostgreSQL). Env KMS_DATABASE_USER")
+            description = "Database user (PostgreSQL); the password only from KMS_DATABASE_PASSWORD (never a flag: command lines are visible to all local users). Env KMS_DATABASE_USER")
     String databaseUser;
 
     @Option(names = "--trust-domain", defaultValue = "${env:KMS_TRUST_DOMAIN:-zeroui.local}",
@@ -28,11 +28,11 @@ final class StoreOptions {
     String trustDomain;
 
     @Option(names = "--receipt-webhook-url", defaultValue = "${env:KMS_RECEIPT_WEBHOOK_URL}",
-            description = "Forward every receipt, at least once, to this URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
+            description = "Forward every receipt, at least once, to this http(s) URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
     String receiptWebhookUrl;
 
     @Option(names = "--events", defaultValue = "${env:KMS_EVENTS:-all}",
-            description = "Event types to emit: all, none, or a comma-separated list (e.g. key_generated,key_rotated). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
+            description = "Event types written to the outbox: all, none, or a comma-separated list such as key_generated,key_rotated,key_revoked,trust_anchor_updated,policy_violation (drops the high-rate signature_created/signature_verified). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
     String events;
 
     @Option(names = "--nats-url", defaultValue = "${env:KMS_NATS_URL}",
@@ -40,7 +40,7 @@ final class StoreOptions {
     String natsUrl;
 
     @Option(names = "--nats-stream", defaultValue = "${env:KMS_NATS_STREAM:-KMS_EVENTS}",
-            description = "JetStream stream capturing kms.events.> (created if missing). Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
+            description = "JetStream stream capturing kms.events.>; created (file storage, 10 min duplicate window) when missing. Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
     String natsStream;
 
     @Option(names = "--event-webhook-url", split = ",",
