@@ -228,6 +228,10 @@ public final class KmsNode implements AutoCloseable {
                     new HealthService.NamedCheck("audit_log", true, log::check),
                     // a stored log that differs from what was verified: unhealthy, and no receipts until restored
                     new HealthService.NamedCheck("audit_integrity", true, integrity::check)));
+            if (data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider) {
+                // a wrap/unwrap round trip through the token: the HSM is reachable, logged in and holds the key
+                checks.add(new HealthService.NamedCheck("hsm", true, data.masterKey()::selfTest));
+            }
             if (config.receiptWebhookUrl() != null) {
                 forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
                 ReceiptForwarder sink = forwarder;
@@ -421,6 +425,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("rate_limits", rates);
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
+        m.put("master_key_provider", config.masterKey().provider().apiName());
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
         m.put("max_request_bytes", config.maxRequestBytes());
