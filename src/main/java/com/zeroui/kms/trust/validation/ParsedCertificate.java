@@ -29,7 +29,6 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * One certificate decoded once with Bouncy Castle's ASN.1 classes: the fields and extensions the
@@ -44,7 +43,7 @@ final class ParsedCertificate {
             Extension.subjectAlternativeName, Extension.nameConstraints, Extension.authorityKeyIdentifier,
             Extension.subjectKeyIdentifier, Extension.certificatePolicies, Extension.cRLDistributionPoints);
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final java.security.Provider BC = com.zeroui.kms.crypto.BouncyCastleProviders.forCertificates();
 
     final byte[] der;
     final Certificate asn1;
