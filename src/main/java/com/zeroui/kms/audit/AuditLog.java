@@ -165,6 +165,7 @@ public final class AuditLog implements AutoCloseable {
         if (frontier == null || frontier.size() != firstIndex) {
             frontier = MerkleFrontier.load(firstIndex, repository); // first use, or another node appended
         }
+        ReceiptSigner signer = this.signer.current();
         List<AuditRepository.ReceiptRow> rows = new ArrayList<>(batch.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
         List<KmsEvent> events = new ArrayList<>();

@@ -67,6 +67,7 @@ public final class TreeHeads {
 
     private TreeHead sign(long size) {
         integrity.requireIntact();
+        ReceiptSigner signer = this.signer.current();
         String root = HexFormat.of().formatHex(new MerkleTree(repository).root(size));
         var ts = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] signature = signer.sign(CanonicalJson.bytes(TreeHead.content(size, root, ts, signer.keyId())));

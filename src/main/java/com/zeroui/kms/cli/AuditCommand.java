@@ -7,7 +7,10 @@ import com.zeroui.kms.audit.AuditSealer;
 import com.zeroui.kms.audit.BundleExporter;
 import com.zeroui.kms.audit.BundleVerifier;
 import com.zeroui.kms.audit.ChainVerifier;
+import com.zeroui.kms.audit.ReceiptKeyring;
 import com.zeroui.kms.audit.TrustedHead;
+import com.zeroui.kms.keys.KeyRepository;
+import com.zeroui.kms.keys.ServiceKeyChain;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
@@ -46,10 +49,16 @@ final class AuditCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Only the service's own receipt-signing keys may vouch for receipts: not any key a receipt happens to name. */
-    static boolean isReceiptKey(KeyRecord key) {
-        return key.type() == KeyType.ED25519 && CallerIdentity.GLOBAL_TENANT.equals(key.tenantId())
-                && KmsNode.RECEIPT_KEY_ALIAS.equals(key.alias()) && key.publicKeySpki() != null;
+    /**
+     * Only the service's own receipt-signing keys may vouch for receipts, not any key a receipt
+     * happens to name: the key holding the receipt key alias and every key it replaced, with validity.
+     */
+    static ReceiptKeyring receiptKeys(KeyRepository keys, Clock clock) {
+        return ReceiptKeyring.of(ServiceKeyChain.history(keys, KmsNode.RECEIPT_KEY_ALIAS, clock.instant()).stream()
+                .filter(v -> v.key().type() == KeyType.ED25519 && v.key().publicKeySpki() != null)
+                .map(v -> new ReceiptKeyring.ReceiptKey(v.key().keyId(), v.key().publicKeySpki(), v.notBefore(),
+                        v.notAfter(), v.status()))
+                .toList());
     }
 
     /** Exporting or sealing must not initialise a new, empty KMS where the operator mistyped a path. */
@@ -80,8 +89,7 @@ final class AuditCommand implements Runnable {
             try (DataDirectory dir = DataDirectory.open(config, Clock.systemUTC())) {
                 JdbcKeyRepository keys = new JdbcKeyRepository(dir.database());
                 BundleExporter exporter = new BundleExporter(new JdbcAuditRepository(dir.database()),
-                        id -> keys.findById(id).filter(AuditCommand::isReceiptKey).map(KeyRecord::publicKeySpki),
-                        Clock.systemUTC());
+                        receiptKeys(keys, Clock.systemUTC()).publicKeys(), Clock.systemUTC());
                 BundleExporter.Summary summary;
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                     summary = exporter.export(os);
@@ -219,8 +227,11 @@ final class AuditCommand implements Runnable {
             }
             Map<String, PublicKey> trusted = null;
             if (trustedKeys != null) {
-                try (InputStream in = Files.newInputStream(trustedKeys)) {
+                try (InputStream in = Files.newInputStream(trustedKeys);
+                     InputStream again = Files.newInputStream(trustedKeys)) {
                     trusted = verifier.readKeyList(in);
+                    // each key only for what it signed while valid (not_before / not_after as published)
+                    verifier = verifier.withTrustedWindows(verifier.readKeyWindows(again));
                 } catch (IOException e) {
                     System.err.println("kms: cannot read the trusted keys " + trustedKeys + ": " + describe(e));
                     return 2;
