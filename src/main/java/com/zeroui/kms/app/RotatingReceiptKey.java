@@ -49,18 +49,18 @@ final class RotatingReceiptKey implements ReceiptSigner, ReceiptKeyring {
 
     /** GET /kms/v1/audit/receipt-keys: every receipt key, oldest first, with its validity. */
     List<Map<String, Object>> published() {
-        return keys().stream().map(RotatingReceiptKey::view).toList();
+        return chain.versions().stream().map(RotatingReceiptKey::view).toList();
     }
 
-    static Map<String, Object> view(ReceiptKey key) {
+    static Map<String, Object> view(ServiceKeyChain.Version version) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key_id", key.keyId());
+        m.put("key_id", version.key().keyId());
         m.put("algorithm", SignatureAlgorithm.EDDSA.apiName());
-        m.put("public_key", Pem.publicKey(key.publicKeySpki()));
-        m.put("created_at", key.notBefore().toString());
-        m.put("not_before", key.notBefore().toString());
-        m.put("not_after", key.notAfter() == null ? null : key.notAfter().toString());
-        m.put("status", key.status());
+        m.put("public_key", Pem.publicKey(version.key().publicKeySpki()));
+        m.put("created_at", version.key().createdAt().toString());
+        m.put("not_before", version.notBefore() == null ? null : version.notBefore().toString());
+        m.put("not_after", version.notAfter() == null ? null : version.notAfter().toString());
+        m.put("status", version.status());
         return m;
     }
 }

@@ -112,7 +112,10 @@ public final class ServiceKeyChain {
             KeyRecord at = key.asOf(now);
             String status = at.state() == KeyState.ACTIVE ? "active"
                     : at.state() == KeyState.PENDING_ROTATION ? "retiring" : "retired";
-            out.add(new Version(key, key.validFrom(), at.state() == KeyState.ACTIVE ? null : key.validUntil(), status));
+            // the first key signed from the start of the log: no earlier key's time bounds it (and a node
+            // clock stepped back does not make its own receipts invalid)
+            Instant notBefore = key.lifecycle().predecessorKeyId() == null ? null : key.validFrom();
+            out.add(new Version(key, notBefore, at.state() == KeyState.ACTIVE ? null : key.validUntil(), status));
             String previous = key.lifecycle().predecessorKeyId();
             key = previous == null ? null : repository.findById(previous).orElse(null);
         }

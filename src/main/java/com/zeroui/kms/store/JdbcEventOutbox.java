@@ -72,10 +72,9 @@ public final class JdbcEventOutbox implements EventOutbox {
     @Override
     public List<StoredEvent> after(long afterSeq, String tenantId, int limit) {
         return Jdbc.read(ds, c -> {
-            // a tenant also sees GLOBAL trust anchor changes (the global anchors are in its bundles) and the
-            // signed tree heads of the receipt log its receipts are in (to keep witness copies)
+            // a tenant also sees GLOBAL trust anchor changes: the global anchors are in its bundles
             String sql = "SELECT " + COLUMNS + " FROM kms_events WHERE seq > ?"
-                    + (tenantId == null ? "" : " AND (tenant_id = ? OR (tenant_id = ? AND event_type IN (?, ?)))")
+                    + (tenantId == null ? "" : " AND (tenant_id = ? OR (tenant_id = ? AND event_type = ?))")
                     + " ORDER BY seq LIMIT ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
@@ -84,7 +83,6 @@ public final class JdbcEventOutbox implements EventOutbox {
                     ps.setString(i++, tenantId);
                     ps.setString(i++, CallerIdentity.GLOBAL_TENANT);
                     ps.setString(i++, EventType.TRUST_ANCHOR_UPDATED.apiName());
-                    ps.setString(i++, EventType.TREE_HEAD_SIGNED.apiName());
                 }
                 ps.setInt(i, limit);
                 List<StoredEvent> out = new ArrayList<>();

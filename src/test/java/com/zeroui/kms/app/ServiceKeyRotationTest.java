@@ -91,7 +91,7 @@ class ServiceKeyRotationTest {
         List<Map<String, Object>> listed = receiptKey.published();
         assertThat(listed).extracting(k -> k.get("key_id")).containsExactly(first, second);
         assertThat(listed.get(0)).containsEntry("status", "retiring")
-                .containsEntry("not_before", "2026-01-01T00:00:00Z")
+                .containsEntry("not_before", null)
                 .containsEntry("not_after", rotatedAt.plus(OVERLAP).toString());
         assertThat(listed.get(1)).containsEntry("status", "active").containsEntry("not_after", null)
                 .containsEntry("not_before", rotatedAt.toString());
