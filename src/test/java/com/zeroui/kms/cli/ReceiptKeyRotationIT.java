@@ -54,6 +54,7 @@ class ReceiptKeyRotationIT {
             assertThat(keys.get(0).get("not_after").isTextual()).isTrue();
             assertThat(keys.get(1).get("status").asText()).isEqualTo("active");
             assertThat(keys.get(1).get("not_after").isNull()).isTrue();
+            m21 = node.client("M21", T); // a day-long certificate, issued 31 days later
             String after = receiptKeyOf(node, m21, key);
             assertThat(after).isEqualTo(keys.get(1).get("key_id").asText()).isNotEqualTo(before);
             Files.writeString(keysFile, listed.body());
