@@ -121,10 +121,12 @@ public final class KmsNode implements AutoCloseable {
 
     private final List<EventRelay> relays;
     private final LifecycleScheduler lifecycle;
+    private final HealthService health;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle) {
+                    LifecycleScheduler lifecycle, HealthService health) {
+        this.health = health;
         this.relays = relays;
         this.lifecycle = lifecycle;
         this.forwarder = forwarder;
@@ -142,6 +144,7 @@ public final class KmsNode implements AutoCloseable {
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
+        HealthService healthChecks = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
@@ -229,7 +232,9 @@ public final class KmsNode implements AutoCloseable {
             metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
                     () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
+                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    .start();
+            healthChecks = health;
             List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
                     "created_at", receiptKey.createdAt().toString()));
@@ -257,8 +262,11 @@ public final class KmsNode implements AutoCloseable {
                     password, trustStore(data), services);
             serving.set(http);
             http.start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, health);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (healthChecks != null) {
+                healthChecks.close();
+            }
             relays.forEach(EventRelay::close);
             if (forwarder != null) {
                 forwarder.close();
@@ -479,6 +487,7 @@ public final class KmsNode implements AutoCloseable {
             forwarder.close();
         }
         relays.forEach(EventRelay::close);
+        health.close();
         scheduler.shutdownNow();
         auditLog.close();
         data.close();
