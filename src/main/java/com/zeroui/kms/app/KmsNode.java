@@ -99,6 +99,8 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
+    /** A storage outage fails every run: one line per kind of failure a minute. */
+    private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
     /** Group commit: wait at most this long for more receipts before committing a batch. */
     static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
     static final int AUDIT_MAX_BATCH = 512;
@@ -169,7 +171,7 @@ public final class KmsNode implements AutoCloseable {
                 try {
                     heads.signIfGrown();
                 } catch (RuntimeException e) {
-                    LOG.warn("signing a tree head failed: {}", e.getMessage());
+                    TREE_HEAD_FAILURES.warn("signing a tree head failed", e);
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -425,6 +427,7 @@ public final class KmsNode implements AutoCloseable {
         jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
         jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
         jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        jwt.put("audience", config.jwt().audience());
         m.put("jwt", jwt);
         Map<String, Object> certificates = new LinkedHashMap<>();
         certificates.put("max_ttl", config.pki().maxCertificateTtl().toString());
