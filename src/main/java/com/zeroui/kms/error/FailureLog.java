@@ -19,6 +19,7 @@ public final class FailureLog {
 
     private final Logger log;
     private final long windowNanos;
+    private final java.util.function.LongSupplier nanoTime;
     private final Map<String, Entry> lastLogged = new ConcurrentHashMap<>();
 
     private static final class Entry {
@@ -35,8 +36,13 @@ public final class FailureLog {
     }
 
     public FailureLog(Logger log, Duration window) {
+        this(log, window, System::nanoTime);
+    }
+
+    FailureLog(Logger log, Duration window, java.util.function.LongSupplier nanoTime) {
         this.log = log;
         this.windowNanos = window.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -48,7 +54,7 @@ public final class FailureLog {
     public boolean warn(String where, Throwable failure) {
         String kind = kind(failure);
         String key = where + '\u0000' + kind;
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         Entry entry = lastLogged.get(key);
         if (entry == null) {
             Entry fresh = new Entry(now);
