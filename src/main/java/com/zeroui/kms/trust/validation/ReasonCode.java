@@ -3,8 +3,8 @@ package com.zeroui.kms.trust.validation;
 /**
  * Why a chain was accepted or refused. The names are a stable, machine-readable contract (they will
  * be returned over HTTP as they are): add new codes, never rename or reuse one. When several
- * problems exist, the first one met in the documented check order is reported (see README,
- * "Chain validation").
+ * problems exist, the first one met in the documented check order is reported (see
+ * docs/chain-validation.md, "Check order").
  */
 public enum ReasonCode {
     /** A path to a trust anchor was built and every check passed. */
