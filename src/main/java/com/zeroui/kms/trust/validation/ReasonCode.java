@@ -52,8 +52,9 @@ public enum ReasonCode {
     REVOKED,
     /** Revocation was required and no usable CRL or OCSP answer covers a certificate. */
     REVOCATION_UNKNOWN,
-    /** Revocation was checked (any mode but none) and the CRL in scope cannot be trusted, nothing else vouching: bad signature, signer without cRLSign,
-     *  no CRL number, unknown critical extension, unsupported kind (delta, indirect). */
+    /** Revocation was checked (any mode but none) and the CRL in scope cannot be trusted, nothing else vouching:
+     *  bad signature, signer without cRLSign, no or critical CRL number, unknown critical extension, unsupported
+     *  kind (delta, indirect). */
     CRL_INVALID,
     /** Revocation was required and the CRL in scope is past its nextUpdate (or not yet issued). */
     CRL_EXPIRED,
