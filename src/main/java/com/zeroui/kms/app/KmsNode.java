@@ -104,6 +104,8 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
+    /** A storage outage fails every run: one line per kind of failure a minute. */
+    private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
     /** Group commit: wait at most this long for more receipts before committing a batch. */
     static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
     static final int AUDIT_MAX_BATCH = 512;
@@ -130,12 +132,15 @@ public final class KmsNode implements AutoCloseable {
     private final LifecycleScheduler lifecycle;
     private final AuditSelfCheck selfCheck;
     private final AutoCloseable selfCheckRuns;
+    private final HealthService health;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns) {
+                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns,
+                    HealthService health) {
         this.selfCheck = selfCheck;
         this.selfCheckRuns = selfCheckRuns;
+        this.health = health;
         this.relays = relays;
         this.lifecycle = lifecycle;
         this.forwarder = forwarder;
@@ -155,6 +160,7 @@ public final class KmsNode implements AutoCloseable {
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
+        HealthService healthChecks = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
@@ -186,7 +192,7 @@ public final class KmsNode implements AutoCloseable {
                 try {
                     heads.signIfGrown();
                 } catch (RuntimeException e) {
-                    LOG.warn("signing a tree head failed: {}", e.getMessage());
+                    TREE_HEAD_FAILURES.warn("signing a tree head failed", e);
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -257,7 +263,9 @@ public final class KmsNode implements AutoCloseable {
             metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
                     () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
+                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    .start();
+            healthChecks = health;
             List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
                     SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
                     "created_at", receiptKey.createdAt().toString()));
@@ -287,8 +295,11 @@ public final class KmsNode implements AutoCloseable {
             serving.set(http);
             http.start();
             return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
-                    selfCheckRuns);
+                    selfCheckRuns, health);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (healthChecks != null) {
+                healthChecks.close();
+            }
             relays.forEach(EventRelay::close);
             closeQuietly(selfCheckRuns);
             if (forwarder != null) {
@@ -454,6 +465,7 @@ public final class KmsNode implements AutoCloseable {
         jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
         jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
         jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        jwt.put("audience", config.jwt().audience());
         m.put("jwt", jwt);
         Map<String, Object> certificates = new LinkedHashMap<>();
         certificates.put("max_ttl", config.pki().maxCertificateTtl().toString());
@@ -537,6 +549,7 @@ public final class KmsNode implements AutoCloseable {
             forwarder.close();
         }
         relays.forEach(EventRelay::close);
+        health.close();
         scheduler.shutdownNow();
         closeQuietly(selfCheckRuns);
         auditLog.close();
