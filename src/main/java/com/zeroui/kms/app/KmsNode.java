@@ -294,7 +294,8 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), receiptKey::published,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
+                    publicKeys, tokens, lifecycle, approvals,
+                    validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock);
 
             char[] password = randomPassword();
@@ -409,15 +410,16 @@ public final class KmsNode implements AutoCloseable {
 
     /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
     private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
-                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors) {
+                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors,
+                                                           JdbcCertificateStore certificates) {
         java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
                 .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
                         : CryptoSuite.correttoIfLoaded().orElse(null));
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, anchors::effectiveAnchors,
-                new JdbcCrlRepository(data.database()), own, trail, clock);
+        return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
+                new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
