@@ -105,6 +105,8 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
+    /** A storage outage fails every run: one line per kind of failure a minute. */
+    private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
     /** Group commit: wait at most this long for more receipts before committing a batch. */
     static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
     static final int AUDIT_MAX_BATCH = 512;
@@ -131,12 +133,15 @@ public final class KmsNode implements AutoCloseable {
     private final LifecycleScheduler lifecycle;
     private final AuditSelfCheck selfCheck;
     private final AutoCloseable selfCheckRuns;
+    private final HealthService health;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns) {
+                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns,
+                    HealthService health) {
         this.selfCheck = selfCheck;
         this.selfCheckRuns = selfCheckRuns;
+        this.health = health;
         this.relays = relays;
         this.lifecycle = lifecycle;
         this.forwarder = forwarder;
@@ -156,6 +161,7 @@ public final class KmsNode implements AutoCloseable {
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
+        HealthService healthChecks = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
@@ -188,7 +194,7 @@ public final class KmsNode implements AutoCloseable {
                 try {
                     heads.signIfGrown();
                 } catch (RuntimeException e) {
-                    LOG.warn("signing a tree head failed: {}", e.getMessage());
+                    TREE_HEAD_FAILURES.warn("signing a tree head failed", e);
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -270,7 +276,9 @@ public final class KmsNode implements AutoCloseable {
             metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
                     () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
+                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    .start();
+            healthChecks = health;
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
                     config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail, approvalGate);
             PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
@@ -286,7 +294,8 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), receiptKey::published,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
+                    publicKeys, tokens, lifecycle, approvals,
+                    validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock);
 
             char[] password = randomPassword();
@@ -296,8 +305,11 @@ public final class KmsNode implements AutoCloseable {
             serving.set(http);
             http.start();
             return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
-                    selfCheckRuns);
+                    selfCheckRuns, health);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (healthChecks != null) {
+                healthChecks.close();
+            }
             relays.forEach(EventRelay::close);
             closeQuietly(selfCheckRuns);
             if (forwarder != null) {
@@ -398,15 +410,16 @@ public final class KmsNode implements AutoCloseable {
 
     /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
     private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
-                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors) {
+                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors,
+                                                           JdbcCertificateStore certificates) {
         java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
                 .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
                         : CryptoSuite.correttoIfLoaded().orElse(null));
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, anchors::effectiveAnchors,
-                new JdbcCrlRepository(data.database()), own, trail, clock);
+        return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
+                new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
@@ -462,6 +475,7 @@ public final class KmsNode implements AutoCloseable {
         jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
         jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
         jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        jwt.put("audience", config.jwt().audience());
         m.put("jwt", jwt);
         Map<String, Object> certificates = new LinkedHashMap<>();
         certificates.put("max_ttl", config.pki().maxCertificateTtl().toString());
@@ -545,6 +559,7 @@ public final class KmsNode implements AutoCloseable {
             forwarder.close();
         }
         relays.forEach(EventRelay::close);
+        health.close();
         scheduler.shutdownNow();
         closeQuietly(selfCheckRuns);
         auditLog.close();
