@@ -10,7 +10,6 @@ import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.util.Map;
-import javax.crypto.SecretKey;
 
 /** Authenticated encryption with a managed AES-256 key. */
 public final class EncryptionService {
@@ -46,10 +45,10 @@ public final class EncryptionService {
         return audit.run(record, () -> {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.ENCRYPT);
             record.key(key.keyId(), key.type().sizeBits());
-            SecretKey secret = secretFor(material.load(key), algorithm);
+            LoadedKey loaded = material.load(key);
             budget.spend(key.keyId());
             byte[] nonce = CryptoSuite.randomNonce();
-            return new Encrypted(key, algorithm, crypto.seal(algorithm, secret, nonce, plaintext, aad), nonce);
+            return new Encrypted(key, algorithm, loaded.seal(crypto, algorithm, nonce, plaintext, aad), nonce);
         });
     }
 
@@ -61,9 +60,9 @@ public final class EncryptionService {
         return audit.run(record, () -> {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.DECRYPT);
             record.key(key.keyId(), key.type().sizeBits());
-            SecretKey secret = secretFor(material.load(key), algorithm);
+            LoadedKey loaded = material.load(key);
             try {
-                return new Decrypted(key, algorithm, crypto.open(algorithm, secret, nonce, ciphertext, aad));
+                return new Decrypted(key, algorithm, loaded.open(crypto, algorithm, nonce, ciphertext, aad));
             } catch (AeadAuthenticationException e) {
                 throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED, Map.of("key_id", key.keyId()));
             }
@@ -76,9 +75,5 @@ public final class EncryptionService {
                 .keyRef(ref.toString())
                 .algorithm(algorithm.apiName())
                 .param("algorithm", algorithm.apiName());
-    }
-
-    private static SecretKey secretFor(LoadedKey loaded, AeadAlgorithm algorithm) {
-        return algorithm == AeadAlgorithm.AES_256_GCM ? loaded.aesKey() : loaded.chachaKey();
     }
 }
