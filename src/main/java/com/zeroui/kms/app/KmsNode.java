@@ -164,7 +164,9 @@ public final class KmsNode implements AutoCloseable {
         HealthService healthChecks = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
-            KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
+            com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
+                    ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
+            KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
             AeadInvocationBudget budget = new AeadInvocationBudget(keys, config.aeadInvocationLimit());
 
             Events events = new Events(config.events().enabled(), clock);
@@ -456,6 +458,13 @@ public final class KmsNode implements AutoCloseable {
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
         m.put("master_key_provider", config.masterKey().provider().apiName());
+        Map<String, Object> levels = new LinkedHashMap<>();
+        for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
+            boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM
+                    || config.masterKey().provider() == com.zeroui.kms.keystore.MasterKeySettings.Kind.PKCS11;
+            levels.put(level.apiName(), usable ? level.keyTypes().stream().map(KeyType::apiName).toList() : List.of());
+        }
+        m.put("protection_levels", levels);
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
         m.put("max_request_bytes", config.maxRequestBytes());
