@@ -41,6 +41,12 @@ final class KmsProcess implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar kms.jar serve --data-dir D --port 0} and waits until it listens. */
     static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs) throws IOException, InterruptedException {
+        return start(dataDir, logDir, jvmArgs, List.of());
+    }
+
+    /** As {@link #start(Path, Path, List)}, with extra {@code serve} flags after the standard ones. */
+    static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs, List<String> serveArgs)
+            throws IOException, InterruptedException {
         String jar = System.getProperty("kms.jar");
         assertThat(jar).as("system property kms.jar (set by failsafe)").isNotNull();
         assertThat(Paths.get(jar)).as("the shaded jar").isRegularFile();
@@ -52,6 +58,7 @@ final class KmsProcess implements AutoCloseable {
         command.add("-Xmx256m");
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar, "serve", "--data-dir", dataDir.toString(), "--port", "0"));
+        command.addAll(serveArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
@@ -81,6 +88,10 @@ final class KmsProcess implements AutoCloseable {
         }
         throw new AssertionError("kms serve did not report a listening port within " + START_TIMEOUT_MS + " ms:\n"
                 + Files.readString(out) + Files.readString(err));
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     int port() {
