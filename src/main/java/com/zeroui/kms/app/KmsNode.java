@@ -6,6 +6,10 @@ import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
 import com.zeroui.kms.audit.AuditQueries;
+import com.zeroui.kms.audit.AuditSelfCheck;
+import com.zeroui.kms.audit.Checkpoint;
+import com.zeroui.kms.audit.LogIntegrity;
+import com.zeroui.kms.audit.ReceiptKeyring;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.ReceiptForwarder;
 import com.zeroui.kms.audit.WebhookReceiptSink;
@@ -105,6 +109,8 @@ public final class KmsNode implements AutoCloseable {
     static final int AUDIT_MAX_BATCH = 512;
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+    /** How often the stored log is verified incrementally (and at start-up and shutdown). */
+    static final Duration AUDIT_SELF_CHECK_INTERVAL = Duration.ofSeconds(30);
     /** How soon a revocation made through another node stops that certificate here. */
     static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
     static final Duration RESPONDER_RENEWAL_CHECK = Duration.ofHours(1);
@@ -122,10 +128,14 @@ public final class KmsNode implements AutoCloseable {
 
     private final List<EventRelay> relays;
     private final LifecycleScheduler lifecycle;
+    private final AuditSelfCheck selfCheck;
+    private final AutoCloseable selfCheckRuns;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle) {
+                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns) {
+        this.selfCheck = selfCheck;
+        this.selfCheckRuns = selfCheckRuns;
         this.relays = relays;
         this.lifecycle = lifecycle;
         this.forwarder = forwarder;
@@ -140,6 +150,8 @@ public final class KmsNode implements AutoCloseable {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
         DataDirectory data = DataDirectory.open(config, clock);
         AuditLog auditLog = null;
+        AuditSelfCheck selfCheck = null;
+        AutoCloseable selfCheckRuns = null;
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
@@ -154,10 +166,17 @@ public final class KmsNode implements AutoCloseable {
             ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
                 serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
-            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT);
+            LogIntegrity integrity = new LogIntegrity();
+            ReceiptKeyring receiptKeyring = ReceiptKeyring.of(List.of(new ReceiptKeyring.ReceiptKey(receiptKey.keyId(),
+                    receiptKey.publicKeySpki(), receiptKey.createdAt(), null, "active")));
+            selfCheck = new AuditSelfCheck(auditRepository, receiptKeyring, crypto,
+                    Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
+            selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
+            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock);
+            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity);
+            selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
                 t.setDaemon(true);
@@ -207,7 +226,13 @@ public final class KmsNode implements AutoCloseable {
                     new HealthService.NamedCheck("storage", true, data.database()::ping),
                     new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
                     new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest),
-                    new HealthService.NamedCheck("audit_log", true, log::check)));
+                    new HealthService.NamedCheck("audit_log", true, log::check),
+                    // a stored log that differs from what was verified: unhealthy, and no receipts until restored
+                    new HealthService.NamedCheck("audit_integrity", true, integrity::check)));
+            if (data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider) {
+                // a wrap/unwrap round trip through the token: the HSM is reachable, logged in and holds the key
+                checks.add(new HealthService.NamedCheck("hsm", true, data.masterKey()::selfTest));
+            }
             // FIPS mode: the module's power-on self-tests (integrity HMAC, known answers) and approved-only mode
             crypto.fipsModule().ifPresent(fips -> checks.add(new HealthService.NamedCheck("fips_module", true, fips::check)));
             if (config.receiptWebhookUrl() != null) {
@@ -252,7 +277,7 @@ public final class KmsNode implements AutoCloseable {
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
-                    trustAnchors);
+                    trustAnchors, clock);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -260,9 +285,11 @@ public final class KmsNode implements AutoCloseable {
                     password, trustStore(data, crypto), services);
             serving.set(http);
             http.start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
+                    selfCheckRuns);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
             relays.forEach(EventRelay::close);
+            closeQuietly(selfCheckRuns);
             if (forwarder != null) {
                 forwarder.close();
             }
@@ -405,6 +432,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("rate_limits", rates);
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
+        m.put("master_key_provider", config.masterKey().provider().apiName());
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
         m.put("max_request_bytes", config.maxRequestBytes());
@@ -508,7 +536,23 @@ public final class KmsNode implements AutoCloseable {
         }
         relays.forEach(EventRelay::close);
         scheduler.shutdownNow();
+        closeQuietly(selfCheckRuns);
         auditLog.close();
+        try {
+            selfCheck.run(); // the checkpoint then covers every receipt this node wrote: the next start checks little
+        } catch (RuntimeException e) {
+            LOG.warn("final audit self-check could not run: {}", e.getMessage());
+        }
         data.close();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", closeable, e.getMessage());
+            }
+        }
     }
 }

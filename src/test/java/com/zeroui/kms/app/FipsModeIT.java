@@ -40,7 +40,7 @@ class FipsModeIT {
     static void start() throws Exception {
         Path logConfig = Paths.get(FipsModeIT.class.getResource("/kms-process-logback.xml").toURI());
         node = KmsProcess.start(tmp.resolve("data"), tmp.resolve("logs"),
-                List.of("-Dlogback.configurationFile=" + logConfig), List.of("--fips"));
+                List.of("-Dlogback.configurationFile=" + logConfig), List.of("--fips"), java.util.Map.of());
         admin = node.admin();
     }
 

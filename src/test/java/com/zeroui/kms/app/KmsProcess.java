@@ -41,12 +41,12 @@ final class KmsProcess implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar kms.jar serve --data-dir D --port 0} and waits until it listens. */
     static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs) throws IOException, InterruptedException {
-        return start(dataDir, logDir, jvmArgs, List.of());
+        return start(dataDir, logDir, jvmArgs, List.of(), java.util.Map.of());
     }
 
-    /** As {@link #start(Path, Path, List)}, with extra {@code serve} flags after the standard ones. */
-    static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs, List<String> serveArgs)
-            throws IOException, InterruptedException {
+    /** As above, with more {@code serve} flags and environment variables (e.g. SOFTHSM2_CONF for a test token). */
+    static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs, List<String> serveArgs,
+                            java.util.Map<String, String> env) throws IOException, InterruptedException {
         String jar = System.getProperty("kms.jar");
         assertThat(jar).as("system property kms.jar (set by failsafe)").isNotNull();
         assertThat(Paths.get(jar)).as("the shaded jar").isRegularFile();
@@ -63,6 +63,7 @@ final class KmsProcess implements AutoCloseable {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("KMS_")); // only the flags configure it
+        builder.environment().putAll(env);
         Process process = builder.start();
         try {
             int port = awaitPort(process, out, err);
