@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zeroui.kms.support.Csrs;
 import com.zeroui.kms.support.KmsClient;
+import com.zeroui.kms.support.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -157,6 +158,44 @@ class FipsModeIT {
         KmsClient.Response enrolled = enroll(keys, "M8");
         assertThat(enrolled.text("key_algorithm")).isEqualTo("Ed25519");
         assertError(clientFor(keys, enrolled).createKey(TENANT, "Ed25519", "sign", "verify"), 401, "UNAUTHENTICATED");
+    }
+
+    /**
+     * FIPS mode with the master key in a PKCS#11 token (SoftHSM2, not a validated module): the token
+     * wraps key material, the FIPS module does everything else, and health shows both.
+     */
+    @Test
+    void runsWithAPkcs11MasterKey(@TempDir Path own) throws Exception {
+        SoftHsm hsm = SoftHsm.create(own.resolve("hsm"), "kms-fips");
+        try (KmsProcess withToken = KmsProcess.start(own.resolve("data"), own.resolve("logs"), List.of(),
+                concat(List.of("--fips"), hsm.flags()), hsm.env())) {
+            KmsClient client = withToken.admin();
+            JsonNode health = client.get("/health").json();
+            assertThat(health.get("status").asText()).as(health.toString()).isEqualTo("healthy");
+            List<String> passing = new ArrayList<>();
+            health.get("checks").forEach(c -> {
+                if (c.get("status").asText().equals("pass")) {
+                    passing.add(c.get("name").asText());
+                }
+            });
+            assertThat(passing).contains("hsm", "fips_module");
+            JsonNode config = client.get("/config").json();
+            assertThat(config.get("fips_mode").asBoolean()).isTrue();
+            assertThat(config.get("master_key_provider").asText()).isEqualTo("pkcs11");
+            String ed = created(client.createKey(TENANT, "Ed25519", "sign", "verify"));
+            assertThat(client.sign(TENANT, ed, DATA, null).status()).isEqualTo(200);
+            String aes = created(client.createKey(TENANT, "AES-256", "encrypt", "decrypt"));
+            KmsClient.Response sealed = client.encrypt(TENANT, aes, DATA, null, null);
+            assertThat(sealed.status()).as(sealed.body()).isEqualTo(200);
+            assertThat(client.decrypt(TENANT, aes, sealed.text("ciphertext"), sealed.text("iv"), null, null).status())
+                    .isEqualTo(200);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static KmsClient.Response enroll(KeyPair keys, String moduleId) {
