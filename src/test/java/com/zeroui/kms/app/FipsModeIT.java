@@ -148,6 +148,41 @@ class FipsModeIT {
         assertThat(module.sign(TENANT, keyId, DATA, null).status()).isEqualTo(200);
     }
 
+    /** CRLs and OCSP responses are signed through the module (bcpkix-fips over BCFIPS) and check out with the JDK. */
+    @Test
+    void revocationIsPublishedInSignedCrlsAndOcspResponses() throws Exception {
+        KeyPair keys = Csrs.ec("secp256r1");
+        KmsClient.Response enrolled = enroll(keys, "M9");
+        X509Certificate leaf = Csrs.certificate(enrolled.text("certificate"));
+        X509Certificate issuing = Csrs.certificate(enrolled.json().get("chain").get(0).asText());
+        KmsClient.Response revoked = admin.post("/certificates/" + leaf.getSerialNumber().toString(16) + "/revoke",
+                "{\"reason\":\"keyCompromise\"}");
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+
+        KmsClient.BinaryResponse der = admin.getBytes("/ca/internal-issuing/crl");
+        assertThat(der.status()).isEqualTo(200);
+        java.security.cert.X509CRL crl = (java.security.cert.X509CRL) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(der.body()));
+        crl.verify(issuing.getPublicKey());
+        assertThat(crl.isRevoked(leaf)).isTrue();
+
+        org.bouncycastle.cert.ocsp.CertificateID id = new org.bouncycastle.cert.ocsp.CertificateID(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build()
+                        .get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(issuing), leaf.getSerialNumber());
+        byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        KmsClient.BinaryResponse r = admin.postBytes("/ocsp", "application/ocsp-request", request);
+        assertThat(r.status()).isEqualTo(200);
+        org.bouncycastle.cert.ocsp.BasicOCSPResp basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp)
+                new org.bouncycastle.cert.ocsp.OCSPResp(r.body()).getResponseObject();
+        assertThat(basic.getResponses()[0].getCertStatus()).isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        X509Certificate responder = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(basic.getCerts()[0]);
+        responder.verify(issuing.getPublicKey());
+        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .build(responder))).isTrue();
+    }
+
     /**
      * BCJSSE in FIPS mode does not negotiate the ed25519 TLS signature scheme, so an Ed25519 client
      * certificate is issued but cannot authenticate a connection (docs/fips.md says so).
