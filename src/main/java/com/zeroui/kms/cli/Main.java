@@ -13,6 +13,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // FIPS mode swaps the Bouncy Castle classes, so it must take over before anything loads them
+        if (!FipsBootstrap.isolated() && FipsBootstrap.requested(args, System.getenv())) {
+            System.exit(FipsBootstrap.runIsolated(args));
+        }
         System.exit(run(args));
     }
 

@@ -64,6 +64,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         } else {
             config.setMaximumPoolSize(16);
+            FailoverSettings.apply(config);
             if (user != null) {
                 config.setUsername(user);
             }
@@ -80,7 +81,8 @@ public final class Database implements AutoCloseable {
         }
         try {
             var flyway = Flyway.configure()
-                    .dataSource(ds)
+                    // PostgreSQL migrates on its own connection: the pool's socket timeout would cut a long migration
+                    .dataSource(dialect == Dialect.SQLITE ? ds : FailoverSettings.migrationDataSource(jdbcUrl, user, password))
                     .locations("classpath:db/migration")
                     .placeholders(Map.of("blob", dialect == Dialect.SQLITE ? "BLOB" : "BYTEA"))
                     .table("kms_schema_history");
