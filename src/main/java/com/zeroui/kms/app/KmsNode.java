@@ -134,6 +134,7 @@ public final class KmsNode implements AutoCloseable {
     private final AuditSelfCheck selfCheck;
     private final AutoCloseable selfCheckRuns;
     private final HealthService health;
+    private com.zeroui.kms.backup.ScheduledBackups backups;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
@@ -153,6 +154,11 @@ public final class KmsNode implements AutoCloseable {
     }
 
     public static KmsNode start(KmsConfig config, Clock clock) {
+        return start(config, clock, com.zeroui.kms.backup.BackupSchedule.off());
+    }
+
+    /** A node that also backs its store up on {@code backupSchedule} (when enabled). */
+    public static KmsNode start(KmsConfig config, Clock clock, com.zeroui.kms.backup.BackupSchedule backupSchedule) {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
         DataDirectory data = DataDirectory.open(config, clock);
         AuditLog auditLog = null;
@@ -162,6 +168,7 @@ public final class KmsNode implements AutoCloseable {
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
         HealthService healthChecks = null;
+        com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
@@ -277,6 +284,12 @@ public final class KmsNode implements AutoCloseable {
             }
             metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
                     () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
+            if (backupSchedule.enabled()) {
+                backups = scheduledBackups(backupSchedule, data, crypto, clock);
+                // a missed backup degrades health; the service itself is unaffected
+                checks.add(new HealthService.NamedCheck("backup", false, backups::check));
+                metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
+            }
             HealthService health = new HealthService(checks,
                     Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
@@ -306,9 +319,14 @@ public final class KmsNode implements AutoCloseable {
                     password, trustStore(data, crypto), services);
             serving.set(http);
             http.start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
+            KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
                     selfCheckRuns, health);
+            node.backups = backups == null ? null : backups.start();
+            return node;
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (backups != null) {
+                backups.close();
+            }
             if (healthChecks != null) {
                 healthChecks.close();
             }
@@ -326,6 +344,13 @@ public final class KmsNode implements AutoCloseable {
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
+    }
+
+    private static com.zeroui.kms.backup.ScheduledBackups scheduledBackups(com.zeroui.kms.backup.BackupSchedule schedule,
+                                                                           DataDirectory data, CryptoSuite crypto, Clock clock) {
+        return new com.zeroui.kms.backup.ScheduledBackups(schedule,
+                new com.zeroui.kms.backup.BackupCreator(crypto, clock, com.zeroui.kms.backup.TokenKeys.none()),
+                data.database()::snapshotConnection, data.masterKey(), clock);
     }
 
     /**
@@ -557,6 +582,11 @@ public final class KmsNode implements AutoCloseable {
         return data;
     }
 
+    /** The scheduled backups, when a schedule is on. */
+    public java.util.Optional<com.zeroui.kms.backup.ScheduledBackups> backups() {
+        return java.util.Optional.ofNullable(backups);
+    }
+
     public CryptoSuite crypto() {
         return crypto;
     }
@@ -564,6 +594,9 @@ public final class KmsNode implements AutoCloseable {
     @Override
     public void close() {
         http.close(); // no new requests, then the queued receipts are written, then storage closes
+        if (backups != null) {
+            backups.close();
+        }
         if (forwarder != null) {
             forwarder.close();
         }
