@@ -5,7 +5,7 @@
 #                                      a database for kms, and kms nodes on a multi-host JDBC URL
 #   scripts/ha-cluster.sh status       Patroni's member list and each kms node's health
 #   scripts/ha-cluster.sh stop         stops everything it started (data kept; start again resumes)
-#   scripts/ha-cluster.sh destroy      stop, then delete the base directory
+#   scripts/ha-cluster.sh destroy      kill everything it started and delete the base directory
 #   scripts/ha-cluster.sh jdbc-url     the multi-host URL the kms nodes use
 #   scripts/ha-cluster.sh leader       "NAME PG_PORT" of the current primary
 #   scripts/ha-cluster.sh kill-leader  SIGKILL the primary's Patroni and postmaster together; prints NAME
@@ -50,7 +50,9 @@ member_count() { echo "${#PG_PORTS[@]}"; }
 member_name() { echo "pg$(($1 + 1))"; }
 member_index() { local n=${1#pg}; echo $((n - 1)); }
 
-alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+alive() {  # a zombie (exited, not yet reaped by init) counts as gone
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && [[ $(ps -o stat= -p "$1" 2>/dev/null) != Z* ]]
+}
 pidof_file() { [[ -f "$1" ]] && head -1 "$1" || true; }
 postmaster_pid() { pidof_file "$DIR/$1/data/postmaster.pid"; }
 
@@ -88,7 +90,11 @@ bootstrap:
     postgresql:
       use_pg_rewind: true
       use_slots: true
-      parameters: {wal_log_hints: 'on', synchronous_commit: 'on', max_connections: 100, shared_buffers: 32MB}
+      # wal_retrieve_retry_interval: after a failover a standby's first attempt to stream from the new
+      # primary fails until that primary has created its replication slot; the default 5 s retry
+      # would hold every commit (strict mode) that long.
+      parameters: {wal_log_hints: 'on', synchronous_commit: 'on', max_connections: 100, shared_buffers: 32MB,
+                   wal_retrieve_retry_interval: 500ms}
   initdb: [{encoding: UTF8}, data-checksums]
 postgresql:
   listen: 127.0.0.1:${PG_PORTS[$i]}
@@ -205,14 +211,8 @@ cmd_start() {
   chmod 711 "$DIR"  # PostgreSQL's user must reach its own directories below
   start_etcd
   local i
-  start_member 0
-  # The first member bootstraps alone; the others then clone it (no race for the initialize key).
-  local deadline=$((SECONDS + 120))
-  until leader > /dev/null; do
-    ((SECONDS < deadline)) || die "no primary after 120 s (see $DIR/pg1.log)"
-    sleep 0.5
-  done
-  for ((i = 1; i < $(member_count); i++)); do start_member "$i"; done
+  # All at once: one wins the initialize key in etcd and bootstraps, the others clone it.
+  for ((i = 0; i < $(member_count); i++)); do start_member "$i"; done
   wait_healthy 180
   create_database
   if ((${#KMS_PORTS[@]})); then
@@ -248,6 +248,21 @@ cmd_stop() {
   log "stopped"
 }
 
+cmd_destroy() {  # the data goes anyway: no orderly shutdown, just no process left behind
+  [[ -d "$DIR" ]] || return 0
+  local i f
+  for i in "${!PG_PORTS[@]}"; do  # Patroni first, so that it restarts nothing
+    kill -KILL "$(pidof_file "$DIR/$(member_name "$i").patroni.pid")" 2>/dev/null || true
+  done
+  for i in "${!PG_PORTS[@]}"; do  # immediate shutdown: children and shared memory go with it
+    stop_pid "$(postmaster_pid "$(member_name "$i")")" QUIT 10 &
+  done
+  for f in "$DIR"/kms*.pid "$DIR/etcd.pid"; do [[ -f $f ]] && stop_pid "$(pidof_file "$f")" TERM 10 & done
+  wait
+  rm -rf "$DIR"
+  log "destroyed $DIR"
+}
+
 cmd_status() {
   patronictl_list || true
   local i code
@@ -272,7 +287,7 @@ cmd_kill_leader() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
-  destroy) cmd_stop; rm -rf "$DIR" ;;
+  destroy) cmd_destroy ;;
   status) cmd_status ;;
   jdbc-url) jdbc_url ;;
   leader) leader || die "no primary" ;;
