@@ -19,7 +19,6 @@
 #   KMS_HA_KMS_PORTS ("8443 8444": one kms node per port; empty for none)
 #   KMS_HA_TTL / KMS_HA_LOOP_WAIT / KMS_HA_RETRY_TIMEOUT (10 / 2 / 4 seconds; keep loop_wait +
 #     2 x retry_timeout <= ttl)   KMS_HA_SYNC (strict | on: synchronous_mode_strict or synchronous_mode)
-#   KMS_HA_JAR (target/kms.jar, built by ./kms when missing)
 # PostgreSQL refuses to run as root: as root, Patroni and PostgreSQL run as the `postgres` user.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +33,6 @@ TTL=${KMS_HA_TTL:-10}
 LOOP_WAIT=${KMS_HA_LOOP_WAIT:-2}
 RETRY_TIMEOUT=${KMS_HA_RETRY_TIMEOUT:-4}
 SYNC=${KMS_HA_SYNC:-strict}
-JAR=${KMS_HA_JAR:-$here/target/kms.jar}
 DB=kms
 PG_BIN=${KMS_HA_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 
@@ -147,7 +145,8 @@ start_kms_node() {  # INDEX
     cp "$DIR/kms1/master.key" "$d/master.key"  # every node of one database needs the same master key
     chmod 600 "$d/master.key"
   fi
-  KMS_DATABASE_PASSWORD=kms nohup java ${KMS_JAVA_OPTS:-} -jar "$JAR" serve --data-dir "$d" --port "${KMS_PORTS[$i]}" \
+  # ./kms builds the jar when it is missing or stale, then execs java (so $! is the JVM)
+  KMS_DATABASE_PASSWORD=kms nohup "$here/kms" serve --data-dir "$d" --port "${KMS_PORTS[$i]}" \
     --database-url "$(jdbc_url)" --database-user kms > "$d.log" 2>&1 &
   echo $! > "$d.pid"
 }
@@ -216,7 +215,6 @@ cmd_start() {
   wait_healthy 180
   create_database
   if ((${#KMS_PORTS[@]})); then
-    [[ -f "$JAR" ]] || "$here/kms" --help > /dev/null
     start_kms_node 0
     await_kms_node 0
     for ((i = 1; i < ${#KMS_PORTS[@]}; i++)); do start_kms_node "$i"; done
