@@ -40,7 +40,7 @@ final class ErrorResponses {
                 message = "internal error";
             }
         }
-        write(ctx, e.httpStatus(), e.code(), message, details);
+        write(ctx, e.httpStatus(), e.code(), message, details, e.retryable());
     }
 
     static void handleUnexpected(Exception e, Context ctx) {
@@ -112,9 +112,15 @@ final class ErrorResponses {
     }
 
     static void write(Context ctx, int status, ErrorCode code, String message, Map<String, Object> details) {
+        write(ctx, status, code, message, details, code.retryable());
+    }
+
+    private static void write(Context ctx, int status, ErrorCode code, String message, Map<String, Object> details,
+                              boolean retryable) {
         Map<String, Object> body = envelope(code, message, details);
+        body.put("retryable", retryable);
         ctx.attribute(ATTR_ERROR_CODE, code.name());
-        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.DEPENDENCY_UNAVAILABLE) {
+        if (retryable && (code == ErrorCode.RATE_LIMITED || code == ErrorCode.DEPENDENCY_UNAVAILABLE)) {
             // a limit that knows when it resets says so (whole seconds); otherwise try again in a second
             Object after = details.get(com.zeroui.kms.limits.UsageGate.RETRY_AFTER_DETAIL);
             ctx.header("Retry-After", after instanceof Number n ? Long.toString(Math.max(1, n.longValue())) : "1");

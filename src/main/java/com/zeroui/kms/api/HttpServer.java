@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.zeroui.kms.auth.ClientCertificates;
 import com.zeroui.kms.error.KmsException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -52,7 +53,8 @@ public final class HttpServer implements AutoCloseable {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        Callers callers = new Callers(services.identities(), services.tokens(), services.pki().revoked()::isRevoked);
+        Callers callers = new Callers(new ClientCertificates(services.identities(), services.clock()), services.tokens(),
+                services.pki().revoked()::isRevoked);
         this.callers = callers;
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
@@ -76,6 +78,12 @@ public final class HttpServer implements AutoCloseable {
         tls.setNeedClientAuth(false);
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         tls.setSniRequired(false);
+        // FIPS mode: the handshake runs in BCJSSE on the FIPS module, which offers only approved suites
+        com.zeroui.kms.crypto.FipsModule.registered().ifPresent(fips -> {
+            tls.setProvider(fips.jsseProvider().getName());
+            tls.setKeyManagerFactoryAlgorithm("PKIX");
+            tls.setTrustManagerFactoryAlgorithm("PKIX");
+        });
 
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

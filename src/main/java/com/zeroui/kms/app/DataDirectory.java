@@ -3,6 +3,7 @@ package com.zeroui.kms.app;
 import com.zeroui.kms.auth.Role;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
+import com.zeroui.kms.keystore.MasterKeySettings;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.Database;
@@ -46,15 +47,29 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     public static DataDirectory open(KmsConfig config, Clock clock) {
-        createPrivateDirectory(config.dataDir());
+        com.zeroui.kms.keystore.Pkcs11Token token = config.masterKey().provider() == MasterKeySettings.Kind.PKCS11
+                ? Pkcs11Binding.openToken(config.masterKey()) : null;
+        try {
+            createPrivateDirectory(config.dataDir());
+        } catch (RuntimeException e) {
+            if (token != null) {
+                token.close();
+            }
+            throw e;
+        }
         Database database;
         try {
             database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         } catch (RuntimeException e) {
+            if (token != null) {
+                token.close();
+            }
             throw new StartupException(e.getMessage(), e);
         }
         try {
-            MasterKeyProvider masterKey = bindMasterKey(config, new JdbcMetaRepository(database));
+            MasterKeyProvider masterKey = token != null
+                    ? Pkcs11Binding.bind(token, new JdbcMetaRepository(database), config.databaseUrl())
+                    : bindMasterKey(config, new JdbcMetaRepository(database));
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(new JdbcCaRepository(database), masterKey,
                     config.identities(), clock);
             DataDirectory dir = new DataDirectory(config, database, masterKey, ca);
@@ -62,6 +77,9 @@ public final class DataDirectory implements AutoCloseable {
             return dir;
         } catch (RuntimeException e) {
             database.close();
+            if (token != null) {
+                token.close();
+            }
             throw e instanceof StartupException ? e : new StartupException(e.getMessage(), e);
         }
     }
@@ -71,6 +89,10 @@ public final class DataDirectory implements AutoCloseable {
         Optional<String> bound = meta.get(META_MASTER_KEY_ID);
         String db = Database.redact(config.databaseUrl());
         try {
+            if (bound.isPresent() && "pkcs11".equals(meta.get(Pkcs11Binding.META_PROVIDER).orElse("software"))) {
+                throw new StartupException("the database " + db + " is bound to master key " + bound.get()
+                        + " inside a PKCS#11 token; start with --master-key-provider pkcs11 and the token's settings");
+            }
             if (bound.isPresent()) {
                 if (!Files.exists(file)) {
                     throw new StartupException("master key file " + file + " is missing, but the database " + db

@@ -6,6 +6,10 @@ import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
 import com.zeroui.kms.audit.AuditQueries;
+import com.zeroui.kms.audit.AuditSelfCheck;
+import com.zeroui.kms.audit.Checkpoint;
+import com.zeroui.kms.audit.LogIntegrity;
+import com.zeroui.kms.audit.ReceiptKeyring;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.ReceiptForwarder;
 import com.zeroui.kms.audit.WebhookReceiptSink;
@@ -49,6 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.FipsModule;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.keys.AeadInvocationBudget;
@@ -104,6 +109,8 @@ public final class KmsNode implements AutoCloseable {
     static final int AUDIT_MAX_BATCH = 512;
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+    /** How often the stored log is verified incrementally (and at start-up and shutdown). */
+    static final Duration AUDIT_SELF_CHECK_INTERVAL = Duration.ofSeconds(30);
     /** How soon a revocation made through another node stops that certificate here. */
     static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
     static final Duration RESPONDER_RENEWAL_CHECK = Duration.ofHours(1);
@@ -121,10 +128,14 @@ public final class KmsNode implements AutoCloseable {
 
     private final List<EventRelay> relays;
     private final LifecycleScheduler lifecycle;
+    private final AuditSelfCheck selfCheck;
+    private final AutoCloseable selfCheckRuns;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle) {
+                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns) {
+        this.selfCheck = selfCheck;
+        this.selfCheckRuns = selfCheckRuns;
         this.relays = relays;
         this.lifecycle = lifecycle;
         this.forwarder = forwarder;
@@ -139,6 +150,8 @@ public final class KmsNode implements AutoCloseable {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
         DataDirectory data = DataDirectory.open(config, clock);
         AuditLog auditLog = null;
+        AuditSelfCheck selfCheck = null;
+        AutoCloseable selfCheckRuns = null;
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
@@ -153,10 +166,17 @@ public final class KmsNode implements AutoCloseable {
             ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
                 serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
-            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT);
+            LogIntegrity integrity = new LogIntegrity();
+            ReceiptKeyring receiptKeyring = ReceiptKeyring.of(List.of(new ReceiptKeyring.ReceiptKey(receiptKey.keyId(),
+                    receiptKey.publicKeySpki(), receiptKey.createdAt(), null, "active")));
+            selfCheck = new AuditSelfCheck(auditRepository, receiptKeyring, crypto,
+                    Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
+            selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
+            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock);
+            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity);
+            selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
                 t.setDaemon(true);
@@ -206,7 +226,15 @@ public final class KmsNode implements AutoCloseable {
                     new HealthService.NamedCheck("storage", true, data.database()::ping),
                     new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
                     new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest),
-                    new HealthService.NamedCheck("audit_log", true, log::check)));
+                    new HealthService.NamedCheck("audit_log", true, log::check),
+                    // a stored log that differs from what was verified: unhealthy, and no receipts until restored
+                    new HealthService.NamedCheck("audit_integrity", true, integrity::check)));
+            if (data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider) {
+                // a wrap/unwrap round trip through the token: the HSM is reachable, logged in and holds the key
+                checks.add(new HealthService.NamedCheck("hsm", true, data.masterKey()::selfTest));
+            }
+            // FIPS mode: the module's power-on self-tests (integrity HMAC, known answers) and approved-only mode
+            crypto.fipsModule().ifPresent(fips -> checks.add(new HealthService.NamedCheck("fips_module", true, fips::check)));
             if (config.receiptWebhookUrl() != null) {
                 forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
                 ReceiptForwarder sink = forwarder;
@@ -248,18 +276,20 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki, trustAnchors), pki,
-                    trustAnchors);
+                    publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
+                    trustAnchors, clock);
 
             char[] password = randomPassword();
-            KeyStore serverKeys = serverKeyStore(data, config, password);
+            KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data), services);
+                    password, trustStore(data, crypto), services);
             serving.set(http);
             http.start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler);
+            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
+                    selfCheckRuns);
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
             relays.forEach(EventRelay::close);
+            closeQuietly(selfCheckRuns);
             if (forwarder != null) {
                 forwarder.close();
             }
@@ -357,10 +387,11 @@ public final class KmsNode implements AutoCloseable {
     }
 
     /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
-    private static CertificateValidationService validation(KmsConfig config, DataDirectory data, AuditTrail trail,
-                                                           Clock clock, Pki pki, TrustAnchorService anchors) {
-        java.security.Provider signatures = config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
-                : CryptoSuite.correttoIfLoaded().orElse(null);
+    private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
+                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors) {
+        java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
+                .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
+                        : CryptoSuite.correttoIfLoaded().orElse(null));
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
@@ -374,7 +405,10 @@ public final class KmsNode implements AutoCloseable {
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
         m.put("allowed_algorithms", List.of(SignatureAlgorithm.RS256.apiName(), SignatureAlgorithm.PS256.apiName(),
                 SignatureAlgorithm.EDDSA.apiName(), AeadAlgorithm.AES_256_GCM.apiName(),
-                AeadAlgorithm.CHACHA20_POLY1305.apiName()));
+                AeadAlgorithm.CHACHA20_POLY1305.apiName()).stream()
+                .filter(name -> AeadAlgorithm.fromApiName(name).flatMap(crypto::refusal).isEmpty()).toList());
+        m.put("fips_mode", crypto.fipsModule().isPresent());
+        m.put("fips_module", crypto.fipsModule().map(KmsNode::fipsDescription).orElse(null));
         m.put("max_usage_per_day_default", config.maxUsagePerDayDefault());
         m.put("auto_rotation", config.lifecycle().autoRotation());
         m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
@@ -398,6 +432,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("rate_limits", rates);
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
+        m.put("master_key_provider", config.masterKey().provider().apiName());
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
         m.put("max_request_bytes", config.maxRequestBytes());
@@ -427,26 +462,47 @@ public final class KmsNode implements AutoCloseable {
         return m;
     }
 
+    /** What config shows of the FIPS module: which one, its state, and what it refuses. */
+    private static Map<String, Object> fipsDescription(FipsModule fips) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", fips.moduleName());
+        m.put("version", fips.moduleVersion());
+        m.put("provider", fips.provider().getName());
+        m.put("provider_info", fips.providerInfo());
+        m.put("tls_provider", fips.jsseProvider().getName() + " " + fips.jsseProvider().getVersionStr());
+        m.put("approved_only", fips.approvedOnly());
+        m.put("self_test", fips.selfTestStatus());
+        m.put("refused_algorithms", List.of(AeadAlgorithm.CHACHA20_POLY1305.apiName()));
+        return m;
+    }
+
+    /** An in-memory key store: BCFKS inside the FIPS module in FIPS mode, else the JDK's PKCS#12. */
+    private static KeyStore emptyKeyStore(CryptoSuite crypto) throws GeneralSecurityException, java.io.IOException {
+        java.util.Optional<FipsModule> fips = crypto.fipsModule();
+        KeyStore store = fips.isPresent() ? KeyStore.getInstance("BCFKS", fips.get().provider()) : KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        return store;
+    }
+
     private static char[] randomPassword() {
         byte[] b = new byte[16];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b).toCharArray();
     }
 
-    private static KeyStore serverKeyStore(DataDirectory data, KmsConfig config, char[] password)
+    private static KeyStore serverKeyStore(DataDirectory data, KmsConfig config, CryptoSuite crypto, char[] password)
             throws GeneralSecurityException, java.io.IOException {
         KeyPair keys = InternalCa.newEcKeyPair();
         X509Certificate cert = data.ca().ca().issueServer(keys.getPublic(), config.hostnames(), config.serverCertificateTtl());
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
+        KeyStore store = emptyKeyStore(crypto);
         store.setKeyEntry("server", keys.getPrivate(), password,
                 new Certificate[] {cert, data.ca().ca().issuing(), data.ca().ca().root()});
         return store;
     }
 
-    private static KeyStore trustStore(DataDirectory data) throws GeneralSecurityException, java.io.IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
+    private static KeyStore trustStore(DataDirectory data, CryptoSuite crypto)
+            throws GeneralSecurityException, java.io.IOException {
+        KeyStore store = emptyKeyStore(crypto);
         store.setCertificateEntry("internal-root", data.ca().ca().root());
         return store;
     }
@@ -480,7 +536,23 @@ public final class KmsNode implements AutoCloseable {
         }
         relays.forEach(EventRelay::close);
         scheduler.shutdownNow();
+        closeQuietly(selfCheckRuns);
         auditLog.close();
+        try {
+            selfCheck.run(); // the checkpoint then covers every receipt this node wrote: the next start checks little
+        } catch (RuntimeException e) {
+            LOG.warn("final audit self-check could not run: {}", e.getMessage());
+        }
         data.close();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", closeable, e.getMessage());
+            }
+        }
     }
 }

@@ -33,6 +33,7 @@ public final class AuditLog implements AutoCloseable {
     private final long windowNanos;
     private final int maxBatch;
     private final Duration appendTimeout;
+    private final LogIntegrity integrity;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
@@ -57,6 +58,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public AuditLog(AuditRepository repository, ReceiptSigner signer, Duration window, int maxBatch, Duration appendTimeout) {
+        this(repository, signer, window, maxBatch, appendTimeout, new LogIntegrity());
+    }
+
+    /** A log that appends nothing once {@code integrity} reports the stored log broken. */
+    public AuditLog(AuditRepository repository, ReceiptSigner signer, Duration window, int maxBatch, Duration appendTimeout,
+                    LogIntegrity integrity) {
+        this.integrity = integrity;
         this.repository = repository;
         this.signer = signer;
         this.windowNanos = window.toNanos();
@@ -80,6 +88,7 @@ public final class AuditLog implements AutoCloseable {
         if (!running) {
             throw KmsException.unavailable("audit_log", "the audit log is shut down", null);
         }
+        integrity.requireIntact();
         CompletableFuture<String> done = new CompletableFuture<>();
         queue.add(new Pending(draft, events, done, System.nanoTime()));
         try {
@@ -129,6 +138,7 @@ public final class AuditLog implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<String> ids = new ArrayList<>(batch.size());
         try {
+            integrity.requireIntact(); // a breach found while these waited: they must not extend the log either
             repository.append(batch.size(), firstIndex -> build(batch, firstIndex, ids));
         } catch (RuntimeException e) {
             frontier = null; // the transaction rolled back: our in-memory edge may be ahead of the store

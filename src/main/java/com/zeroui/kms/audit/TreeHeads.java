@@ -10,8 +10,15 @@ public final class TreeHeads {
     private final AuditRepository repository;
     private final ReceiptSigner signer;
     private final Clock clock;
+    private final LogIntegrity integrity;
 
     public TreeHeads(AuditRepository repository, ReceiptSigner signer, Clock clock) {
+        this(repository, signer, clock, new LogIntegrity());
+    }
+
+    /** Signs no head once {@code integrity} reports the stored log broken: it would fork from what was published. */
+    public TreeHeads(AuditRepository repository, ReceiptSigner signer, Clock clock, LogIntegrity integrity) {
+        this.integrity = integrity;
         this.repository = repository;
         this.signer = signer;
         this.clock = clock;
@@ -45,6 +52,7 @@ public final class TreeHeads {
     }
 
     private TreeHead sign(long size) {
+        integrity.requireIntact();
         String root = HexFormat.of().formatHex(new MerkleTree(repository).root(size));
         var ts = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] signature = signer.sign(CanonicalJson.bytes(TreeHead.content(size, root, ts, signer.keyId())));

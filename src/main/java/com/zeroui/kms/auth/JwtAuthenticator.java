@@ -52,6 +52,8 @@ public final class JwtAuthenticator {
     private final Set<String> environments;
     private final CryptoSuite crypto;
     private final DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
+    /** The exempt callers in canonical form: a caller's {@code spiffeId} is canonical, so equal strings mean one identity. */
+    private final Set<String> exempt;
 
     private JwtAuthenticator(JwtSettings settings, Map<String, List<Supplier<List<VerificationKey>>>> keysByIssuer,
                              Set<String> environments, CryptoSuite crypto, Clock clock) {
@@ -59,6 +61,8 @@ public final class JwtAuthenticator {
         this.keysByIssuer = keysByIssuer;
         this.environments = Set.copyOf(environments);
         this.crypto = crypto;
+        this.exempt = settings.exemptSpiffeIds().stream().map(SpiffeId::tryParse).flatMap(java.util.Optional::stream)
+                .map(SpiffeId::toString).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.claimsVerifier = new DefaultJWTClaimsVerifier<>(null, null, REQUIRED_CLAIMS, null) {
             @Override
             protected Date currentTime() {
@@ -128,7 +132,7 @@ public final class JwtAuthenticator {
      */
     public CallerIdentity authenticate(CallerIdentity certificate, String bearerToken) {
         if (bearerToken == null) {
-            if (settings.required() && !settings.exemptSpiffeIds().contains(certificate.spiffeId())) {
+            if (settings.required() && !exempt.contains(certificate.spiffeId())) {
                 throw refused("missing_token", "this service requires a bearer token: send Authorization: Bearer <JWT>"
                         + " issued by a trusted issuer");
             }

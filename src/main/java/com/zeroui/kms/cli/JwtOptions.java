@@ -11,13 +11,13 @@ import picocli.CommandLine.Option;
 /** Bearer-token options of {@code serve}; each has a KMS_* environment twin. */
 final class JwtOptions {
     @Option(names = "--require-jwt", arity = "0..1", fallbackValue = "true", defaultValue = "${env:KMS_REQUIRE_JWT:-false}",
-            description = "Refuse requests without a bearer token (Authorization: Bearer <JWT>) from a trusted issuer."
+            description = "Refuse requests without a bearer token (Authorization: Bearer <JWT>) from a trusted issuer (see docs/identity.md)."
                     + " Env KMS_REQUIRE_JWT. Default: ${DEFAULT-VALUE}")
     boolean required;
 
     @Option(names = "--jwt-issuer", paramLabel = "ISSUER=jwks:FILE|ISSUER=key:KEY_ID",
-            description = "Trusted token issuer (the iss claim) and where its keys are: a JWKS file, or a signing key held"
-                    + " by this KMS. Repeatable. Env KMS_JWT_ISSUERS (comma-separated)")
+            description = "Trusted token issuer (the iss claim) and where its keys are: ISSUER=jwks:FILE (a JWKS file, read at start-up) or"
+                    + " ISSUER=key:KEY_ID (a signing key held by this KMS). Repeatable. Env KMS_JWT_ISSUERS (comma-separated)")
     List<String> issuers = new ArrayList<>();
 
     @Option(names = "--jwt-exempt", paramLabel = "SPIFFE_ID",

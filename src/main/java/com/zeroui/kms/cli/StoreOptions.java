@@ -1,6 +1,7 @@
 package com.zeroui.kms.cli;
 
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.keystore.MasterKeySettings;
 import com.zeroui.kms.ops.EventsConfig;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.LifecycleConfig;
@@ -20,7 +21,7 @@ final class StoreOptions {
     String databaseUrl;
 
     @Option(names = "--database-user", defaultValue = "${env:KMS_DATABASE_USER}",
-            description = "Database user (PostgreSQL). Env KMS_DATABASE_USER")
+            description = "Database user (PostgreSQL); the password only from KMS_DATABASE_PASSWORD (never a flag: command lines are visible to all local users). Env KMS_DATABASE_USER")
     String databaseUser;
 
     @Option(names = "--trust-domain", defaultValue = "${env:KMS_TRUST_DOMAIN:-zeroui.local}",
@@ -28,11 +29,11 @@ final class StoreOptions {
     String trustDomain;
 
     @Option(names = "--receipt-webhook-url", defaultValue = "${env:KMS_RECEIPT_WEBHOOK_URL}",
-            description = "Forward every receipt, at least once, to this URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
+            description = "Forward every receipt, at least once, to this http(s) URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
     String receiptWebhookUrl;
 
     @Option(names = "--events", defaultValue = "${env:KMS_EVENTS:-all}",
-            description = "Event types to emit: all, none, or a comma-separated list (e.g. key_generated,key_rotated). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
+            description = "Event types written to the outbox: all, none, or a comma-separated list such as key_generated,key_rotated,key_revoked,trust_anchor_updated,policy_violation (drops the high-rate signature_created/signature_verified). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
     String events;
 
     @Option(names = "--nats-url", defaultValue = "${env:KMS_NATS_URL}",
@@ -40,7 +41,7 @@ final class StoreOptions {
     String natsUrl;
 
     @Option(names = "--nats-stream", defaultValue = "${env:KMS_NATS_STREAM:-KMS_EVENTS}",
-            description = "JetStream stream capturing kms.events.> (created if missing). Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
+            description = "JetStream stream capturing kms.events.>; created (file storage, 10 min duplicate window) when missing. Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
     String natsStream;
 
     @Option(names = "--event-webhook-url", split = ",",
@@ -67,6 +68,46 @@ final class StoreOptions {
             description = "How often each node archives, destroys and rotates what is due (ISO-8601). Env KMS_LIFECYCLE_INTERVAL. Default: ${DEFAULT-VALUE}")
     java.time.Duration lifecycleInterval;
 
+    @Option(names = "--master-key-provider", defaultValue = "${env:KMS_MASTER_KEY_PROVIDER:-software}",
+            converter = MasterKeyProviderConverter.class,
+            description = "Where the master key lives: software (DATA_DIR/master.key) or pkcs11 (a key inside a PKCS#11 token)."
+                    + " Env KMS_MASTER_KEY_PROVIDER. Default: ${DEFAULT-VALUE}")
+    MasterKeySettings.Kind masterKeyProvider;
+
+    @Option(names = "--pkcs11-library", defaultValue = "${env:KMS_PKCS11_LIBRARY:-/usr/lib/softhsm/libsofthsm2.so}",
+            description = "PKCS#11 module of the token. Env KMS_PKCS11_LIBRARY. Default: ${DEFAULT-VALUE}")
+    Path pkcs11Library;
+
+    @Option(names = "--pkcs11-token-label", defaultValue = "${env:KMS_PKCS11_TOKEN_LABEL}",
+            description = "Label of the token holding the master key (or use --pkcs11-slot). Env KMS_PKCS11_TOKEN_LABEL")
+    String pkcs11TokenLabel;
+
+    @Option(names = "--pkcs11-slot", defaultValue = "${env:KMS_PKCS11_SLOT}",
+            description = "Slot id of the token, instead of --pkcs11-token-label. Env KMS_PKCS11_SLOT")
+    Long pkcs11Slot;
+
+    @Option(names = "--pkcs11-pin-file", defaultValue = "${env:KMS_PKCS11_PIN_FILE}",
+            description = "File whose first line is the token PIN, read when KMS_PKCS11_PIN is not set (the PIN is never"
+                    + " a flag value). Env KMS_PKCS11_PIN_FILE")
+    Path pkcs11PinFile;
+
+    MasterKeySettings masterKeySettings() {
+        return new MasterKeySettings(masterKeyProvider, pkcs11Library, pkcs11TokenLabel, pkcs11Slot, pkcs11PinFile);
+    }
+
+    /** picocli enum conversion that accepts the lower-case names the documentation uses. */
+    static final class MasterKeyProviderConverter implements picocli.CommandLine.ITypeConverter<MasterKeySettings.Kind> {
+        @Override
+        public MasterKeySettings.Kind convert(String value) {
+            for (MasterKeySettings.Kind kind : MasterKeySettings.Kind.values()) {
+                if (kind.apiName().equalsIgnoreCase(value.trim())) {
+                    return kind;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected software or pkcs11, got '" + value + "'");
+        }
+    }
+
     KmsConfig toConfig(String bind, int port, List<String> hostnames, CryptoSuite.Preference provider, long maxRequestBytes) {
         KmsConfig d = KmsConfig.defaults(dataDir);
         // The password only comes from the environment: command lines are visible to every local user.
@@ -76,7 +117,8 @@ final class StoreOptions {
                 gracePeriod, d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
                 eventsConfig(), d.jwt(),
-                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation), null, null, d.pki());
+                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation), null, null, d.pki(),
+                masterKeySettings());
     }
 
     private EventsConfig eventsConfig() {

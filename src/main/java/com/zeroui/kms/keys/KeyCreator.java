@@ -23,6 +23,8 @@ final class KeyCreator {
     private final CryptoSuite crypto;
     private final Clock clock;
     private final long defaultMaxUsagePerDay;
+    /** Unused since master-key versions: the record names the version that actually wrapped (see KeyMaterialCache#wrappedBy). */
+    @SuppressWarnings("unused")
     private final String masterKeyId;
     private final Events events;
 
@@ -74,7 +76,7 @@ final class KeyCreator {
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the stored precision
         KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
-                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId,
+                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, material.wrappedBy(wrapped),
                 KeyLifecycle.withRotationPeriod(request.rotationPeriodDays()));
         try {
             repository.insert(key, events.make(EventType.KEY_GENERATED, key.tenantId(),
@@ -112,7 +114,7 @@ final class KeyCreator {
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         return new KeyRecord(keyId, old.scope(), old.type(), old.usage(), old.alias(), KeyState.ACTIVE, now, now, null,
-                old.rotationCount() + 1, old.policy(), by.moduleId(), generated.publicKeySpki(), wrapped, masterKeyId,
+                old.rotationCount() + 1, old.policy(), by.moduleId(), generated.publicKeySpki(), wrapped, material.wrappedBy(wrapped),
                 KeyLifecycle.withRotationPeriod(old.lifecycle().rotationPeriodDays()).withPredecessor(old.keyId()));
     }
 

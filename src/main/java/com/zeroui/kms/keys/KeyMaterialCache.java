@@ -46,6 +46,11 @@ public final class KeyMaterialCache {
         }
     }
 
+    /** The master-key version that wrapped {@code wrapped}: what the key record names. */
+    String wrappedBy(byte[] wrapped) {
+        return masterKey.keyIdOf(wrapped);
+    }
+
     LoadedKey load(KeyRecord key) {
         return cache.get(key.keyId(), id -> unwrap(key));
     }

@@ -3,6 +3,7 @@ package com.zeroui.kms.ops;
 import com.zeroui.kms.auth.JwtSettings;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.keystore.MasterKeySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
@@ -38,7 +39,8 @@ public record KmsConfig(
         LifecycleConfig lifecycle,
         ApprovalConfig approvals,
         LimitsConfig limits,
-        PkiConfig pki) {
+        PkiConfig pki,
+        MasterKeySettings masterKey) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
@@ -113,9 +115,27 @@ public record KmsConfig(
             limits = LimitsConfig.defaults();
         }
         limits.validate(problems);
+        if (masterKey == null) {
+            masterKey = MasterKeySettings.software();
+        }
+        masterKey.validate(problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
         }
+    }
+
+    /** The configuration with the software master key (the constructor before master-key providers existed). */
+    public KmsConfig(String bindAddress, int port, Path dataDir, String databaseUrl, String databaseUser,
+                     String databasePassword, List<String> hostnames, String trustDomain,
+                     CryptoSuite.Preference cryptoProvider, long maxRequestBytes, long keyCacheSize,
+                     long aeadInvocationLimit, Period rotationSchedule, Period rotationGracePeriod,
+                     long maxUsagePerDayDefault, Duration clientCertificateTtl, Duration serverCertificateTtl,
+                     java.net.URI receiptWebhookUrl, EventsConfig events, JwtSettings jwt, LifecycleConfig lifecycle,
+                     ApprovalConfig approvals, LimitsConfig limits, PkiConfig pki) {
+        this(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames, trustDomain,
+                cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt,
+                lifecycle, approvals, limits, pki, null);
     }
 
     /** Embedded defaults: what {@code ./kms serve} runs with on a fresh machine. */
@@ -124,7 +144,7 @@ public record KmsConfig(
                 CryptoSuite.Preference.AUTO, DEFAULT_MAX_REQUEST_BYTES, 10_000, 1L << 32, Period.ofDays(90),
                 Period.ofDays(7), 100_000, Duration.ofDays(365), Duration.ofDays(90), null,
                 EventsConfig.defaults(), JwtSettings.disabled(), LifecycleConfig.defaults(), ApprovalConfig.defaults(),
-                LimitsConfig.defaults(), PkiConfig.defaults());
+                LimitsConfig.defaults(), PkiConfig.defaults(), MasterKeySettings.software());
     }
 
     @Override
@@ -149,86 +169,93 @@ public record KmsConfig(
     public KmsConfig withPort(int newPort) {
         return new KmsConfig(bindAddress, newPort, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withDatabase(String url, String user, String password) {
         return new KmsConfig(bindAddress, port, dataDir, url, user, password, hostnames, trustDomain, cryptoProvider,
                 maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withAeadInvocationLimit(long limit) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, limit, rotationSchedule, rotationGracePeriod,
-                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
+                maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withReceiptWebhook(java.net.URI url) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, lifecycle, approvals, limits, pki);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, url, events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withCryptoProvider(CryptoSuite.Preference preference) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, preference, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withJwt(JwtSettings settings) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, settings, lifecycle, approvals, limits, pki);
+                events, settings, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withLifecycle(LifecycleConfig newLifecycle) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, newLifecycle, approvals, limits, pki);
+                events, jwt, newLifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withRotation(Period schedule, Period grace) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, schedule,
                 grace, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, approvals, limits, pki);
+                events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withEvents(EventsConfig newEvents) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                newEvents, jwt, lifecycle, approvals, limits, pki);
+                newEvents, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withMaxUsagePerDayDefault(long max) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
-                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki);
+                rotationGracePeriod, max, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl, events, jwt, lifecycle, approvals, limits, pki, masterKey);
     }
 
     public KmsConfig withApprovals(ApprovalConfig newApprovals) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, newApprovals, limits, pki);
+                events, jwt, lifecycle, newApprovals, limits, pki, masterKey);
     }
 
     public KmsConfig withLimits(LimitsConfig newLimits) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, approvals, newLimits, pki);
+                events, jwt, lifecycle, approvals, newLimits, pki, masterKey);
     }
 
     public KmsConfig withPki(PkiConfig settings) {
         return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
                 trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
                 rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
-                events, jwt, lifecycle, approvals, limits, settings);
+                events, jwt, lifecycle, approvals, limits, settings, masterKey);
+    }
+
+    public KmsConfig withMasterKey(MasterKeySettings settings) {
+        return new KmsConfig(bindAddress, port, dataDir, databaseUrl, databaseUser, databasePassword, hostnames,
+                trustDomain, cryptoProvider, maxRequestBytes, keyCacheSize, aeadInvocationLimit, rotationSchedule,
+                rotationGracePeriod, maxUsagePerDayDefault, clientCertificateTtl, serverCertificateTtl, receiptWebhookUrl,
+                events, jwt, lifecycle, approvals, limits, pki, settings);
     }
 
     /** The base URL relying parties reach this service at: CRL distribution points and OCSP URLs name it. */

@@ -41,6 +41,12 @@ final class KmsProcess implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar kms.jar serve --data-dir D --port 0} and waits until it listens. */
     static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs) throws IOException, InterruptedException {
+        return start(dataDir, logDir, jvmArgs, List.of(), java.util.Map.of());
+    }
+
+    /** As above, with more {@code serve} flags and environment variables (e.g. SOFTHSM2_CONF for a test token). */
+    static KmsProcess start(Path dataDir, Path logDir, List<String> jvmArgs, List<String> serveArgs,
+                            java.util.Map<String, String> env) throws IOException, InterruptedException {
         String jar = System.getProperty("kms.jar");
         assertThat(jar).as("system property kms.jar (set by failsafe)").isNotNull();
         assertThat(Paths.get(jar)).as("the shaded jar").isRegularFile();
@@ -52,10 +58,12 @@ final class KmsProcess implements AutoCloseable {
         command.add("-Xmx256m");
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar, "serve", "--data-dir", dataDir.toString(), "--port", "0"));
+        command.addAll(serveArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("KMS_")); // only the flags configure it
+        builder.environment().putAll(env);
         Process process = builder.start();
         try {
             int port = awaitPort(process, out, err);

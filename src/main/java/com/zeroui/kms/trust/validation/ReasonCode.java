@@ -3,8 +3,8 @@ package com.zeroui.kms.trust.validation;
 /**
  * Why a chain was accepted or refused. The names are a stable, machine-readable contract (they will
  * be returned over HTTP as they are): add new codes, never rename or reuse one. When several
- * problems exist, the first one met in the documented check order is reported (see README,
- * "Chain validation").
+ * problems exist, the first one met in the documented check order is reported (see
+ * docs/chain-validation.md, "Check order").
  */
 public enum ReasonCode {
     /** A path to a trust anchor was built and every check passed. */
@@ -56,6 +56,18 @@ public enum ReasonCode {
     CRL_INVALID,
     /** Revocation was required and the CRL in scope is past its nextUpdate (or not yet issued). */
     CRL_EXPIRED,
-    /** The hostname matches no dNSName / iPAddress SAN (nor the CN when the certificate has no SAN). */
-    HOSTNAME_MISMATCH
+    /** The hostname matches no dNSName / iPAddress SAN (nor, in the rfc5280 profile, the CN when the certificate
+     *  has no SAN). */
+    HOSTNAME_MISMATCH,
+    /** The path ends at (or passes through) a trust anchor, or its key, that was revoked in the trust store. */
+    ANCHOR_REVOKED,
+    /** A stapled OCSP response for a certificate of the path cannot be trusted: bad signature, unauthorised
+     *  responder, unsupported algorithm. A failure in every revocation mode but none. */
+    OCSP_INVALID,
+    /** Checking the names against the name constraints would take more comparisons than the validator allows. */
+    NAME_CONSTRAINTS_LIMIT,
+    /** webpki profile: the leaf has no subjectAltName, or its subject CN is not byte for byte one of its SANs. */
+    SUBJECT_ALT_NAME,
+    /** webpki profile: a wildcard dNSName sits directly under a public suffix ({@code *.co.uk}). */
+    WILDCARD_PUBLIC_SUFFIX
 }

@@ -527,7 +527,7 @@ class TrustAnchorsIT {
         return out;
     }
 
-    /** The bytes the signature covers, per the README: every field but signature and receipt_id, RFC 8785. */
+    /** The bytes the signature covers, per docs/pki.md (Trust store): every field but signature and receipt_id, RFC 8785. */
     @SuppressWarnings("unchecked")
     private static byte[] signedBytes(String body, java.util.function.Consumer<Map<String, Object>> tamper) throws Exception {
         Map<String, Object> document = KmsClient.JSON.readValue(body, LinkedHashMap.class);
