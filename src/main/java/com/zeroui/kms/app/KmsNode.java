@@ -1,6 +1,7 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.auth.ConsoleSessions;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
@@ -103,6 +104,10 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
+    /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
+    static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
+    static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
+    static final java.time.Duration CONSOLE_MAX_LIFETIME = java.time.Duration.ofHours(8);
     /** Group commit: wait at most this long for more receipts before committing a batch. */
     static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
     static final int AUDIT_MAX_BATCH = 512;
@@ -274,7 +279,8 @@ public final class KmsNode implements AutoCloseable {
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki, trustAnchors), pki,
-                    trustAnchors, clock);
+                    trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
+                    CONSOLE_MAX_LIFETIME));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
