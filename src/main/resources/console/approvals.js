@@ -32,7 +32,7 @@ async function pendingCard(a, refresh) {
   return h('article', {class: 'card approval', 'data-approval': a.approval_id},
     h('h3', {}, a.operation, ' on ', keyLink(a.key_id)),
     h('dl', {class: 'facts'},
-      h('dt', {}, 'Tenant'), h('dd', {}, a.tenant_id + ' / ' + (a.environment || '—') + ' / ' + (a.plane || '—')),
+      h('dt', {}, 'Tenant'), h('dd', {}, a.tenant_id),
       h('dt', {}, 'Requested by'), h('dd', {}, a.requested_by),
       h('dt', {}, 'Requested'), h('dd', {}, a.created_at + ' (open until ' + a.expires_at + ')'),
       h('dt', {}, 'Parameters digest'), h('dd', {}, h('code', {}, a.parameters_digest), ' ',

@@ -49,7 +49,7 @@ export async function auditPage(_, params) {
       h('p', {class: 'muted'}, shown.length + ' receipts' + (f.success ? ' (success filter applied to this page)' : '')
         + (page.sealed_up_to ? '; receipts below log index ' + page.sealed_up_to.log_index + ' are sealed in archives' : '')),
       table(['Log index', 'Time', 'Operation', 'Key', 'Success', 'Caller', ''], shown.map(receiptRow), {id: 'receipts'}),
-      page.next_cursor ? h('p', {}, h('a', {class: 'button', href: '#/audit' + query({...f, cursor: page.next_cursor})}, 'Next →')) : null);
+      h('p', {}, page.next_cursor ? h('a', {class: 'button', href: '#/audit' + query({...f, cursor: page.next_cursor})}, 'Next →') : ''));
   } catch (e) {
     if (e.status === 401) {
       throw e;

@@ -30,7 +30,8 @@ function p99(buckets) {
   return hit ? '≤ ' + hit.le + ' ms' : '> ' + sorted[sorted.length - 1].le + ' ms';
 }
 
-let previous = null; // the last scrape, for request rates between two visits of this page
+// the last scrape, for request rates between two visits of this page (kept across reloads in this tab)
+const PREVIOUS = 'kms-console-last-scrape';
 
 export async function healthPage() {
   const page = h('section', {id: 'health-page'}, h('h1', {}, 'Health'));
@@ -39,6 +40,7 @@ export async function healthPage() {
     page.append(h('p', {id: 'health-status', class: 'big status-' + health.status}, 'Service status: ' + health.status),
       table(['Check', 'Status', 'Detail'], health.checks.map((c) => h('tr', {}, h('td', {}, c.name),
         h('td', {class: 'status-' + c.status}, c.status), h('td', {}, c.detail || '')))));
+    const previous = JSON.parse(sessionStorage.getItem(PREVIOUS) || 'null');
     const metrics = parseMetrics(await apiText('/metrics'));
     const now = Date.now();
     const keys = metrics.filter((m) => m.name === 'kms_keys_total');
@@ -64,7 +66,7 @@ export async function healthPage() {
       h('p', {class: 'muted'}, previous ? 'Rates over the ' + seconds.toFixed(0) + ' s since this page was last loaded;'
         + ' p99 from the latency histogram since start-up.' : 'Reload this page for rates; p99 from the latency histogram since start-up.'),
       table(['Operation', 'Requests', 'Rate', 'p99'], rows, {id: 'request-rates'}));
-    previous = {at: now, requests};
+    sessionStorage.setItem(PREVIOUS, JSON.stringify({at: now, requests}));
     const lags = metrics.filter((m) => ['kms_receipt_sink_lag', 'kms_event_sink_lag_seconds', 'kms_event_sink_depth',
       'kms_audit_queue_depth'].includes(m.name));
     page.append(h('h2', {}, 'Sinks and queues'), lags.length ? table(['Metric', 'Sink', 'Value'],

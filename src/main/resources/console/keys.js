@@ -147,7 +147,7 @@ export async function keyPage(id) {
     pub = await api('GET', '/keys/' + key.key_id + '/public').catch(() => null);
   }
   const p = key.access_policy;
-  section.append(
+  section.append(...[
     h('h1', {}, 'Key ', h('code', {id: 'key-id'}, key.key_id)),
     dl([['Alias', key.key_alias], ['Tenant / environment / plane', key.tenant_id + ' / ' + key.environment + ' / ' + key.plane],
       ['Type', key.key_type + ' (' + key.key_size_bits + ' bits), usage ' + key.key_usage.join(', ')],
@@ -161,7 +161,7 @@ export async function keyPage(id) {
     h('h2', {}, 'Policy'),
     dl([['Allowed modules', p.allowed_modules.length ? p.allowed_modules.join(', ') : '(the owning tenant\'s modules)'],
       ['Requires approval', String(p.requires_approval)], ['Max uses per day', String(p.max_usage_per_day)],
-      ['Used today (UTC)', usage ? h('span', {id: 'usage-today'}, usage.used_today + ' of ' + usage.max_usage_per_day) : '—']]),
+      ['Used today (UTC)', usage ? h('span', {id: 'usage-today'}, usage.used_today + ' of ' + usage.max_usage_per_day + ' (counted in reserved blocks: an upper bound)') : '—']]),
     h('h2', {}, 'Public key'),
     key.public_key ? [h('pre', {id: 'public-key'}, key.public_key), pub ? [h('p', {}, 'JWK:'), pretty(pub.jwk)] : null]
       : h('p', {class: 'muted'}, 'Symmetric key: no public part.'),
@@ -183,6 +183,7 @@ export async function keyPage(id) {
           checked: p.requires_approval}), ' requires approval'),
         input('max_usage_per_day', String(p.max_usage_per_day), 'Max uses per day', {type: 'number', min: '1'})],
       (v) => ({allowed_modules: v.allowed_modules ? v.allowed_modules.split(',').map((s) => s.trim()).filter((s) => s) : [],
-        requires_approval: v.requires_approval === 'true', max_usage_per_day: numberOrNull(v.max_usage_per_day)}))));
+        requires_approval: v.requires_approval === 'true', max_usage_per_day: numberOrNull(v.max_usage_per_day)})))]
+    .flat(Infinity).filter((c) => c));
   return section;
 }

@@ -60,7 +60,7 @@ public final class HttpServer implements AutoCloseable {
                 consoleAuthentication);
         this.callers = callers;
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
-        KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
+        KeyRoutes keys = new KeyRoutes(services.keys(), mapper, services.usageReserved(), services.clock());
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
@@ -125,6 +125,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
+            register(routes, "GET", "/keys/{key_id}/usage", "get_key_usage", keys::usage); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
             register(routes, "POST", "/keys/{key_id}/rotate", "rotate_key", lifecycle::rotate);
             register(routes, "POST", "/keys/{key_id}/revoke", "revoke_key", lifecycle::revoke);

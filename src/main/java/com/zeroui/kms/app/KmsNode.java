@@ -280,7 +280,7 @@ public final class KmsNode implements AutoCloseable {
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki, trustAnchors), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME));
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, password);
