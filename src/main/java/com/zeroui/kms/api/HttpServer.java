@@ -82,6 +82,12 @@ public final class HttpServer implements AutoCloseable {
         tls.setNeedClientAuth(false);
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         tls.setSniRequired(false);
+        // FIPS mode: the handshake runs in BCJSSE on the FIPS module, which offers only approved suites
+        com.zeroui.kms.crypto.FipsModule.registered().ifPresent(fips -> {
+            tls.setProvider(fips.jsseProvider().getName());
+            tls.setKeyManagerFactoryAlgorithm("PKIX");
+            tls.setTrustManagerFactoryAlgorithm("PKIX");
+        });
 
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

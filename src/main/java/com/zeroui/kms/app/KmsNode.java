@@ -54,6 +54,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.FipsModule;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.keys.AeadInvocationBudget;
@@ -237,6 +238,8 @@ public final class KmsNode implements AutoCloseable {
                 // a wrap/unwrap round trip through the token: the HSM is reachable, logged in and holds the key
                 checks.add(new HealthService.NamedCheck("hsm", true, data.masterKey()::selfTest));
             }
+            // FIPS mode: the module's power-on self-tests (integrity HMAC, known answers) and approved-only mode
+            crypto.fipsModule().ifPresent(fips -> checks.add(new HealthService.NamedCheck("fips_module", true, fips::check)));
             if (config.receiptWebhookUrl() != null) {
                 forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
                 ReceiptForwarder sink = forwarder;
@@ -278,14 +281,14 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), () -> receiptKeys,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, data, trail, clock, pki, trustAnchors), pki,
+                    publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
                     CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
 
             char[] password = randomPassword();
-            KeyStore serverKeys = serverKeyStore(data, config, password);
+            KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data), services);
+                    password, trustStore(data, crypto), services);
             serving.set(http);
             http.start();
             return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
@@ -390,10 +393,11 @@ public final class KmsNode implements AutoCloseable {
     }
 
     /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
-    private static CertificateValidationService validation(KmsConfig config, DataDirectory data, AuditTrail trail,
-                                                           Clock clock, Pki pki, TrustAnchorService anchors) {
-        java.security.Provider signatures = config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
-                : CryptoSuite.correttoIfLoaded().orElse(null);
+    private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
+                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors) {
+        java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
+                .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
+                        : CryptoSuite.correttoIfLoaded().orElse(null));
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
@@ -407,7 +411,10 @@ public final class KmsNode implements AutoCloseable {
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
         m.put("allowed_algorithms", List.of(SignatureAlgorithm.RS256.apiName(), SignatureAlgorithm.PS256.apiName(),
                 SignatureAlgorithm.EDDSA.apiName(), AeadAlgorithm.AES_256_GCM.apiName(),
-                AeadAlgorithm.CHACHA20_POLY1305.apiName()));
+                AeadAlgorithm.CHACHA20_POLY1305.apiName()).stream()
+                .filter(name -> AeadAlgorithm.fromApiName(name).flatMap(crypto::refusal).isEmpty()).toList());
+        m.put("fips_mode", crypto.fipsModule().isPresent());
+        m.put("fips_module", crypto.fipsModule().map(KmsNode::fipsDescription).orElse(null));
         m.put("max_usage_per_day_default", config.maxUsagePerDayDefault());
         m.put("auto_rotation", config.lifecycle().autoRotation());
         m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
@@ -461,26 +468,47 @@ public final class KmsNode implements AutoCloseable {
         return m;
     }
 
+    /** What config shows of the FIPS module: which one, its state, and what it refuses. */
+    private static Map<String, Object> fipsDescription(FipsModule fips) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", fips.moduleName());
+        m.put("version", fips.moduleVersion());
+        m.put("provider", fips.provider().getName());
+        m.put("provider_info", fips.providerInfo());
+        m.put("tls_provider", fips.jsseProvider().getName() + " " + fips.jsseProvider().getVersionStr());
+        m.put("approved_only", fips.approvedOnly());
+        m.put("self_test", fips.selfTestStatus());
+        m.put("refused_algorithms", List.of(AeadAlgorithm.CHACHA20_POLY1305.apiName()));
+        return m;
+    }
+
+    /** An in-memory key store: BCFKS inside the FIPS module in FIPS mode, else the JDK's PKCS#12. */
+    private static KeyStore emptyKeyStore(CryptoSuite crypto) throws GeneralSecurityException, java.io.IOException {
+        java.util.Optional<FipsModule> fips = crypto.fipsModule();
+        KeyStore store = fips.isPresent() ? KeyStore.getInstance("BCFKS", fips.get().provider()) : KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        return store;
+    }
+
     private static char[] randomPassword() {
         byte[] b = new byte[16];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b).toCharArray();
     }
 
-    private static KeyStore serverKeyStore(DataDirectory data, KmsConfig config, char[] password)
+    private static KeyStore serverKeyStore(DataDirectory data, KmsConfig config, CryptoSuite crypto, char[] password)
             throws GeneralSecurityException, java.io.IOException {
         KeyPair keys = InternalCa.newEcKeyPair();
         X509Certificate cert = data.ca().ca().issueServer(keys.getPublic(), config.hostnames(), config.serverCertificateTtl());
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
+        KeyStore store = emptyKeyStore(crypto);
         store.setKeyEntry("server", keys.getPrivate(), password,
                 new Certificate[] {cert, data.ca().ca().issuing(), data.ca().ca().root()});
         return store;
     }
 
-    private static KeyStore trustStore(DataDirectory data) throws GeneralSecurityException, java.io.IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
+    private static KeyStore trustStore(DataDirectory data, CryptoSuite crypto)
+            throws GeneralSecurityException, java.io.IOException {
+        KeyStore store = emptyKeyStore(crypto);
         store.setCertificateEntry("internal-root", data.ca().ca().root());
         return store;
     }

@@ -7,12 +7,16 @@ import picocli.CommandLine.Command;
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ZeroUI Key & Trust Management service (M33)",
         subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, AuditCommand.class, BenchCommand.class,
-                TestCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
+                TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // FIPS mode swaps the Bouncy Castle classes, so it must take over before anything loads them
+        if (!FipsBootstrap.isolated() && FipsBootstrap.requested(args, System.getenv())) {
+            System.exit(FipsBootstrap.runIsolated(args));
+        }
         System.exit(run(args));
     }
 

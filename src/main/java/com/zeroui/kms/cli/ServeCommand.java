@@ -38,8 +38,13 @@ final class ServeCommand implements Callable<Integer> {
     List<String> hostnames = new ArrayList<>();
 
     @Option(names = "--crypto-provider", defaultValue = "${env:KMS_CRYPTO_PROVIDER:-auto}",
-            description = "auto (AWS-LC where it loads, else the JDK), accp (fail if AWS-LC does not load) or jdk. Env KMS_CRYPTO_PROVIDER. Default: ${DEFAULT-VALUE}")
+            description = "auto (AWS-LC where it loads, else the JDK), accp (fail if AWS-LC does not load), jdk, or fips (same as --fips). Env KMS_CRYPTO_PROVIDER. Default: ${DEFAULT-VALUE}")
     CryptoSuite.Preference provider;
+
+    @Option(names = "--fips", arity = "0..1", fallbackValue = "true", defaultValue = "${env:KMS_FIPS:-false}",
+            description = "FIPS 140-3 mode: the Bouncy Castle FIPS module (approved-only) serves every key operation, "
+                    + "X.509 and TLS; non-approved algorithms are refused (docs/fips.md). Env KMS_FIPS. Default: ${DEFAULT-VALUE}")
+    boolean fips;
 
     @Option(names = "--max-request-bytes", defaultValue = "${env:KMS_MAX_REQUEST_BYTES:-1048576}",
             description = "Largest accepted request body in bytes (1 MiB); larger bodies get 413. Env KMS_MAX_REQUEST_BYTES. Default: ${DEFAULT-VALUE}")
@@ -55,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         KmsNode node;
         KmsConfig config;
         try {
-            config = governance.applyTo(store.toConfig(bind, port, names, provider, maxRequestBytes).withJwt(jwt.settings()))
+            config = governance.applyTo(store.toConfig(bind, port, names, fips ? CryptoSuite.Preference.FIPS : provider, maxRequestBytes).withJwt(jwt.settings()))
                     .withPki(pki.settings());
             node = KmsNode.start(config, Clock.systemUTC());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {

@@ -193,7 +193,7 @@ public final class CertificateValidationService {
         byte[] aki = crl.getExtensionValue(Extension.authorityKeyIdentifier.getId());
         String keyId = "";
         if (aki != null) {
-            byte[] id = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(aki).getOctets()).getKeyIdentifierOctets();
+            byte[] id = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(aki).getOctets()).getKeyIdentifier();
             keyId = id == null ? "" : HexFormat.of().formatHex(id);
         }
         return Digests.sha256Hex(crl.getIssuerX500Principal().getName() + "|" + keyId).substring(0, 32);

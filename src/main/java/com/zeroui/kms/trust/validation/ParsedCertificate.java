@@ -31,7 +31,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * One certificate decoded once with Bouncy Castle's ASN.1 classes: the fields and extensions the
@@ -46,7 +45,7 @@ final class ParsedCertificate {
             Extension.subjectAlternativeName, Extension.nameConstraints, Extension.authorityKeyIdentifier,
             Extension.subjectKeyIdentifier, Extension.certificatePolicies, Extension.cRLDistributionPoints);
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final java.security.Provider BC = com.zeroui.kms.crypto.BouncyCastleProviders.forCertificates();
     private static final String ALLOW_EMPTY_ISSUER = "org.bouncycastle.x509.allow_empty_issuer_cert";
 
     final byte[] der;

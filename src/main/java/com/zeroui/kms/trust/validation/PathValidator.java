@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -189,8 +188,7 @@ final class PathValidator {
             }
             return;
         }
-        byte[] keyId = cert.authorityKeyId.getKeyIdentifierObject() == null ? null
-                : ASN1OctetString.getInstance(cert.authorityKeyId.getKeyIdentifierObject()).getOctets();
+        byte[] keyId = cert.authorityKeyId.getKeyIdentifier();
         if (keyId != null && issuer.subjectKeyId != null && !Arrays.equals(keyId, issuer.subjectKeyId)) {
             throw new ValidationFailure(ReasonCode.AKI_MISMATCH, index,
                     who + " has an authorityKeyIdentifier that differs from the subjectKeyIdentifier of its issuer ("
