@@ -1,6 +1,7 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.auth.ConsoleSessions;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
@@ -107,6 +108,10 @@ public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
     /** A storage outage fails every run: one line per kind of failure a minute. */
     private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
+    /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
+    static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
+    static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
+    static final java.time.Duration CONSOLE_MAX_LIFETIME = java.time.Duration.ofHours(8);
     /** Group commit: wait at most this long for more receipts before committing a batch. */
     static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
     static final int AUDIT_MAX_BATCH = 512;
@@ -311,7 +316,8 @@ public final class KmsNode implements AutoCloseable {
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
-                    trustAnchors, clock);
+                    trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
