@@ -166,6 +166,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/trust-anchors", "list_trust_anchors", trust::list);
             register(routes, "GET", "/trust-anchors/{trust_anchor_id}", "get_trust_anchor", trust::get);
             register(routes, "DELETE", "/trust-anchors/{trust_anchor_id}", "remove_trust_anchor", trust::remove);
+            register(routes, "POST", "/trust-anchors/{trust_anchor_id}/revoke", "revoke_trust_anchor", trust::revoke);
             register(routes, "GET", "/trust-bundles/{plane}", "get_trust_bundle", trust::bundle);
 
             routes.exception(KmsException.class, ErrorResponses::handle);

@@ -18,6 +18,7 @@ import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.KeyRecord;
 import com.zeroui.kms.keys.KeyUsage;
+import com.zeroui.kms.keys.ServiceKeyChain;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
 import com.zeroui.kms.approvals.ApprovalIssuer;
@@ -168,20 +169,21 @@ public final class KmsNode implements AutoCloseable {
 
             Events events = new Events(config.events().enabled(), clock);
             ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
-            KeyRecord receiptKey = serviceKeys.ensure(RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
-            ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
-                serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
+            ServiceKeyChain receiptChain = serviceKeys.chain(RECEIPT_KEY_ALIAS, KeyType.ED25519,
+                    EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY), SignatureAlgorithm.EDDSA,
+                    config.lifecycle().serviceKeyRotation(), config.lifecycle().serviceKeyOverlap());
+            RotatingReceiptKey receiptKey = new RotatingReceiptKey(receiptChain);
+            ReceiptSigner signer = receiptKey;
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
             LogIntegrity integrity = new LogIntegrity();
-            ReceiptKeyring receiptKeyring = ReceiptKeyring.of(List.of(new ReceiptKeyring.ReceiptKey(receiptKey.keyId(),
-                    receiptKey.publicKeySpki(), receiptKey.createdAt(), null, "active")));
+            ReceiptKeyring receiptKeyring = receiptKey;
             selfCheck = new AuditSelfCheck(auditRepository, receiptKeyring, crypto,
                     Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
             selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity);
+            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
             selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
@@ -217,6 +219,17 @@ public final class KmsNode implements AutoCloseable {
                 violations.onThresholdExceeded(lifecycle::revokeAfterViolations);
             }
             long every = config.lifecycle().schedulerInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    // every node: rotate when due (one wins), else pick up another node's rotation
+                    if (receiptChain.rotateIfDue()) {
+                        LOG.info("service key {} rotated: receipts are now signed by {}", RECEIPT_KEY_ALIAS,
+                                receiptChain.current().keyId());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("service key rotation failed: {}", e.getMessage());
+                }
+            }, 0, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     lifecycleScheduler.runOnce();
@@ -266,9 +279,6 @@ public final class KmsNode implements AutoCloseable {
                     Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
             healthChecks = health;
-            List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
-                    SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
-                    "created_at", receiptKey.createdAt().toString()));
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
                     config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail, approvalGate);
             PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
@@ -282,9 +292,10 @@ public final class KmsNode implements AutoCloseable {
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
-                    new AuditQueries(auditRepository, heads), () -> receiptKeys,
+                    new AuditQueries(auditRepository, heads), receiptKey::published,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
+                    publicKeys, tokens, lifecycle, approvals,
+                    validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock);
 
             char[] password = randomPassword();
@@ -399,15 +410,16 @@ public final class KmsNode implements AutoCloseable {
 
     /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
     private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
-                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors) {
+                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors,
+                                                           JdbcCertificateStore certificates) {
         java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
                 .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
                         : CryptoSuite.correttoIfLoaded().orElse(null));
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, anchors::effectiveAnchors,
-                new JdbcCrlRepository(data.database()), own, trail, clock);
+        return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
+                new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
