@@ -80,6 +80,6 @@ public final class ServiceKeys {
 
     /** Signs with a service key; the private key never leaves this package. */
     public UnaryOperator<byte[]> signer(KeyRecord key, SignatureAlgorithm algorithm) {
-        return message -> crypto.sign(algorithm, material.load(key).privateKey(), message);
+        return message -> material.load(key).sign(crypto, algorithm, message);
     }
 }
