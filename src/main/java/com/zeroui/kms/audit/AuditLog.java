@@ -107,6 +107,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Throws 503 (not retryable) while the stored log is known to be broken (see {@link LogIntegrity}). */
+    public void requireIntact() {
+        integrity.requireIntact();
+    }
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
@@ -163,6 +168,7 @@ public final class AuditLog implements AutoCloseable {
         if (frontier == null || frontier.size() != firstIndex) {
             frontier = MerkleFrontier.load(firstIndex, repository); // first use, or another node appended
         }
+        ReceiptSigner signer = this.signer.current();
         List<AuditRepository.ReceiptRow> rows = new ArrayList<>(batch.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
         List<KmsEvent> events = new ArrayList<>();
