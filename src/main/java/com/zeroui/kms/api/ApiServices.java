@@ -25,5 +25,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
-                          CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors) {
+                          CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors,
+                          java.time.Clock clock) {
 }

@@ -2,7 +2,7 @@ package com.zeroui.kms.api;
 
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.JwtAuthenticator;
-import com.zeroui.kms.auth.SpiffeIdentities;
+import com.zeroui.kms.auth.ClientCertificates;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import io.javalin.http.Context;
@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * Caller identity from the TLS client certificate, narrowed by a bearer token when one is sent.
  * Jetty has already checked that the certificate chains to the internal CA (the handshake fails
- * otherwise); this reads the identity from its URI SANs, hands it and the {@code Authorization:
+ * otherwise); this reads the identity from its URI SANs, checks the certificate is valid now (on
+ * every request, however the connection was set up) and not revoked, hands it and the {@code Authorization:
  * Bearer} token to the {@link JwtAuthenticator}, and answers 401 when either is missing or unusable.
  */
 final class Callers {
@@ -24,12 +25,12 @@ final class Callers {
     private static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
     private static final String BEARER = "Bearer";
 
-    private final SpiffeIdentities identities;
+    private final ClientCertificates certificates;
     private final JwtAuthenticator tokens;
     private final Predicate<X509Certificate> revoked;
 
-    Callers(SpiffeIdentities identities, JwtAuthenticator tokens, Predicate<X509Certificate> revoked) {
-        this.identities = identities;
+    Callers(ClientCertificates certificates, JwtAuthenticator tokens, Predicate<X509Certificate> revoked) {
+        this.certificates = certificates;
         this.tokens = tokens;
         this.revoked = revoked;
     }
@@ -39,10 +40,7 @@ final class Callers {
             throw new KmsException(ErrorCode.UNAUTHENTICATED,
                     "a client certificate issued by the KMS internal CA is required");
         }
-        CallerIdentity certificate = identities.identityOf(chain[0]).orElseThrow(() -> new KmsException(
-                ErrorCode.UNAUTHENTICATED, "the client certificate carries no identity in trust domain "
-                + identities.trustDomain() + " (expected a URI SAN spiffe://" + identities.trustDomain()
-                + "/[tenant/<tenant_id>/]module/<module_id>)"));
+        CallerIdentity certificate = certificates.authenticate(chain[0]); // identity, and valid now
         if (revoked.test(chain[0])) {
             throw new KmsException(ErrorCode.UNAUTHENTICATED, "the client certificate (serial "
                     + chain[0].getSerialNumber().toString(16) + ") is revoked", Map.of("reason", "certificate_revoked"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.zeroui.kms.auth.ClientCertificates;
 import com.zeroui.kms.error.KmsException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -31,8 +32,12 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class HttpServer implements AutoCloseable {
     public static final String PREFIX = "/kms/v1";
-    /** No client certificate needed. /jwks still identifies (and audits) a caller who presents one. */
-    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks");
+    /**
+     * No client certificate needed. /jwks still identifies (and audits) a caller who presents one;
+     * the OpenAPI document is public information.
+     */
+    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks",
+            PREFIX + "/openapi.json");
     /**
      * Revocation status, fetched by relying parties that hold no KMS certificate: a CA's CRL, and
      * OCSP by GET with the request in the path. Whole-path patterns whose variable part can be
@@ -52,7 +57,8 @@ public final class HttpServer implements AutoCloseable {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        Callers callers = new Callers(services.identities(), services.tokens(), services.pki().revoked()::isRevoked);
+        Callers callers = new Callers(new ClientCertificates(services.identities(), services.clock()), services.tokens(),
+                services.pki().revoked()::isRevoked);
         this.callers = callers;
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
@@ -76,6 +82,12 @@ public final class HttpServer implements AutoCloseable {
         tls.setNeedClientAuth(false);
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         tls.setSniRequired(false);
+        // FIPS mode: the handshake runs in BCJSSE on the FIPS module, which offers only approved suites
+        com.zeroui.kms.crypto.FipsModule.registered().ifPresent(fips -> {
+            tls.setProvider(fips.jsseProvider().getName());
+            tls.setKeyManagerFactoryAlgorithm("PKIX");
+            tls.setTrustManagerFactoryAlgorithm("PKIX");
+        });
 
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -115,7 +127,7 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/health", "health", ops::health);
             registerOpen(routes, "GET", "/metrics", "metrics", ops::metrics);
             register(routes, "GET", "/config", "config", ops::config);
-            register(routes, "GET", "/openapi.json", "openapi", ops::openApi);
+            registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
@@ -154,6 +166,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/trust-anchors", "list_trust_anchors", trust::list);
             register(routes, "GET", "/trust-anchors/{trust_anchor_id}", "get_trust_anchor", trust::get);
             register(routes, "DELETE", "/trust-anchors/{trust_anchor_id}", "remove_trust_anchor", trust::remove);
+            register(routes, "POST", "/trust-anchors/{trust_anchor_id}/revoke", "revoke_trust_anchor", trust::revoke);
             register(routes, "GET", "/trust-bundles/{plane}", "get_trust_bundle", trust::bundle);
 
             routes.exception(KmsException.class, ErrorResponses::handle);

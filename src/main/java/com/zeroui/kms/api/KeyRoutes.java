@@ -60,7 +60,7 @@ final class KeyRoutes {
                         p.optionalLong("max_usage_per_day").orElse(null)))
                 .orElse(null);
         Integer rotationDays = body.optionalString("rotation_period", 32).map(v -> Fields.periodDays("rotation_period", v)).orElse(null);
-        // an approval binds the body as sent, less its own token (see README "Dual authorization")
+        // an approval binds the body as sent, less its own token (see docs/key-lifecycle.md, "Dual authorization")
         String approvalToken = body.optionalString("approval_token", 8192).orElse(null);
         var approval = new KeyManagementService.ApprovalClaim(approvalToken, body.toMap(mapper, Set.of("approval_token")));
         com.zeroui.kms.keystore.ProtectionLevel level = body.optionalString("protection_level", 16)

@@ -2,6 +2,7 @@ package com.zeroui.kms.approvals;
 
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.DualAuthorization;
@@ -83,12 +84,12 @@ public final class ApprovalGate implements DualAuthorization {
             throw refuse("wrong_parameters", "the approval token approves other parameters for " + operation
                     + " (digest of the canonical parameters differs)", context);
         }
-        if (!requester.spiffeId().equals(token.requestedBy())) {
+        if (!SpiffeId.same(requester.spiffeId(), token.requestedBy())) {
             context.put("requested_by", token.requestedBy());
             throw refuse("requester_mismatch", "the approval token was requested by " + token.requestedBy()
                     + ", not by " + requester.spiffeId() + "; only the requester may use it", context);
         }
-        if (token.approvedBy().equals(token.requestedBy())) {
+        if (token.approvedBy().equals(token.requestedBy()) || SpiffeId.same(token.approvedBy(), token.requestedBy())) {
             throw refuse("self_approved", "the approval token was approved by its own requester "
                     + token.requestedBy() + "; a second person must approve", context);
         }

@@ -5,6 +5,7 @@ import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
@@ -159,7 +160,11 @@ public final class ApprovalService {
                 throw ApprovalGate.refuse("approver_role_required", caller.spiffeId() + " does not hold the approver role"
                         + " (" + Role.APPROVER.urn() + ")", details);
             }
-            if (caller.spiffeId().equals(approval.requestedBy())) {
+            if (SpiffeId.tryParse(approval.requestedBy()).isEmpty()) {
+                throw ApprovalGate.refuse("invalid_requester", "the request was made by '" + approval.requestedBy()
+                        + "', which is not a valid SPIFFE ID; it cannot be approved (request a new one)", details);
+            }
+            if (SpiffeId.same(caller.spiffeId(), approval.requestedBy())) {
                 throw ApprovalGate.refuse("self_approval", "the requester " + approval.requestedBy()
                         + " cannot approve their own request; a second person must", details);
             }

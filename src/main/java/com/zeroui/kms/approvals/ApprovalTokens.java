@@ -9,6 +9,7 @@ import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import java.security.PublicKey;
@@ -178,12 +179,27 @@ public final class ApprovalTokens {
             if (claims.getIssueTime() == null || claims.getExpirationTime() == null) {
                 throw new Invalid("invalid_claims", "the approval token must carry iat and exp");
             }
+            String requestedBy = required(claims, "requested_by");
+            String approvedBy = required(claims, "approved_by");
+            requireSpiffeId("requested_by", requestedBy);
+            if (ISSUER.equals(claims.getIssuer()) || SpiffeId.claimsToBe(approvedBy)) {
+                requireSpiffeId("approved_by", approvedBy); // an external approver may be named otherwise, never half a SPIFFE ID
+            }
             return new ApprovalToken(claims.getIssuer(), claims.getJWTID(), operation, keyId,
                     claims.getStringClaim("tenant_id"), required(claims, "parameters_digest"),
-                    required(claims, "requested_by"), required(claims, "approved_by"), roles == null ? List.of() : roles,
+                    requestedBy, approvedBy, roles == null ? List.of() : roles,
                     claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant());
         } catch (ParseException e) {
             throw new Invalid("invalid_claims", "the approval token's claims have the wrong types: " + e.getMessage());
+        }
+    }
+
+    private static void requireSpiffeId(String claim, String value) {
+        try {
+            SpiffeId.parse(value);
+        } catch (SpiffeId.Invalid e) {
+            throw new Invalid("invalid_claims", "the approval token's " + claim + " is not a valid SPIFFE ID: "
+                    + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package com.zeroui.kms.audit;
 
+import com.zeroui.kms.error.FailureLog;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.events.KmsEvent;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +28,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    /** Failed batches during an outage: one line per kind a minute, never the driver's message (it can hold values). */
+    private static final FailureLog FAILURES = new FailureLog(LOG);
 
     private final AuditRepository repository;
     private final ReceiptSigner signer;
     private final long windowNanos;
     private final int maxBatch;
     private final Duration appendTimeout;
+    private final LogIntegrity integrity;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
@@ -57,6 +61,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public AuditLog(AuditRepository repository, ReceiptSigner signer, Duration window, int maxBatch, Duration appendTimeout) {
+        this(repository, signer, window, maxBatch, appendTimeout, new LogIntegrity());
+    }
+
+    /** A log that appends nothing once {@code integrity} reports the stored log broken. */
+    public AuditLog(AuditRepository repository, ReceiptSigner signer, Duration window, int maxBatch, Duration appendTimeout,
+                    LogIntegrity integrity) {
+        this.integrity = integrity;
         this.repository = repository;
         this.signer = signer;
         this.windowNanos = window.toNanos();
@@ -80,6 +91,7 @@ public final class AuditLog implements AutoCloseable {
         if (!running) {
             throw KmsException.unavailable("audit_log", "the audit log is shut down", null);
         }
+        integrity.requireIntact();
         CompletableFuture<String> done = new CompletableFuture<>();
         queue.add(new Pending(draft, events, done, System.nanoTime()));
         try {
@@ -93,6 +105,11 @@ public final class AuditLog implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw KmsException.unavailable("audit_log", "interrupted while persisting the receipt", e);
         }
+    }
+
+    /** Throws 503 (not retryable) while the stored log is known to be broken (see {@link LogIntegrity}). */
+    public void requireIntact() {
+        integrity.requireIntact();
     }
 
     private void writeLoop() {
@@ -118,7 +135,7 @@ public final class AuditLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException | Error e) {
-                LOG.error("audit writer failed", e);
+                FAILURES.warn("audit writer failed", e);
                 fail(batch, e);
             } finally {
                 batch.clear();
@@ -129,11 +146,12 @@ public final class AuditLog implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<String> ids = new ArrayList<>(batch.size());
         try {
+            integrity.requireIntact(); // a breach found while these waited: they must not extend the log either
             repository.append(batch.size(), firstIndex -> build(batch, firstIndex, ids));
         } catch (RuntimeException e) {
             frontier = null; // the transaction rolled back: our in-memory edge may be ahead of the store
-            lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warn("audit log batch of {} receipts not persisted: {}", batch.size(), lastFailure);
+            lastFailure = FailureLog.kind(e);
+            FAILURES.warn("audit log batches not persisted", e);
             fail(batch, e);
             return;
         }
@@ -150,6 +168,7 @@ public final class AuditLog implements AutoCloseable {
         if (frontier == null || frontier.size() != firstIndex) {
             frontier = MerkleFrontier.load(firstIndex, repository); // first use, or another node appended
         }
+        ReceiptSigner signer = this.signer.current();
         List<AuditRepository.ReceiptRow> rows = new ArrayList<>(batch.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
         List<KmsEvent> events = new ArrayList<>();

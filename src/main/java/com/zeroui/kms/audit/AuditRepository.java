@@ -33,6 +33,22 @@ public interface AuditRepository extends MerkleTree.NodeSource {
     /** Committed number of receipts. */
     long size();
 
+    /**
+     * The stored hashes of the subtrees at {@code level} with {@code fromIndex ≤ index ≤ toIndex},
+     * by index; absent ones are left out. One query where a caller checks many nodes at once.
+     */
+    default Map<Long, byte[]> perfectRange(int level, long fromIndex, long toIndex) {
+        Map<Long, byte[]> out = new java.util.TreeMap<>();
+        for (long i = fromIndex; i <= toIndex; i++) {
+            try {
+                out.put(i, perfect(level, i));
+            } catch (MissingNodeException e) {
+                // left out
+            }
+        }
+        return out;
+    }
+
     Optional<ReceiptRow> findByReceiptId(String receiptId);
 
     record Query(String tenantId, String keyId, String operation, Instant from, Instant to, Long afterIndex) {
@@ -45,6 +61,14 @@ public interface AuditRepository extends MerkleTree.NodeSource {
     List<ReceiptRow> range(long fromIndex, int limit);
 
     void insertTreeHead(TreeHead head);
+
+    /**
+     * Inserts a signed head and, in the same transaction, the events announcing it — only when no
+     * head of that size was stored yet (another node may have signed it first).
+     */
+    default void insertTreeHead(TreeHead head, List<KmsEvent> events) {
+        insertTreeHead(head);
+    }
 
     Optional<TreeHead> latestTreeHead();
 

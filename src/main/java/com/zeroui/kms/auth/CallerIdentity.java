@@ -4,7 +4,9 @@ import java.util.Set;
 
 /**
  * Who is calling, from the client certificate. {@code tenantId} is the bound tenant; a platform
- * module's certificate names no tenant and binds it to {@link #GLOBAL_TENANT}. {@code token} is the
+ * module's certificate names no tenant and binds it to {@link #GLOBAL_TENANT} (a SPIFFE ID never
+ * spells {@code tenant/GLOBAL}, see {@link SpiffeId}). {@code spiffeId} is the canonical form
+ * ({@link SpiffeId#toString()}), never the string the caller presented. {@code token} is the
  * verified bearer token that narrowed this identity, or null when the caller sent none.
  */
 public record CallerIdentity(String moduleId, String tenantId, Set<Role> roles, String spiffeId, TokenBinding token) {

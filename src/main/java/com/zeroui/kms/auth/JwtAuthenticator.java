@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * Turns (certificate identity, bearer token) into the effective caller. A token is a JWS (RS256 or
  * EdDSA only) from a trusted issuer, with {@code sub}, {@code module_id}, {@code tenant_id},
- * {@code environment} and {@code exp} (and {@code nbf} when present) valid within the clock skew.
+ * {@code environment} and {@code exp} (and {@code nbf} when present) valid within the clock skew, and
+ * an {@code aud} that names this service ({@link JwtSettings#audience()}).
  * Its {@code module_id} must be the certificate's module and its tenant one the certificate may act
  * for; the caller is then bound to the token's tenant and environment (see {@link CallerIdentity#boundTo}).
  *
@@ -52,6 +53,8 @@ public final class JwtAuthenticator {
     private final Set<String> environments;
     private final CryptoSuite crypto;
     private final DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
+    /** The exempt callers in canonical form: a caller's {@code spiffeId} is canonical, so equal strings mean one identity. */
+    private final Set<String> exempt;
 
     private JwtAuthenticator(JwtSettings settings, Map<String, List<Supplier<List<VerificationKey>>>> keysByIssuer,
                              Set<String> environments, CryptoSuite crypto, Clock clock) {
@@ -59,6 +62,8 @@ public final class JwtAuthenticator {
         this.keysByIssuer = keysByIssuer;
         this.environments = Set.copyOf(environments);
         this.crypto = crypto;
+        this.exempt = settings.exemptSpiffeIds().stream().map(SpiffeId::tryParse).flatMap(java.util.Optional::stream)
+                .map(SpiffeId::toString).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.claimsVerifier = new DefaultJWTClaimsVerifier<>(null, null, REQUIRED_CLAIMS, null) {
             @Override
             protected Date currentTime() {
@@ -128,7 +133,7 @@ public final class JwtAuthenticator {
      */
     public CallerIdentity authenticate(CallerIdentity certificate, String bearerToken) {
         if (bearerToken == null) {
-            if (settings.required() && !settings.exemptSpiffeIds().contains(certificate.spiffeId())) {
+            if (settings.required() && !exempt.contains(certificate.spiffeId())) {
                 throw refused("missing_token", "this service requires a bearer token: send Authorization: Bearer <JWT>"
                         + " issued by a trusted issuer");
             }
@@ -158,6 +163,11 @@ public final class JwtAuthenticator {
                     + " (allowed clock skew " + settings.clockSkew().toSeconds() + " s)");
         } catch (BadJWTException e) {
             throw refused("invalid_claims", "the token's claims are not acceptable: " + e.getMessage());
+        }
+        List<String> audiences = claims.getAudience();
+        if (!audiences.contains(settings.audience())) {
+            throw refused("wrong_audience", "the token's aud " + audiences + " does not name this service ("
+                    + settings.audience() + "); a token minted for another service is not accepted here");
         }
         String subject = claims.getSubject();
         String moduleId = stringClaim(claims, "module_id");

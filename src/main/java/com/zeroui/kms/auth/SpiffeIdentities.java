@@ -1,7 +1,5 @@
 package com.zeroui.kms.auth;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -10,7 +8,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,12 +17,11 @@ import java.util.regex.Pattern;
  *   <li>{@code spiffe://<trust-domain>/module/<module_id>} — a platform module, bound to tenant GLOBAL;</li>
  *   <li>{@code urn:zeroui:kms:role:admin} / {@code …:approver} — roles, zero or more.</li>
  * </ul>
- * Exactly one SPIFFE ID in the configured trust domain is required.
+ * Exactly one SPIFFE ID in the configured trust domain is required, valid per {@link SpiffeId}.
  */
 public final class SpiffeIdentities {
     /** Ids for tenants and modules: letters, digits, dot, underscore, dash; 1–64 characters. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern PATH = Pattern.compile("/(?:tenant/(" + ID.pattern() + ")/)?module/(" + ID.pattern() + ")");
     private static final int SAN_URI = 6;
 
     private final String trustDomain;
@@ -40,11 +36,10 @@ public final class SpiffeIdentities {
 
     public String spiffeId(String tenantId, String moduleId) {
         requireId("module_id", moduleId);
-        if (tenantId == null) {
-            return "spiffe://" + trustDomain + "/module/" + moduleId;
+        if (tenantId != null) {
+            requireId("tenant_id", tenantId);
         }
-        requireId("tenant_id", tenantId);
-        return "spiffe://" + trustDomain + "/tenant/" + tenantId + "/module/" + moduleId;
+        return new SpiffeId(trustDomain, tenantId, moduleId).toString();
     }
 
     public static void requireId(String field, String value) {
@@ -53,48 +48,58 @@ public final class SpiffeIdentities {
         }
     }
 
-    /** The identity in {@code certificate}, or empty with no usable SPIFFE ID in this trust domain. */
+    /**
+     * The identity in {@code certificate}, or empty when it has none: exactly one URI SAN that claims
+     * to be a SPIFFE ID, strictly valid and in this trust domain. A certificate with a malformed or
+     * foreign SPIFFE ID, or two of them, carries no identity: refuse rather than pick one.
+     */
     public Optional<CallerIdentity> identityOf(X509Certificate certificate) {
         List<String> uris = uriSans(certificate);
-        CallerIdentity found = null;
+        SpiffeId found = null;
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String uri : uris) {
             if (uri.startsWith(Role.URN_PREFIX)) {
                 Role.fromApiName(uri.substring(Role.URN_PREFIX.length())).ifPresent(roles::add);
                 continue;
             }
-            Optional<CallerIdentity> parsed = parse(uri);
-            if (parsed.isPresent()) {
-                if (found != null) {
-                    return Optional.empty(); // two identities in one certificate: ambiguous, refuse
-                }
-                found = parsed.get();
+            if (!SpiffeId.claimsToBe(uri)) {
+                continue;
             }
+            Optional<SpiffeId> parsed = parseId(uri);
+            if (parsed.isEmpty() || found != null) {
+                return Optional.empty();
+            }
+            found = parsed.get();
         }
-        if (found == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new CallerIdentity(found.moduleId(), found.tenantId(), roles, found.spiffeId()));
+        return found == null ? Optional.empty() : Optional.of(callerOf(found, roles));
     }
 
-    /** The identity a SPIFFE ID names (roles empty), or empty when it is not one in this trust domain. */
+    /** The identity a SPIFFE ID names (roles empty), or empty when it is not a valid one in this trust domain. */
     public Optional<CallerIdentity> parse(String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            return Optional.empty();
+        return parseId(value).map(id -> callerOf(id, Set.of()));
+    }
+
+    /** The canonical SPIFFE ID {@code value} names, or empty when it is not a valid one in this trust domain. */
+    public Optional<SpiffeId> parseId(String value) {
+        return SpiffeId.tryParse(value).filter(id -> id.trustDomain().equals(trustDomain));
+    }
+
+    /**
+     * Strictly parses a caller SPIFFE ID of this trust domain.
+     *
+     * @throws SpiffeId.Invalid saying what is wrong with it
+     */
+    public SpiffeId require(String value) {
+        SpiffeId id = SpiffeId.parse(value);
+        if (!id.trustDomain().equals(trustDomain)) {
+            throw new SpiffeId.Invalid("the SPIFFE ID is not in trust domain " + trustDomain);
         }
-        if (!"spiffe".equals(uri.getScheme()) || !trustDomain.equals(uri.getHost()) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawPath() == null) {
-            return Optional.empty();
-        }
-        Matcher m = PATH.matcher(uri.getRawPath());
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        String tenant = m.group(1) == null ? CallerIdentity.GLOBAL_TENANT : m.group(1);
-        return Optional.of(new CallerIdentity(m.group(2), tenant, Set.of(), value));
+        return id;
+    }
+
+    /** Callers carry the canonical string, never the one that was presented. */
+    private static CallerIdentity callerOf(SpiffeId id, Set<Role> roles) {
+        return new CallerIdentity(id.moduleId(), id.boundTenant(), roles, id.toString());
     }
 
     private static List<String> uriSans(X509Certificate certificate) {

@@ -3,6 +3,7 @@ package com.zeroui.kms.cli;
 import com.zeroui.kms.app.DataDirectory;
 import com.zeroui.kms.app.StartupException;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.trust.CertificateAuthority;
 import com.zeroui.kms.trust.InternalCa;
@@ -121,6 +122,7 @@ final class CertCommand implements Runnable {
                 if (tenantId != null) {
                     SpiffeIdentities.requireId("--tenant-id", tenantId);
                 }
+                new SpiffeId(store.trustDomain, tenantId, moduleId); // refuses --tenant-id GLOBAL (leave it out)
             } catch (IllegalArgumentException e) {
                 System.err.println("kms: " + e.getMessage());
                 return 2;

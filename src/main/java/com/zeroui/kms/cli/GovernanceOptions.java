@@ -12,26 +12,26 @@ import picocli.CommandLine.Option;
 /** Dual authorization, usage limits and violation detection for {@code serve}; each option has a KMS_* twin. */
 final class GovernanceOptions {
     @Option(names = "--approval-token-ttl", defaultValue = "${env:KMS_APPROVAL_TOKEN_TTL:-PT10M}",
-            description = "Lifetime of an approval token (ISO-8601 duration). Env KMS_APPROVAL_TOKEN_TTL. Default: ${DEFAULT-VALUE}")
+            description = "Lifetime of an approval token (ISO-8601, PT10S..PT24H). Env KMS_APPROVAL_TOKEN_TTL. Default: ${DEFAULT-VALUE}")
     String approvalTokenTtl;
 
     @Option(names = "--approval-request-ttl", defaultValue = "${env:KMS_APPROVAL_REQUEST_TTL:-PT24H}",
-            description = "How long a request waits for its approver. Env KMS_APPROVAL_REQUEST_TTL. Default: ${DEFAULT-VALUE}")
+            description = "How long a request waits for its approver (ISO-8601, PT1M..P30D). Env KMS_APPROVAL_REQUEST_TTL. Default: ${DEFAULT-VALUE}")
     String approvalRequestTtl;
 
     @Option(names = "--approval-required-operations",
             defaultValue = "${env:KMS_APPROVAL_REQUIRED_OPERATIONS:-emergency_rotate,schedule_destruction,update_policy}",
-            description = "Operations that need approval on every key (comma-separated, or none). "
+            description = "Operations that need dual authorization on every key (comma-separated, or none). "
                     + "Env KMS_APPROVAL_REQUIRED_OPERATIONS. Default: ${DEFAULT-VALUE}")
     String approvalRequiredOperations;
 
     @Option(names = "--approval-global-tenant", arity = "1", defaultValue = "${env:KMS_APPROVAL_GLOBAL_TENANT:-true}",
-            description = "Every lifecycle operation on GLOBAL-tenant keys, and generating one, needs approval. "
+            description = "Every lifecycle operation on a GLOBAL-tenant key, and generating one, needs dual authorization. "
                     + "Env KMS_APPROVAL_GLOBAL_TENANT. Default: ${DEFAULT-VALUE}")
     boolean approvalGlobalTenant;
 
     @Option(names = "--approval-issuer",
-            description = "Accept approval tokens from this governance issuer: NAME=PUBLIC_KEY.pem (Ed25519 or RSA-2048), "
+            description = "Accept approval tokens signed by this governance issuer (NAME is its iss) with this public key: NAME=PUBLIC_KEY.pem (Ed25519 or RSA-2048), "
                     + "repeatable. Env KMS_APPROVAL_ISSUERS (comma-separated)")
     List<String> approvalIssuers = new ArrayList<>();
 
@@ -41,7 +41,7 @@ final class GovernanceOptions {
     long maxUsagePerDayDefault;
 
     @Option(names = "--key-rate-limit", defaultValue = "${env:KMS_KEY_RATE_LIMIT:-5000}",
-            description = "Operations per second per key on each node (0 = none). Env KMS_KEY_RATE_LIMIT. Default: ${DEFAULT-VALUE}")
+            description = "Sign/verify/encrypt/decrypt operations per second per key on each node (0 = no limit). Env KMS_KEY_RATE_LIMIT. Default: ${DEFAULT-VALUE}")
     double keyRate;
 
     @Option(names = "--key-rate-burst", defaultValue = "${env:KMS_KEY_RATE_BURST:-10000}",
@@ -49,7 +49,7 @@ final class GovernanceOptions {
     long keyBurst;
 
     @Option(names = "--caller-rate-limit", defaultValue = "${env:KMS_CALLER_RATE_LIMIT:-10000}",
-            description = "Operations per second per caller on each node (0 = none). Env KMS_CALLER_RATE_LIMIT. Default: ${DEFAULT-VALUE}")
+            description = "Sign/verify/encrypt/decrypt operations per second per caller identity (tenant + module) on each node (0 = no limit). Env KMS_CALLER_RATE_LIMIT. Default: ${DEFAULT-VALUE}")
     double callerRate;
 
     @Option(names = "--caller-rate-burst", defaultValue = "${env:KMS_CALLER_RATE_BURST:-20000}",
@@ -57,12 +57,12 @@ final class GovernanceOptions {
     long callerBurst;
 
     @Option(names = "--violation-threshold", defaultValue = "${env:KMS_VIOLATION_THRESHOLD:-0}",
-            description = "Policy violations on one key within --violation-window that trigger the threshold action "
-                    + "(0 = off). Env KMS_VIOLATION_THRESHOLD. Default: ${DEFAULT-VALUE}")
+            description = "Policy violations on one key within --violation-window that revoke it automatically "
+                    + "(0 = off; see docs/key-lifecycle.md, Usage limits). Env KMS_VIOLATION_THRESHOLD. Default: ${DEFAULT-VALUE}")
     int violationThreshold;
 
     @Option(names = "--violation-window", defaultValue = "${env:KMS_VIOLATION_WINDOW:-PT10M}",
-            description = "Window for --violation-threshold. Env KMS_VIOLATION_WINDOW. Default: ${DEFAULT-VALUE}")
+            description = "Window for --violation-threshold (ISO-8601). Env KMS_VIOLATION_WINDOW. Default: ${DEFAULT-VALUE}")
     String violationWindow;
 
     KmsConfig applyTo(KmsConfig config) {

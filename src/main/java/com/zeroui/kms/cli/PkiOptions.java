@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class PkiOptions {
     @Option(names = "--public-url", defaultValue = "${env:KMS_PUBLIC_URL}",
             description = "Base URL relying parties reach this service at, written into issued certificates' CRL"
-                    + " distribution point and OCSP pointer. Env KMS_PUBLIC_URL. Default: https://<first --hostname,"
+                    + " distribution point (.../kms/v1/ca/internal-issuing/crl) and OCSP pointer (.../kms/v1/ocsp); http(s), no query. Env KMS_PUBLIC_URL. Default: https://<first --hostname,"
                     + " else 127.0.0.1>:<port>")
     String publicUrl;
 

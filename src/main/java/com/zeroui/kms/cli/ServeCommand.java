@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,15 +33,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:KMS_PORT:-8443}", description = "HTTPS port (0 = any free). Env KMS_PORT. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--hostname", description = "Extra server certificate name (DNS or IP), repeatable. Env KMS_HOSTNAMES (comma-separated)")
+    @Option(names = "--hostname", description = "Extra server certificate name (DNS or IP), besides localhost, 127.0.0.1 and ::1; repeatable. Env KMS_HOSTNAMES (comma-separated)")
     List<String> hostnames = new ArrayList<>();
 
     @Option(names = "--crypto-provider", defaultValue = "${env:KMS_CRYPTO_PROVIDER:-auto}",
-            description = "auto (AWS-LC where it loads, else JDK), accp or jdk. Env KMS_CRYPTO_PROVIDER")
+            description = "auto (AWS-LC where it loads, else the JDK), accp (fail if AWS-LC does not load), jdk, or fips (same as --fips). Env KMS_CRYPTO_PROVIDER. Default: ${DEFAULT-VALUE}")
     CryptoSuite.Preference provider;
 
+    @Option(names = "--fips", arity = "0..1", fallbackValue = "true", defaultValue = "${env:KMS_FIPS:-false}",
+            description = "FIPS 140-3 mode: the Bouncy Castle FIPS module (approved-only) serves every key operation, "
+                    + "X.509 and TLS; non-approved algorithms are refused (docs/fips.md). Env KMS_FIPS. Default: ${DEFAULT-VALUE}")
+    boolean fips;
+
     @Option(names = "--max-request-bytes", defaultValue = "${env:KMS_MAX_REQUEST_BYTES:-1048576}",
-            description = "Largest accepted request body. Env KMS_MAX_REQUEST_BYTES. Default: ${DEFAULT-VALUE}")
+            description = "Largest accepted request body in bytes (1 MiB); larger bodies get 413. Env KMS_MAX_REQUEST_BYTES. Default: ${DEFAULT-VALUE}")
     long maxRequestBytes;
 
     @Override
@@ -55,18 +59,13 @@ final class ServeCommand implements Callable<Integer> {
         KmsNode node;
         KmsConfig config;
         try {
-            config = governance.applyTo(store.toConfig(bind, port, names, provider, maxRequestBytes).withJwt(jwt.settings()))
+            config = governance.applyTo(store.toConfig(bind, port, names, fips ? CryptoSuite.Preference.FIPS : provider, maxRequestBytes).withJwt(jwt.settings()))
                     .withPki(pki.settings());
             node = KmsNode.start(config, Clock.systemUTC());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "kms-shutdown"));
         String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
         String url = "https://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + node.port();
         var tls = config.tlsDir();
@@ -76,7 +75,6 @@ final class ServeCommand implements Callable<Integer> {
                 + "; CA: " + tls.resolve("ca.pem"));
         System.out.println("kms: try: curl --cacert " + tls.resolve("ca.pem") + " --cert " + tls.resolve("admin.pem")
                 + " --key " + tls.resolve("admin.key") + " " + url + "/kms/v1/keys");
-        stopped.await();
-        return 0;
+        return GracefulStop.awaitSigterm(node);
     }
 }

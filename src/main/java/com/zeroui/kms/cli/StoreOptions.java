@@ -21,7 +21,7 @@ final class StoreOptions {
     String databaseUrl;
 
     @Option(names = "--database-user", defaultValue = "${env:KMS_DATABASE_USER}",
-            description = "Database user (PostgreSQL). Env KMS_DATABASE_USER")
+            description = "Database user (PostgreSQL); the password only from KMS_DATABASE_PASSWORD (never a flag: command lines are visible to all local users). Env KMS_DATABASE_USER")
     String databaseUser;
 
     @Option(names = "--trust-domain", defaultValue = "${env:KMS_TRUST_DOMAIN:-zeroui.local}",
@@ -29,11 +29,11 @@ final class StoreOptions {
     String trustDomain;
 
     @Option(names = "--receipt-webhook-url", defaultValue = "${env:KMS_RECEIPT_WEBHOOK_URL}",
-            description = "Forward every receipt, at least once, to this URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
+            description = "Forward every receipt, at least once, to this http(s) URL (the evidence ledger M27). Env KMS_RECEIPT_WEBHOOK_URL")
     String receiptWebhookUrl;
 
     @Option(names = "--events", defaultValue = "${env:KMS_EVENTS:-all}",
-            description = "Event types to emit: all, none, or a comma-separated list (e.g. key_generated,key_rotated). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
+            description = "Event types written to the outbox: all, none, or a comma-separated list such as key_generated,key_rotated,key_revoked,trust_anchor_updated,policy_violation (drops the high-rate signature_created/signature_verified). Env KMS_EVENTS. Default: ${DEFAULT-VALUE}")
     String events;
 
     @Option(names = "--nats-url", defaultValue = "${env:KMS_NATS_URL}",
@@ -41,7 +41,7 @@ final class StoreOptions {
     String natsUrl;
 
     @Option(names = "--nats-stream", defaultValue = "${env:KMS_NATS_STREAM:-KMS_EVENTS}",
-            description = "JetStream stream capturing kms.events.> (created if missing). Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
+            description = "JetStream stream capturing kms.events.>; created (file storage, 10 min duplicate window) when missing. Env KMS_NATS_STREAM. Default: ${DEFAULT-VALUE}")
     String natsStream;
 
     @Option(names = "--event-webhook-url", split = ",",
@@ -67,6 +67,16 @@ final class StoreOptions {
     @Option(names = "--lifecycle-interval", defaultValue = "${env:KMS_LIFECYCLE_INTERVAL:-PT1M}",
             description = "How often each node archives, destroys and rotates what is due (ISO-8601). Env KMS_LIFECYCLE_INTERVAL. Default: ${DEFAULT-VALUE}")
     java.time.Duration lifecycleInterval;
+
+    @Option(names = "--service-key-rotation", defaultValue = "${env:KMS_SERVICE_KEY_ROTATION:-P90D}",
+            description = "Replace the service's receipt-signing key when it is older than this ISO-8601 period of days;"
+                    + " receipts and tree heads it signed keep verifying. Env KMS_SERVICE_KEY_ROTATION. Default: ${DEFAULT-VALUE}")
+    java.time.Period serviceKeyRotation;
+
+    @Option(names = "--service-key-overlap", defaultValue = "${env:KMS_SERVICE_KEY_OVERLAP:-P1D}",
+            description = "How long a replaced service key stays valid (nodes still signing with it switch within the"
+                    + " lifecycle interval); at least --lifecycle-interval. Env KMS_SERVICE_KEY_OVERLAP. Default: ${DEFAULT-VALUE}")
+    java.time.Duration serviceKeyOverlap;
 
     @Option(names = "--master-key-provider", defaultValue = "${env:KMS_MASTER_KEY_PROVIDER:-software}",
             converter = MasterKeyProviderConverter.class,
@@ -117,7 +127,8 @@ final class StoreOptions {
                 gracePeriod, d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
                 eventsConfig(), d.jwt(),
-                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation), null, null, d.pki(),
+                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation, serviceKeyRotation,
+                        serviceKeyOverlap), null, null, d.pki(),
                 masterKeySettings());
     }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,6 +32,10 @@ import javax.crypto.spec.SecretKeySpec;
  * them. Selection prefers Amazon Corretto Crypto Provider (AWS-LC) where its native library loads
  * and the primitive passes a round-trip self-test, else the JDK's own provider for that primitive.
  * Nothing here is hand-rolled: every operation is a JCA call.
+ *
+ * <p>In FIPS mode ({@link #fips}) every primitive comes from the Bouncy Castle FIPS module in
+ * approved-only mode, keys and nonces come from its DRBG, and non-approved algorithms are refused
+ * ({@link #refusal}) rather than served by another provider.
  *
  * <p>Instances are immutable and thread-safe; JCA engine objects are created per call.
  */
@@ -42,17 +47,23 @@ public final class CryptoSuite {
     private final Map<SignatureAlgorithm, Provider> signatureProviders;
     private final Map<AeadAlgorithm, Provider> aeadProviders;
     private final Map<KeyType, KeyPair> selfTestKeys = new EnumMap<>(KeyType.class);
+    /** The FIPS module serving every primitive, or null outside FIPS mode. */
+    private final FipsModule fips;
+    private final SecureRandom random;
 
     private CryptoSuite(String preferred, Map<KeyType, Provider> keyProviders,
-                        Map<SignatureAlgorithm, Provider> signatureProviders, Map<AeadAlgorithm, Provider> aeadProviders) {
+                        Map<SignatureAlgorithm, Provider> signatureProviders, Map<AeadAlgorithm, Provider> aeadProviders,
+                        FipsModule fips, SecureRandom random) {
         this.preferred = preferred;
         this.keyProviders = keyProviders;
         this.signatureProviders = signatureProviders;
         this.aeadProviders = aeadProviders;
+        this.fips = fips;
+        this.random = random;
     }
 
-    /** What {@code KMS_CRYPTO_PROVIDER} may ask for. */
-    public enum Preference { AUTO, JDK, ACCP }
+    /** What {@code KMS_CRYPTO_PROVIDER} may ask for; FIPS is what {@code --fips} selects. */
+    public enum Preference { AUTO, JDK, ACCP, FIPS }
 
     /** ACCP if its native library loaded, else empty. */
     public static Optional<Provider> correttoIfLoaded() {
@@ -64,7 +75,15 @@ public final class CryptoSuite {
         }
     }
 
+    /**
+     * The suite for a preference. In a JVM started in FIPS mode every preference gets the FIPS suite:
+     * nothing in that process may use another provider for key operations.
+     */
     public static CryptoSuite select(Preference preference) {
+        if (preference == Preference.FIPS || FipsModule.registered().isPresent()) {
+            return fips(FipsModule.registered().orElseThrow(() -> new IllegalStateException(
+                    "FIPS mode needs the Bouncy Castle FIPS class path: start with --fips (or KMS_FIPS=true)")));
+        }
         Optional<Provider> accp = preference == Preference.JDK ? Optional.empty() : correttoIfLoaded();
         if (preference == Preference.ACCP && accp.isEmpty()) {
             throw new IllegalStateException("crypto provider ACCP requested but its native library did not load: "
@@ -72,29 +91,47 @@ public final class CryptoSuite {
         }
         List<Provider> candidates = accp.map(List::of).orElse(List.of());
         String name = accp.map(p -> p.getName() + " " + p.getVersionStr()).orElse("JDK");
-        return build(name, candidates, true);
+        return build(name, candidates, true, null, RANDOM);
     }
 
     /** Every primitive from {@code provider}, no fallback: for tests that pin one provider. */
     public static CryptoSuite pinnedTo(Provider provider) {
-        return build(provider.getName(), List.of(provider), false);
+        return build(provider.getName(), List.of(provider), false, null, RANDOM);
     }
 
-    private static CryptoSuite build(String preferred, List<Provider> candidates, boolean fallBackToJdk) {
+    /**
+     * Every approved primitive from the FIPS module, randomness from its DRBG, no fallback to any
+     * other provider; ChaCha20-Poly1305 is refused ({@link #refusal}).
+     */
+    public static CryptoSuite fips(FipsModule module) {
+        String name = module.provider().getName() + " " + module.moduleVersion() + " (FIPS 140-3, approved-only)";
+        return build(name, List.of(module.provider()), false, module, module.random());
+    }
+
+    private static CryptoSuite build(String preferred, List<Provider> candidates, boolean fallBackToJdk,
+                                     FipsModule fips, SecureRandom random) {
         Map<KeyType, Provider> keys = new EnumMap<>(KeyType.class);
         Map<SignatureAlgorithm, Provider> sigs = new EnumMap<>(SignatureAlgorithm.class);
         Map<AeadAlgorithm, Provider> aeads = new EnumMap<>(AeadAlgorithm.class);
         for (KeyType type : KeyType.values()) {
-            keys.put(type, choose(candidates, fallBackToJdk, p -> probeKeys(type, p), type.apiName()));
+            keys.put(type, choose(candidates, fallBackToJdk, p -> probeKeys(type, p, random), type.apiName()));
         }
         for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
             Provider keyProvider = keys.get(alg.keyType());
-            sigs.put(alg, choose(candidates, fallBackToJdk, p -> probeSignature(alg, keyProvider, p), alg.apiName()));
+            sigs.put(alg, choose(candidates, fallBackToJdk, p -> probeSignature(alg, keyProvider, p, random), alg.apiName()));
         }
         for (AeadAlgorithm alg : AeadAlgorithm.values()) {
-            aeads.put(alg, choose(candidates, fallBackToJdk, p -> probeAead(alg, p), alg.apiName()));
+            if (fips == null || fipsRefusal(alg).isEmpty()) {
+                aeads.put(alg, choose(candidates, fallBackToJdk, p -> probeAead(alg, p), alg.apiName()));
+            }
         }
-        return new CryptoSuite(preferred, keys, sigs, aeads);
+        return new CryptoSuite(preferred, keys, sigs, aeads, fips, random);
+    }
+
+    /** Why FIPS mode refuses an AEAD, or empty when it is approved. */
+    private static Optional<String> fipsRefusal(AeadAlgorithm alg) {
+        return alg == AeadAlgorithm.AES_256_GCM ? Optional.empty()
+                : Optional.of(alg.apiName() + " is not a FIPS 140-3 approved algorithm and this node runs in FIPS mode");
     }
 
     private interface Probe {
@@ -122,18 +159,18 @@ public final class CryptoSuite {
         }
     }
 
-    private static void probeKeys(KeyType type, Provider provider) throws GeneralSecurityException {
+    private static void probeKeys(KeyType type, Provider provider, SecureRandom random) throws GeneralSecurityException {
         if (type.isAsymmetric()) {
-            KeyPair pair = generatePair(type, provider);
+            KeyPair pair = generatePair(type, provider, random);
             KeyFactory factory = keyFactory(type, provider);
             factory.generatePrivate(new PKCS8EncodedKeySpec(pair.getPrivate().getEncoded()));
             factory.generatePublic(new X509EncodedKeySpec(pair.getPublic().getEncoded()));
         }
     }
 
-    private static void probeSignature(SignatureAlgorithm alg, Provider keyProvider, Provider provider)
-            throws GeneralSecurityException {
-        KeyPair pair = generatePair(alg.keyType(), keyProvider);
+    private static void probeSignature(SignatureAlgorithm alg, Provider keyProvider, Provider provider,
+                                       SecureRandom random) throws GeneralSecurityException {
+        KeyPair pair = generatePair(alg.keyType(), keyProvider, random);
         byte[] message = "kms self-test".getBytes();
         byte[] sig = sign(alg, provider, pair.getPrivate(), message);
         if (!verify(alg, provider, pair.getPublic(), message, sig)) {
@@ -158,7 +195,7 @@ public final class CryptoSuite {
         for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
             KeyPair pair = selfTestKeys.get(alg.keyType());
             if (pair == null) {
-                pair = generatePair(alg.keyType(), keyProviders.get(alg.keyType()));
+                pair = generatePair(alg.keyType(), keyProviders.get(alg.keyType()), random);
                 selfTestKeys.put(alg.keyType(), pair);
             }
             byte[] message = "kms self-test".getBytes();
@@ -167,8 +204,28 @@ public final class CryptoSuite {
                 throw new GeneralSecurityException(alg + " self-test failed");
             }
         }
-        for (AeadAlgorithm alg : AeadAlgorithm.values()) {
+        for (AeadAlgorithm alg : aeadProviders.keySet()) {
             probeAead(alg, aeadProviders.get(alg));
+        }
+        if (fips != null) {
+            fips.check();
+        }
+    }
+
+    /** The FIPS module serving this suite, when it is the FIPS suite. */
+    public Optional<FipsModule> fipsModule() {
+        return Optional.ofNullable(fips);
+    }
+
+    /** Why this suite refuses {@code alg} (FIPS mode: not approved), or empty when it serves it. */
+    public Optional<String> refusal(AeadAlgorithm alg) {
+        return fips == null ? Optional.empty() : fipsRefusal(alg);
+    }
+
+    private void requireServed(AeadAlgorithm alg) throws GeneralSecurityException {
+        Optional<String> refused = refusal(alg);
+        if (refused.isPresent()) {
+            throw new GeneralSecurityException(refused.get());
         }
     }
 
@@ -180,6 +237,15 @@ public final class CryptoSuite {
 
     public GeneratedKey generate(KeyType type) {
         try {
+            if (!type.isAsymmetric() && fips != null) {
+                // generated by the module itself (its DRBG, its key generator): approved key generation
+                KeyGenerator generator = KeyGenerator.getInstance(type.jcaAlgorithm(), fips.provider());
+                generator.init(type.sizeBits(), random);
+                byte[] raw = generator.generateKey().getEncoded();
+                SecretBytes secret = SecretBytes.copyOf(raw);
+                Arrays.fill(raw, (byte) 0);
+                return new GeneratedKey(secret, null);
+            }
             if (!type.isAsymmetric()) {
                 byte[] raw = new byte[type.sizeBits() / 8];
                 RANDOM.nextBytes(raw);
@@ -187,7 +253,7 @@ public final class CryptoSuite {
                 Arrays.fill(raw, (byte) 0);
                 return new GeneratedKey(secret, null);
             }
-            KeyPair pair = generatePair(type, keyProviders.get(type));
+            KeyPair pair = generatePair(type, keyProviders.get(type), random);
             byte[] pkcs8 = pair.getPrivate().getEncoded();
             SecretBytes secret = SecretBytes.copyOf(pkcs8);
             Arrays.fill(pkcs8, (byte) 0);
@@ -250,6 +316,7 @@ public final class CryptoSuite {
 
     public byte[] seal(AeadAlgorithm alg, SecretKey key, byte[] nonce, byte[] plaintext, byte[] aad) {
         try {
+            requireServed(alg);
             return seal(alg, aeadProviders.get(alg), key, nonce, plaintext, aad);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(alg + " encryption failed", e);
@@ -263,9 +330,42 @@ public final class CryptoSuite {
             throw new AeadAuthenticationException();
         }
         try {
+            requireServed(alg);
             return open(alg, aeadProviders.get(alg), key, nonce, ciphertextAndTag, aad);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new AeadAuthenticationException();
+        }
+    }
+
+    /** A ciphertext and the nonce it was sealed under. */
+    public record Sealed(byte[] nonce, byte[] ciphertextAndTag) {
+    }
+
+    /**
+     * Seals under a fresh nonce. In FIPS mode the module generates the IV itself (SP 800-38D §8.2.2,
+     * FIPS 140-3 IG C.H); otherwise it is {@link #randomNonce()}.
+     */
+    public Sealed sealWithFreshNonce(AeadAlgorithm alg, SecretKey key, byte[] plaintext, byte[] aad) {
+        if (fips == null) {
+            byte[] nonce = randomNonce();
+            return new Sealed(nonce, seal(alg, key, nonce, plaintext, aad));
+        }
+        try {
+            requireServed(alg);
+            Cipher cipher = cipher(alg, aeadProviders.get(alg));
+            cipher.init(Cipher.ENCRYPT_MODE, key, random);
+            if (aad.length > 0) {
+                cipher.updateAAD(aad);
+            }
+            byte[] sealed = cipher.doFinal(plaintext);
+            byte[] nonce = cipher.getIV();
+            if (nonce == null || nonce.length != AeadAlgorithm.NONCE_BYTES
+                    || sealed.length != plaintext.length + AeadAlgorithm.TAG_BYTES) {
+                throw new GeneralSecurityException("module-generated IV or tag has an unexpected size");
+            }
+            return new Sealed(nonce, sealed);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(alg + " encryption failed", e);
         }
     }
 
@@ -277,13 +377,14 @@ public final class CryptoSuite {
 
     // ---- static JCA plumbing, also used by the probes ------------------------------------------
 
-    static KeyPair generatePair(KeyType type, Provider provider) throws GeneralSecurityException {
+    static KeyPair generatePair(KeyType type, Provider provider, SecureRandom random) throws GeneralSecurityException {
         KeyPairGenerator generator = provider == null
                 ? KeyPairGenerator.getInstance(type.jcaAlgorithm())
                 : KeyPairGenerator.getInstance(type.jcaAlgorithm(), provider);
         if (type == KeyType.RSA_2048) {
-            generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), RANDOM);
+            generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
         }
+        // Ed25519 is left to the provider's own source: in FIPS mode that is the module's DRBG
         return generator.generateKeyPair();
     }
 
@@ -366,7 +467,7 @@ public final class CryptoSuite {
         keyProviders.forEach((k, p) -> out.put("keygen:" + k.apiName(), nameOf(p, k.jcaAlgorithm(), "KeyPairGenerator")));
         signatureProviders.forEach((a, p) -> out.put("sign:" + a.apiName(), nameOf(p, a.jcaName(), "Signature")));
         aeadProviders.forEach((a, p) -> out.put("aead:" + a.apiName(), nameOf(p, a.transformation(), "Cipher")));
-        out.put("keygen:AES-256", "SecureRandom");
+        out.put("keygen:AES-256", fips != null ? fips.provider().getName() : "SecureRandom");
         return out;
     }
 

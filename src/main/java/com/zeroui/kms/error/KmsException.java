@@ -14,6 +14,8 @@ public class KmsException extends RuntimeException {
     private final int httpStatus;
     private final Map<String, Object> details;
     private final String receiptId;
+    /** Null: the code's own retry hint. */
+    private final Boolean retryable;
 
     public KmsException(ErrorCode code, String message) {
         this(code, code.httpStatus(), message, Map.of(), null);
@@ -24,21 +26,27 @@ public class KmsException extends RuntimeException {
     }
 
     public KmsException(ErrorCode code, int httpStatus, String message, Map<String, ?> details, Throwable cause) {
-        this(code, httpStatus, message, details, cause, null);
+        this(code, httpStatus, message, details, cause, null, null);
     }
 
     private KmsException(ErrorCode code, int httpStatus, String message, Map<String, ?> details, Throwable cause,
-                         String receiptId) {
+                         String receiptId, Boolean retryable) {
         super(message, cause, false, false);
         this.code = code;
         this.httpStatus = httpStatus;
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
         this.receiptId = receiptId;
+        this.retryable = retryable;
     }
 
     /** The same failure, now carrying the id of the receipt that records it. */
     public KmsException withReceiptId(String id) {
-        return new KmsException(code, httpStatus, getMessage(), details, getCause(), id);
+        return new KmsException(code, httpStatus, getMessage(), details, getCause(), id, retryable);
+    }
+
+    /** Whether the same request may succeed later: the code's hint unless this failure says otherwise. */
+    public boolean retryable() {
+        return retryable != null ? retryable : code.retryable();
     }
 
     /** The receipt recording this failure, or null when none was written (e.g. a malformed request). */
@@ -64,6 +72,16 @@ public class KmsException extends RuntimeException {
 
     public static KmsException unavailable(String dependency, String message, Throwable cause) {
         return new KmsException(ErrorCode.DEPENDENCY_UNAVAILABLE, 503, message, Map.of("dependency", dependency), cause);
+    }
+
+    /**
+     * A dependency that is up but must not be used until an operator acts (503, not retryable):
+     * retrying the same request cannot help.
+     */
+    public static KmsException halted(String dependency, String message, Map<String, ?> details) {
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        all.put("dependency", dependency);
+        return new KmsException(ErrorCode.DEPENDENCY_UNAVAILABLE, 503, message, all, null, null, false);
     }
 
     public static KmsException internal(String message, Throwable cause) {

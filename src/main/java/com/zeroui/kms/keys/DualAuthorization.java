@@ -45,7 +45,7 @@ public interface DualAuthorization {
      * POLICY_VIOLATION naming the reason in {@code details.reason}.
      *
      * @param keyId      the resolved key id; null for generate
-     * @param parameters the operation's parameters as the approval request named them (see README)
+     * @param parameters the operation's parameters as the approval request named them (see docs/key-lifecycle.md, "Dual authorization")
      */
     void require(CallerIdentity requester, String operation, String keyId, Map<String, Object> parameters,
                  String approvalToken);

@@ -40,6 +40,7 @@ public final class EncryptionService {
     public Audited<Encrypted> encrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] plaintext, byte[] aad,
                                       AeadAlgorithm requested) {
         AeadAlgorithm algorithm = requested == null ? AeadAlgorithm.AES_256_GCM : requested;
+        refuseUnserved(algorithm);
         AuditRecord record = begin("encrypt", caller, scope, ref, algorithm)
                 .secretLength("plaintext", plaintext.length).secretLength("aad", aad.length);
         return audit.run(record, () -> {
@@ -47,14 +48,15 @@ public final class EncryptionService {
             record.key(key.keyId(), key.type().sizeBits());
             LoadedKey loaded = material.load(key);
             budget.spend(key.keyId());
-            byte[] nonce = CryptoSuite.randomNonce();
-            return new Encrypted(key, algorithm, loaded.seal(crypto, algorithm, nonce, plaintext, aad), nonce);
+            CryptoSuite.Sealed sealed = loaded.seal(crypto, algorithm, plaintext, aad);
+            return new Encrypted(key, algorithm, sealed.ciphertextAndTag(), sealed.nonce());
         });
     }
 
     public Audited<Decrypted> decrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] ciphertext, byte[] nonce,
                                       byte[] aad, AeadAlgorithm requested) {
         AeadAlgorithm algorithm = requested == null ? AeadAlgorithm.AES_256_GCM : requested;
+        refuseUnserved(algorithm);
         AuditRecord record = begin("decrypt", caller, scope, ref, algorithm)
                 .secretLength("ciphertext", ciphertext.length).secretLength("aad", aad.length);
         return audit.run(record, () -> {
@@ -66,6 +68,14 @@ public final class EncryptionService {
             } catch (AeadAuthenticationException e) {
                 throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED, Map.of("key_id", key.keyId()));
             }
+        });
+    }
+
+    /** FIPS mode: a non-approved algorithm is a bad request, named with the reason. */
+    private void refuseUnserved(AeadAlgorithm algorithm) {
+        crypto.refusal(algorithm).ifPresent(reason -> {
+            throw new KmsException(ErrorCode.INVALID_REQUEST, reason,
+                    Map.of("field", "algorithm", "algorithm", algorithm.apiName()));
         });
     }
 

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The one table of which operation each key state allows. A refused operation is 409
  * {@code KEY_REVOKED} on a revoked key and 409 {@code KEY_INACTIVE} in any other state that
- * forbids it. The README's state table is this table; KeyStateMachineTest checks every cell.
+ * forbids it. The state table in docs/key-lifecycle.md is this table; KeyStateMachineTest checks every cell.
  *
  * <ul>
  *   <li>active: everything but cancelling a destruction that was never scheduled;</li>

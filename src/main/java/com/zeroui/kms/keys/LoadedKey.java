@@ -50,13 +50,15 @@ record LoadedKey(PrivateKey privateKey, PublicKey publicKey, SecretKey aesKey, S
         }
     }
 
-    byte[] seal(CryptoSuite crypto, AeadAlgorithm algorithm, byte[] nonce, byte[] plaintext, byte[] aad) {
+    /** Seals under a fresh nonce: chosen by the crypto suite for software keys, at random for hsm keys. */
+    CryptoSuite.Sealed seal(CryptoSuite crypto, AeadAlgorithm algorithm, byte[] plaintext, byte[] aad) {
         if (hsm == null) {
-            return crypto.seal(algorithm, secretFor(algorithm), nonce, plaintext, aad);
+            return crypto.sealWithFreshNonce(algorithm, secretFor(algorithm), plaintext, aad);
         }
         requireInHsm(ProtectionLevel.HSM.supports(algorithm), algorithm.apiName());
         try {
-            return hsm.seal(keyId, nonce, plaintext, aad);
+            byte[] nonce = CryptoSuite.randomNonce();
+            return new CryptoSuite.Sealed(nonce, hsm.seal(keyId, nonce, plaintext, aad));
         } catch (MasterKeyException e) {
             throw KeyMaterialCache.hsmFailure(keyId, e);
         }

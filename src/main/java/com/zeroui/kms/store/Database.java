@@ -19,13 +19,32 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource dataSource, Dialect dialect) {
+    private Database(HikariDataSource dataSource, Dialect dialect, String jdbcUrl, String user, String password) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, null);
+    }
+
+    /**
+     * Opens a database migrated only up to {@code schemaVersion}: a restore loads rows of that
+     * schema version, and the next ordinary open migrates them forward. Refuses a version newer than
+     * this build's migrations.
+     */
+    public static Database openAtSchemaVersion(String jdbcUrl, String user, String password, int schemaVersion) {
+        return open(jdbcUrl, user, password, schemaVersion);
+    }
+
+    private static Database open(String jdbcUrl, String user, String password, Integer schemaVersion) {
         Dialect dialect = dialectOf(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -45,6 +64,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         } else {
             config.setMaximumPoolSize(16);
+            FailoverSettings.apply(config);
             if (user != null) {
                 config.setUsername(user);
             }
@@ -60,18 +80,67 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e), e);
         }
         try {
-            Flyway.configure()
-                    .dataSource(ds)
+            var flyway = Flyway.configure()
+                    // PostgreSQL migrates on its own connection: the pool's socket timeout would cut a long migration
+                    .dataSource(dialect == Dialect.SQLITE ? ds : FailoverSettings.migrationDataSource(jdbcUrl, user, password))
                     .locations("classpath:db/migration")
                     .placeholders(Map.of("blob", dialect == Dialect.SQLITE ? "BLOB" : "BYTEA"))
-                    .table("kms_schema_history")
-                    .load()
-                    .migrate();
+                    .table("kms_schema_history");
+            if (schemaVersion != null) {
+                int latest = latestVersion(flyway.load());
+                if (schemaVersion > latest) {
+                    throw new IllegalArgumentException("schema version " + schemaVersion + " is newer than this build's ("
+                            + latest + "); use a newer kms");
+                }
+                flyway.target(String.valueOf(schemaVersion));
+            }
+            flyway.load().migrate();
+        } catch (IllegalArgumentException e) {
+            ds.close();
+            throw e;
         } catch (RuntimeException e) {
             ds.close();
             throw new IllegalStateException("database migration failed on " + redact(jdbcUrl) + ": " + rootMessage(e), e);
         }
-        return new Database(ds, dialect);
+        return new Database(ds, dialect, jdbcUrl, user, password);
+    }
+
+    private static int latestVersion(Flyway flyway) {
+        int latest = 0;
+        for (var migration : flyway.info().all()) {
+            if (migration.getVersion() != null) {
+                latest = Math.max(latest, migration.getVersion().getMajor().intValue());
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * A connection outside the pool for one long read transaction (a backup's snapshot). On SQLite it
+     * is read-only and begins deferred transactions, so writers go on while it reads: the pool's
+     * connections begin IMMEDIATE ones, which would hold the write lock for the whole backup.
+     */
+    public static Connection snapshotConnection(String jdbcUrl, String user, String password) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        if (dialectOf(jdbcUrl) == Dialect.SQLITE) {
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setReadOnly(true);
+            config.setBusyTimeout(10_000);
+            props = config.toProperties();
+        } else {
+            if (user != null) {
+                props.setProperty("user", user);
+            }
+            if (password != null) {
+                props.setProperty("password", password);
+            }
+        }
+        return java.sql.DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /** {@link #snapshotConnection(String, String, String)} on this database. */
+    public Connection snapshotConnection() throws SQLException {
+        return dialect == Dialect.SQLITE ? snapshotConnection(jdbcUrl, user, password) : dataSource.getConnection();
     }
 
     public static Dialect dialectOf(String jdbcUrl) {

@@ -58,14 +58,16 @@ final class Jdbc {
     }
 
     /**
-     * Connection loss, refused connections, an exhausted pool or a store too busy to answer are the
-     * store being unavailable (503, retryable); anything else is our bug (500).
+     * Connection loss, refused connections, an exhausted pool, a store too busy to answer or one that
+     * turned read-only (failover) are the store being unavailable (503, retryable); anything else is
+     * our bug (500).
      */
     static KmsException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = e.getMessage() == null ? "" : e.getMessage();
         boolean unavailable = e instanceof SQLTransientConnectionException
                 || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+                || state.equals(FailoverSettings.READ_ONLY_SQL_TRANSACTION) // a demoted primary, until the pool moves on
                 || message.contains("SQLITE_BUSY") || message.contains("SQLITE_IOERR") || message.contains("SQLITE_CANTOPEN")
                 || message.contains("SQLITE_READONLY") || message.contains("SQLITE_FULL");
         if (unavailable) {

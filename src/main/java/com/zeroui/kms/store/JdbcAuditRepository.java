@@ -108,6 +108,25 @@ public final class JdbcAuditRepository implements AuditRepository {
     }
 
     @Override
+    public Map<Long, byte[]> perfectRange(int level, long fromIndex, long toIndex) {
+        return Jdbc.read(ds, c -> {
+            Map<Long, byte[]> out = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT node_index, hash FROM kms_audit_nodes "
+                    + "WHERE level = ? AND node_index >= ? AND node_index <= ?")) {
+                ps.setInt(1, level);
+                ps.setLong(2, fromIndex);
+                ps.setLong(3, toIndex);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getLong(1), rs.getBytes(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public Optional<ReceiptRow> findByReceiptId(String receiptId) {
         return Jdbc.read(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + RECEIPT_COLUMNS
@@ -221,6 +240,11 @@ public final class JdbcAuditRepository implements AuditRepository {
 
     @Override
     public void insertTreeHead(TreeHead head) {
+        insertTreeHead(head, List.of());
+    }
+
+    @Override
+    public void insertTreeHead(TreeHead head, List<com.zeroui.kms.events.KmsEvent> events) {
         Jdbc.transaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_audit_tree_heads (tree_size, root_hash, ts, "
                     + "key_id, signature) VALUES (?,?,?,?,?) ON CONFLICT (tree_size) DO NOTHING")) {
@@ -229,7 +253,10 @@ public final class JdbcAuditRepository implements AuditRepository {
                 ps.setLong(3, head.timestamp().toEpochMilli());
                 ps.setString(4, head.keyId());
                 ps.setString(5, head.signatureBase64());
-                return ps.executeUpdate();
+                if (ps.executeUpdate() == 1) {
+                    JdbcEventOutbox.append(c, events);
+                }
+                return null;
             }
         });
     }

@@ -84,6 +84,33 @@ class ApprovalGateTest {
         return tokens.mint(repository.find(pending.approvalId()).orElseThrow(), APPROVER, now, exp);
     }
 
+    /** A token this service signed for an approval recorded with these (possibly non-canonical) identities. */
+    static String tokenBetween(String operation, String keyId, String requestedBy, String approvedBy) {
+        Instant now = clock.instant();
+        Approval pending = new Approval(UUID.randomUUID().toString(), operation, keyId, "acme", "prod", "tenant",
+                ApprovalDigest.canonical("parameters", PARAMS), ApprovalDigest.of("parameters", PARAMS),
+                requestedBy, "M21", ApprovalStatus.PENDING, now, now.plus(Duration.ofHours(1)), null, null, null, null);
+        repository.insert(pending);
+        Instant exp = now.plus(Duration.ofMinutes(10));
+        repository.markApproved(pending.approvalId(), approvedBy, now, exp);
+        return tokens.mint(repository.find(pending.approvalId()).orElseThrow(), approvedBy, now, exp);
+    }
+
+    @Test
+    void aTokenWhoseIdentitiesAreNotStrictSpiffeIdsIsRefused() {
+        String key = UUID.randomUUID().toString();
+        // the requester's own identity spelt with user info: before, raw strings differed and the gate let it through
+        String selfApproved = tokenBetween("revoke", key, REQUESTER.spiffeId(),
+                "spiffe://x@zeroui.local/tenant/acme/module/M21");
+        assertRefused(() -> gate.require(REQUESTER, "revoke", key, PARAMS, selfApproved), "invalid_claims");
+        String portRequester = tokenBetween("revoke", key, "spiffe://zeroui.local:1/tenant/acme/module/M21", APPROVER);
+        assertRefused(() -> gate.require(REQUESTER, "revoke", key, PARAMS, portRequester), "invalid_claims");
+        String globalApprover = tokenBetween("revoke", key, REQUESTER.spiffeId(),
+                "spiffe://zeroui.local/tenant/GLOBAL/module/sec");
+        assertRefused(() -> gate.require(REQUESTER, "revoke", key, PARAMS, globalApprover), "invalid_claims");
+        gate.require(REQUESTER, "revoke", key, PARAMS, tokenBetween("revoke", key, REQUESTER.spiffeId(), APPROVER));
+    }
+
     static void assertRefused(ThrowableAssert.ThrowingCallable call, String reason) {
         assertThatThrownBy(call).isInstanceOfSatisfying(KmsException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.POLICY_VIOLATION);

@@ -60,8 +60,30 @@ class SpiffeIdentitiesTest {
         assertThat(ids.identityOf(cert)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"spiffe://x@zeroui.local/tenant/acme/module/M21", "spiffe://zeroui.local:1/tenant/acme/module/M21",
+            "spiffe://zeroui.local/tenant/GLOBAL/module/M21", "SPIFFE://zeroui.local/tenant/acme/module/M21",
+            "spiffe://zeroui.local/tenant/acme/module/M21/"})
+    void aCertificateWithAMalformedSpiffeIdCarriesNoIdentity(String uri) {
+        InternalCa ca = InternalCa.generate("zeroui.local", Clock.systemUTC()).ca();
+        var keys = InternalCa.newEcKeyPair();
+        var cert = ca.issueClient(keys.getPublic(), "M21", List.of(uri, Role.APPROVER.urn()), Duration.ofDays(1));
+        assertThat(ids.identityOf(cert)).isEmpty();
+        var alongsideAGoodOne = ca.issueClient(keys.getPublic(), "M21", List.of(ids.spiffeId("acme", "M21"), uri),
+                Duration.ofDays(1));
+        assertThat(ids.identityOf(alongsideAGoodOne)).as("never pick one of two").isEmpty();
+    }
+
+    @Test
+    void identitiesCarryTheCanonicalString() {
+        assertThat(ids.parse("spiffe://zeroui.local/tenant/acme/module/M21").orElseThrow().spiffeId())
+                .isEqualTo(new SpiffeId("zeroui.local", "acme", "M21").toString());
+    }
+
     @Test
     void buildsOnlyValidIds() {
+        assertThatThrownBy(() -> ids.spiffeId("GLOBAL", "M21")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reserved");
         assertThat(ids.spiffeId(null, "M21")).isEqualTo("spiffe://zeroui.local/module/M21");
         assertThatThrownBy(() -> ids.spiffeId("a/b", "M21")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ids.spiffeId(null, "")).isInstanceOf(IllegalArgumentException.class);

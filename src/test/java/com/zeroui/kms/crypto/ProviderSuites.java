@@ -6,9 +6,11 @@ import java.util.stream.Stream;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * The provider suites every crypto test runs against: the JDK's own providers, ACCP (AWS-LC), and
- * Bouncy Castle pinned for every primitive. The service runs JDK or ACCP; Bouncy Castle is an
- * independent third implementation that catches a vector we misread.
+ * The provider suites every crypto test runs against: the JDK's own providers, ACCP (AWS-LC),
+ * Bouncy Castle pinned for every primitive, and the Bouncy Castle FIPS module in approved-only mode.
+ * The service runs JDK or ACCP, or the FIPS suite with {@code --fips}; Bouncy Castle is an
+ * independent implementation that catches a vector we misread. The FIPS suite refuses
+ * ChaCha20-Poly1305 ({@link CryptoSuite#refusal}); tests of that primitive skip it via {@link #serves}.
  *
  * <p>ACCP must run in CI, not silently drop out: when its native library does not load, building
  * the list fails. Set the system property {@value #ALLOW_NO_ACCP}{@code =true}
@@ -54,6 +56,11 @@ final class ProviderSuites {
         return all().stream();
     }
 
+    /** Whether the suite serves the AEAD (the FIPS suite refuses the non-approved one). */
+    static boolean serves(Labeled suite, AeadAlgorithm alg) {
+        return suite.suite().refusal(alg).isEmpty();
+    }
+
     private static List<Labeled> build() {
         List<Labeled> out = new ArrayList<>();
         out.add(new Labeled("JDK", CryptoSuite.select(CryptoSuite.Preference.JDK)));
@@ -66,6 +73,8 @@ final class ProviderSuites {
         }
         // a new instance, not registered globally: registering it would change what the JDK suite's getInstance picks
         out.add(new Labeled("BC", CryptoSuite.pinnedTo(new BouncyCastleProvider())));
+        // the FIPS module in a class loader of its own (bc-fips clashes with bcprov on the test class path)
+        out.add(new Labeled("BCFIPS", CryptoSuite.fips(FipsModule.isolated())));
         return List.copyOf(out);
     }
 

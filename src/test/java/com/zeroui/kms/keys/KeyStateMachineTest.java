@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every cell of the README's state table, written out here independently of the implementation. */
+/** Every cell of the state table in docs/key-lifecycle.md, written out here independently of the implementation. */
 class KeyStateMachineTest {
     private static final String OK = "ok";
     private static final String REV = "KEY_REVOKED";

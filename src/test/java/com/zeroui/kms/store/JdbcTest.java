@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.support.PostgresDatabases;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +43,7 @@ class JdbcTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"08006", "08003", "57P01", "57P03", "53300"})
+    @CsvSource({"08006", "08003", "57P01", "57P03", "53300", "25006"})
     void lostOrRefusedConnectionsAreTheStoreBeingUnavailable(String sqlState) {
         KmsException e = Jdbc.translate(new SQLException("x", sqlState));
         assertThat(e.code()).isEqualTo(ErrorCode.DEPENDENCY_UNAVAILABLE);
@@ -90,5 +94,66 @@ class JdbcTest {
         }));
         assertThat(e).isNotNull();
         assertThat(e.code()).as("%s", e.getCause()).isEqualTo(ErrorCode.DEPENDENCY_UNAVAILABLE);
+    }
+
+    /**
+     * What a primary demoted in place looks like to pooled connections: they still answer but refuse
+     * writes. Each such connection fails one write with a retryable 503 and leaves the pool, so writes
+     * work again once fresh connections are made (pgjdbc would make them to the new primary).
+     */
+    @Test
+    void connectionsThatTurnedReadOnlyAreEvictedAndWritesRecover() throws SQLException {
+        try (Database db = Database.open(pg.url(), pg.user(), pg.password())) {
+            Jdbc.transaction(db.dataSource(), c -> execute(c, "CREATE TABLE read_only_probe (x INT)"));
+            List<Connection> held = new ArrayList<>();
+            for (int i = 0; i < POOL_SIZE; i++) { // every connection of the pool
+                Connection c = db.dataSource().getConnection();
+                execute(c, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+                held.add(c);
+            }
+            for (Connection c : held) {
+                c.close();
+            }
+            int failures = 0;
+            while (true) {
+                KmsException e = catchThrowableOfType(KmsException.class, () -> Jdbc.transaction(db.dataSource(),
+                        c -> execute(c, "INSERT INTO read_only_probe VALUES (1)")));
+                if (e == null) {
+                    break;
+                }
+                assertThat(e.code()).as("%s", e.getCause()).isEqualTo(ErrorCode.DEPENDENCY_UNAVAILABLE);
+                failures++;
+                assertThat(failures).as("read-only connections stay in the pool").isLessThanOrEqualTo(POOL_SIZE);
+            }
+            assertThat(failures).as("the first write met a read-only connection").isPositive();
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringFailsTheCallWithinTheSocketTimeout() {
+        try (Database db = Database.open(pg.url() + (pg.url().contains("?") ? "&" : "?") + "socketTimeout=1", pg.user(),
+                pg.password())) {
+            long start = System.nanoTime();
+            KmsException e = catchThrowableOfType(KmsException.class, () -> Jdbc.read(db.dataSource(),
+                    c -> execute(c, "SELECT pg_sleep(5)")));
+            assertThat(e).isNotNull();
+            assertThat(e.code()).as("%s", e.getCause()).isEqualTo(ErrorCode.DEPENDENCY_UNAVAILABLE);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms until the call failed").isLessThan(4_000);
+        }
+    }
+
+    @Test
+    void poolConnectionsHaveTheDefaultSocketTimeout() throws SQLException {
+        try (Connection c = database.dataSource().getConnection()) {
+            assertThat(c.getNetworkTimeout()).isEqualTo(Integer.parseInt(FailoverSettings.SOCKET_TIMEOUT_SECONDS) * 1000);
+        }
+    }
+
+    private static final int POOL_SIZE = 16;
+
+    private static boolean execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return s.execute(sql);
+        }
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * An external governance system (M32 or another) minting approval tokens with its own key, as the
- * README's claim set describes: a compact JWS built by hand with JCA, so the test does not share
+ * claim set docs/key-lifecycle.md describes: a compact JWS built by hand with JCA, so the test does not share
  * code with the service it checks.
  */
 public final class GovernanceIssuer {
@@ -119,7 +119,7 @@ public final class GovernanceIssuer {
         }
     }
 
-    /** SHA-256 of the RFC 8785 canonical JSON (the canonicalizer CanonicalJsonTest checks against the RFC), as README documents it. */
+    /** SHA-256 of the RFC 8785 canonical JSON (the canonicalizer CanonicalJsonTest checks against the RFC), as docs/key-lifecycle.md documents it. */
     public static String digest(Map<String, Object> parameters) {
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256")

@@ -68,6 +68,11 @@ public final class KmsClient {
         return new KmsClient(baseUrl, sslContext(key, chain, root));
     }
 
+    /** A client on its own connections over {@code tls}: a second client on one SSLContext resumes its TLS sessions. */
+    public static KmsClient overTls(String baseUrl, SSLContext tls) {
+        return new KmsClient(baseUrl, tls);
+    }
+
     public static KmsClient anonymous(String baseUrl, X509Certificate root) {
         return new KmsClient(baseUrl, sslContext(null, null, root));
     }

@@ -5,6 +5,7 @@ import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -139,7 +140,7 @@ public final class CertificateService {
         return audit.run(record, () -> {
             String subject = request.subject();
             if (!caller.isAdmin()) {
-                if (subject != null && !subject.equals(caller.spiffeId())) {
+                if (subject != null && !SpiffeId.same(subject, caller.spiffeId())) {
                     throw new KmsException(ErrorCode.UNAUTHORIZED, "a module may only list its own certificates ("
                             + caller.spiffeId() + ")", Map.of("field", "subject"));
                 }
@@ -223,7 +224,7 @@ public final class CertificateService {
     /** The certificate when this caller may see it; 404 otherwise, as for an unknown serial. */
     private CertificateRecord visible(CallerIdentity caller, String serial, AuditRecord record) {
         CertificateRecord found = store.find(serial)
-                .filter(c -> caller.isAdmin() || c.subject().equals(caller.spiffeId()))
+                .filter(c -> caller.isAdmin() || SpiffeId.same(c.subject(), caller.spiffeId()))
                 .orElseThrow(() -> new KmsException(ErrorCode.KEY_NOT_FOUND, "no certificate with serial " + serial,
                         Map.of("serial", serial)));
         fileUnder(record, found.subject(), caller);

@@ -2,6 +2,7 @@ package com.zeroui.kms.trust.pki;
 
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -60,9 +61,18 @@ public final class EnrollmentPolicy {
                                 + Role.URN_PREFIX + "approver")));
                 continue;
             }
-            CallerIdentity parsed = identities.parse(uri).orElseThrow(() -> KmsException.invalid("csr", "URI SAN '"
-                    + uri + "' is neither a SPIFFE ID spiffe://" + identities.trustDomain()
-                    + "/[tenant/<tenant_id>/]module/<module_id> nor a role"));
+            if (!SpiffeId.claimsToBe(uri)) {
+                throw KmsException.invalid("csr", "URI SAN '" + shortened(uri) + "' is neither a SPIFFE ID spiffe://"
+                        + identities.trustDomain() + "/[tenant/<tenant_id>/]module/<module_id> nor a role");
+            }
+            CallerIdentity parsed;
+            try {
+                SpiffeId id = identities.require(uri);
+                parsed = identities.parse(id.toString()).orElseThrow();
+            } catch (SpiffeId.Invalid e) {
+                throw KmsException.invalid("csr", "URI SAN '" + shortened(uri) + "' is not a valid SPIFFE ID: "
+                        + e.getMessage());
+            }
             if (requested != null) {
                 throw KmsException.invalid("csr", "the CSR asks for two SPIFFE IDs; a certificate carries exactly one");
             }
@@ -73,7 +83,7 @@ public final class EnrollmentPolicy {
                     + identities.trustDomain() + "/[tenant/<tenant_id>/]module/<module_id> to the CSR");
         }
         if (!caller.isAdmin()) {
-            if (!requested.spiffeId().equals(caller.spiffeId())) {
+            if (!SpiffeId.same(requested.spiffeId(), caller.spiffeId())) {
                 throw new KmsException(ErrorCode.UNAUTHORIZED, "a module may only renew its own identity "
                         + caller.spiffeId() + "; enrolling " + requested.spiffeId() + " needs the admin role",
                         Map.of("requested", requested.spiffeId(), "caller", caller.spiffeId()));
@@ -123,6 +133,10 @@ public final class EnrollmentPolicy {
         dn.addRDN(BCStyle.O, "ZeroUI");
         String subject = (dns.isEmpty() ? "ip:" : "dns:") + first;
         return new Enrollment(CertificateProfile.SERVER, subject, dn.build(), List.copyOf(sans), Set.of());
+    }
+
+    private static String shortened(String value) {
+        return value.length() > 64 ? value.substring(0, 64) + "…" : value;
     }
 
     private static String dnsName(String name) {

@@ -73,9 +73,21 @@ public final class ChainValidator {
                     RevocationStatus.NOT_CHECKED);
         }
 
+        List<Revoked> revoked = new ArrayList<>();
+        for (ValidationRequest.RevokedAnchor r : request.revokedAnchors()) {
+            try {
+                ParsedCertificate c = parse(new ValidationRequest.CertificateInput(r.der(), null), -1, "revoked anchor");
+                revoked.add(new Revoked(c, r.detail()));
+                if (anchors.stream().noneMatch(c::sameEncoding)) {
+                    anchors.add(c); // so that a path to it is found, and refused with its own reason
+                }
+            } catch (ValidationFailure f) {
+                // a stored anchor that no longer decodes cannot end a path either
+            }
+        }
         for (ParsedCertificate anchor : anchors) {
             if (anchor.sameEncoding(leaf)) {
-                return validateAnchorAsLeaf(anchor, request, time);
+                return validateAnchorAsLeaf(anchor, request, time, revoked);
             }
         }
         List<ParsedCertificate> bag = new ArrayList<>();
@@ -87,11 +99,17 @@ public final class ChainValidator {
             }
         }
         List<ParsedCrl> crls = request.revocationMode() == RevocationMode.NONE ? List.of() : parseCrls(request.crls());
+        RevocationChecker.Evidence evidence = new RevocationChecker.Evidence(crls, request.ocspResponses(),
+                request.responderStatus(), bag);
 
         Attempt attempt = new Attempt();
         PathBuilder.Outcome outcome = new PathBuilder(anchors, bag, limits, time, signatureProvider).search(leaf, candidate -> {
             try {
-                PathValidator.validate(candidate, request.purpose(), time, signatureProvider);
+                checkNotRevokedAnchor(candidate, revoked);
+                PathValidator.validate(candidate, request.purpose(), time, signatureProvider, request.maxPathLength());
+                if (request.profile() == Profile.WEBPKI) {
+                    WebPkiProfile.check(candidate, request.purpose(), signatureProvider);
+                }
             } catch (ValidationFailure f) {
                 attempt.fail(f, candidate, RevocationStatus.NOT_CHECKED);
                 return false;
@@ -99,7 +117,7 @@ public final class ChainValidator {
             RevocationStatus revocation = RevocationStatus.NOT_CHECKED;
             String note = "revocation not checked";
             if (request.revocationMode() != RevocationMode.NONE) {
-                RevocationChecker.PathRevocation r = RevocationChecker.check(candidate, crls, bag, time,
+                RevocationChecker.PathRevocation r = RevocationChecker.check(candidate, evidence, time,
                         request.revocationMode(), signatureProvider);
                 if (r.failure() != null) {
                     attempt.fail(r.failure(), candidate, r.status());
@@ -114,7 +132,7 @@ public final class ChainValidator {
 
         if (outcome.found()) {
             List<X509Certificate> path = x509(attempt.path);
-            if (request.hostname() != null && !HostnameMatcher.matches(leaf, request.hostname())) {
+            if (request.hostname() != null && !HostnameMatcher.matches(leaf, request.hostname(), cnFallback(request))) {
                 return new ValidationResult(false, ReasonCode.HOSTNAME_MISMATCH,
                         "leaf (" + leaf.describe() + ") is not valid for host " + request.hostname(), path, 0,
                         attempt.revocation);
@@ -143,20 +161,46 @@ public final class ChainValidator {
                 RevocationStatus.NOT_CHECKED);
     }
 
-    private ValidationResult validateAnchorAsLeaf(ParsedCertificate anchor, ValidationRequest request, Instant time) {
+    private ValidationResult validateAnchorAsLeaf(ParsedCertificate anchor, ValidationRequest request, Instant time,
+                                                  List<Revoked> revoked) {
         List<X509Certificate> path = List.of(anchor.x509());
         try {
-            PathValidator.validate(List.of(anchor), request.purpose(), time, signatureProvider);
+            checkNotRevokedAnchor(List.of(anchor), revoked);
+            PathValidator.validate(List.of(anchor), request.purpose(), time, signatureProvider, request.maxPathLength());
+            if (request.profile() == Profile.WEBPKI) {
+                WebPkiProfile.check(List.of(anchor), request.purpose(), signatureProvider);
+            }
         } catch (ValidationFailure f) {
             return failure(f, path, RevocationStatus.NOT_CHECKED);
         }
-        if (request.hostname() != null && !HostnameMatcher.matches(anchor, request.hostname())) {
+        if (request.hostname() != null && !HostnameMatcher.matches(anchor, request.hostname(), cnFallback(request))) {
             return new ValidationResult(false, ReasonCode.HOSTNAME_MISMATCH, "the presented trust anchor ("
                     + anchor.describe() + ") is not valid for host " + request.hostname(), path, 0,
                     RevocationStatus.NOT_CHECKED);
         }
         return new ValidationResult(true, ReasonCode.OK, "the presented certificate is a trust anchor", path, -1,
                 RevocationStatus.NOT_CHECKED);
+    }
+
+    /** The webpki profile never reads a hostname from the CN. */
+    private static boolean cnFallback(ValidationRequest request) {
+        return request.profile() != Profile.WEBPKI;
+    }
+
+    /** A trust anchor revoked in the trust store: any certificate of the path with its subject and key ends it. */
+    private static void checkNotRevokedAnchor(List<ParsedCertificate> path, List<Revoked> revoked) throws ValidationFailure {
+        for (int i = path.size() - 1; i >= 0; i--) {
+            for (Revoked r : revoked) {
+                if (path.get(i).sameEncoding(r.certificate()) || path.get(i).sameSubjectAndKey(r.certificate())) {
+                    throw new ValidationFailure(ReasonCode.ANCHOR_REVOKED, i, (i == path.size() - 1 ? "trust anchor ("
+                            : "certificate " + i + " (") + path.get(i).describe() + ") was revoked as a trust anchor: "
+                            + r.detail());
+                }
+            }
+        }
+    }
+
+    private record Revoked(ParsedCertificate certificate, String detail) {
     }
 
     private ParsedCertificate parse(ValidationRequest.CertificateInput input, int index, String who)

@@ -32,6 +32,11 @@ final class HostnameMatcher {
 
     /** {@code hostname} is already normalized by {@link ValidationRequest}. */
     static boolean matches(ParsedCertificate leaf, String hostname) {
+        return matches(leaf, hostname, true);
+    }
+
+    /** @param cnFallback whether a certificate without subjectAltName may be matched by its CN */
+    static boolean matches(ParsedCertificate leaf, String hostname, boolean cnFallback) {
         if (isIpLiteral(hostname)) {
             byte[] wanted = ipBytes(hostname);
             if (leaf.subjectAltNames == null) {
@@ -43,6 +48,9 @@ final class HostnameMatcher {
                     return true;
                 }
             }
+            return false;
+        }
+        if (leaf.subjectAltNames == null && !cnFallback) {
             return false;
         }
         for (String presented : presentedDnsNames(leaf)) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -26,10 +27,10 @@ import org.bouncycastle.asn1.x509.CertificatePolicies;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * One certificate decoded once with Bouncy Castle's ASN.1 classes: the fields and extensions the
@@ -44,7 +45,8 @@ final class ParsedCertificate {
             Extension.subjectAlternativeName, Extension.nameConstraints, Extension.authorityKeyIdentifier,
             Extension.subjectKeyIdentifier, Extension.certificatePolicies, Extension.cRLDistributionPoints);
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final java.security.Provider BC = com.zeroui.kms.crypto.BouncyCastleProviders.forCertificates();
+    private static final String ALLOW_EMPTY_ISSUER = "org.bouncycastle.x509.allow_empty_issuer_cert";
 
     final byte[] der;
     final Certificate asn1;
@@ -62,6 +64,12 @@ final class ParsedCertificate {
     final GeneralNames subjectAltNames;
     final boolean subjectAltNamesCritical;
     final NameConstraints nameConstraints;
+    final boolean nameConstraintsCritical;
+    /** Null when absent; whether policyConstraints is critical otherwise (RFC 5280 §4.2.1.11: it MUST be). */
+    final Boolean policyConstraintsCritical;
+    final boolean extendedKeyUsageCritical;
+    /** The authorityInfoAccess extension's value, undecoded (the webpki profile checks its form), or null. */
+    final Extension authorityInfoAccess;
     final AuthorityKeyIdentifier authorityKeyId;
     final boolean authorityKeyIdCritical;
     final byte[] subjectKeyId;
@@ -103,6 +111,7 @@ final class ParsedCertificate {
         }
         Extension eku = extension(Extension.extendedKeyUsage);
         this.extendedKeyUsage = eku == null ? null : ExtendedKeyUsage.getInstance(eku.getParsedValue());
+        this.extendedKeyUsageCritical = eku != null && eku.isCritical();
         if (extendedKeyUsage != null && extendedKeyUsage.size() == 0) {
             throw new IOException("extendedKeyUsage is empty");
         }
@@ -112,8 +121,20 @@ final class ParsedCertificate {
         if (subjectAltNames != null && subjectAltNames.getNames().length == 0) {
             throw new IOException("subjectAltName is empty");
         }
+        if (subjectAltNames != null) {
+            for (GeneralName name : subjectAltNames.getNames()) {
+                if (name.getTagNo() == GeneralName.dNSName && !DnsNames.isPreferredSyntax(dnsString(name), true)) {
+                    throw new IOException("dNSName SAN '" + DnsNames.shorten(dnsString(name))
+                            + "' is not in the preferred name syntax (RFC 5280 §4.2.1.6)");
+                }
+            }
+        }
         Extension nc = extension(Extension.nameConstraints);
         this.nameConstraints = nc == null ? null : NameConstraints.getInstance(nc.getParsedValue());
+        this.nameConstraintsCritical = nc != null && nc.isCritical();
+        Extension pc = extension(Extension.policyConstraints);
+        this.policyConstraintsCritical = pc == null ? null : pc.isCritical();
+        this.authorityInfoAccess = extension(Extension.authorityInfoAccess);
         Extension aki = extension(Extension.authorityKeyIdentifier);
         this.authorityKeyId = aki == null ? null : AuthorityKeyIdentifier.getInstance(aki.getParsedValue());
         this.authorityKeyIdCritical = aki != null && aki.isCritical();
@@ -138,13 +159,26 @@ final class ParsedCertificate {
         this.selfIssued = subject.equals(issuer);
     }
 
-    /** Parses, or throws a MALFORMED failure naming {@code who}. */
+    /**
+     * Parses, or throws a MALFORMED failure naming {@code who}. An empty issuer name decodes here (Bouncy
+     * Castle refuses it by default, as the JDK does): a trust anchor's issuer is never used, and for any
+     * other certificate the path validator refuses it with a reason.
+     */
     static ParsedCertificate parse(byte[] der, X509Certificate original, int index, String who) throws ValidationFailure {
+        boolean set = org.bouncycastle.util.Properties.setThreadOverride(ALLOW_EMPTY_ISSUER, true);
         try {
             return new ParsedCertificate(der, original);
         } catch (IOException | RuntimeException e) {
             throw new ValidationFailure(ReasonCode.MALFORMED, index, who + " does not decode: " + e.getMessage());
+        } finally {
+            if (set) {
+                org.bouncycastle.util.Properties.removeThreadOverride(ALLOW_EMPTY_ISSUER);
+            }
         }
+    }
+
+    private static String dnsString(GeneralName name) {
+        return ((ASN1String) name.getName()).getString();
     }
 
     private Extension extension(ASN1ObjectIdentifier oid) {
@@ -201,6 +235,11 @@ final class ParsedCertificate {
         return subject.equals(other.subject) && Arrays.equals(spkiDer, other.spkiDer);
     }
 
+    /** The DER SubjectPublicKeyInfo. */
+    byte[] spkiDer() {
+        return spkiDer.clone();
+    }
+
     boolean sameEncoding(ParsedCertificate other) {
         return Arrays.equals(der, other.der);
     }
@@ -212,11 +251,16 @@ final class ParsedCertificate {
         }
         X509Certificate c = x509;
         if (c == null) {
+            boolean set = org.bouncycastle.util.Properties.setThreadOverride(ALLOW_EMPTY_ISSUER, true);
             try {
                 c = (X509Certificate) CertificateFactory.getInstance("X.509", BC)
                         .generateCertificate(new ByteArrayInputStream(der));
             } catch (CertificateException e) {
                 throw new IllegalStateException("certificate parsed by ASN.1 but not by the provider", e);
+            } finally {
+                if (set) {
+                    org.bouncycastle.util.Properties.removeThreadOverride(ALLOW_EMPTY_ISSUER);
+                }
             }
             x509 = c;
         }

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -131,8 +130,7 @@ final class ParsedCrl {
                 Extension akiExt = extensions.getExtension(Extension.authorityKeyIdentifier);
                 if (akiExt != null) {
                     AuthorityKeyIdentifier akid = AuthorityKeyIdentifier.getInstance(akiExt.getParsedValue());
-                    aki = akid.getKeyIdentifierObject() == null ? null
-                            : ASN1OctetString.getInstance(akid.getKeyIdentifierObject()).getOctets();
+                    aki = akid.getKeyIdentifier();
                 }
             }
             Map<BigInteger, Entry> entries = new HashMap<>();

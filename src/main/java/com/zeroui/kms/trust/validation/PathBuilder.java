@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
-import org.bouncycastle.asn1.ASN1OctetString;
 
 /**
  * Builds candidate paths from the leaf to a trust anchor out of an unordered bag of intermediates
@@ -131,8 +130,7 @@ final class PathBuilder {
             }
         }
         if (found.size() > 1) {
-            byte[] aki = child.authorityKeyId == null || child.authorityKeyId.getKeyIdentifierObject() == null ? null
-                    : ASN1OctetString.getInstance(child.authorityKeyId.getKeyIdentifierObject()).getOctets();
+            byte[] aki = child.authorityKeyId == null ? null : child.authorityKeyId.getKeyIdentifier();
             found.sort(Comparator.<ParsedCertificate>comparingInt(c -> keyIdRank(aki, c))
                     .thenComparingInt(c -> validAt(c) ? 0 : 1)
                     .thenComparing(c -> c.notBefore, Comparator.reverseOrder()));

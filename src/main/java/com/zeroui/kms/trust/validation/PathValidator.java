@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -24,9 +23,11 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  * AKI/SKI → basicConstraints and path length → keyUsage → extendedKeyUsage → name constraints.
  *
  * <p>The trust anchor is a certificate, and it is held to the CA rules too (basicConstraints present,
- * critical, cA; keyCertSign; subjectKeyIdentifier; no unprocessed critical extension; validity; key
- * strength); its pathLenConstraint and nameConstraints bind the path (as RFC 5937 describes). Its own
- * self-signature is not checked: nothing rests on it.
+ * critical, cA; keyCertSign when keyUsage is present; subjectKeyIdentifier; an authorityKeyIdentifier
+ * unless self-signed; no unprocessed critical extension; validity; key strength), but not to the serial
+ * number rules (it is trusted by configuration); its pathLenConstraint and nameConstraints bind the path
+ * (as RFC 5937 describes). Its own self-signature is not checked: nothing rests on it. keyUsage is
+ * checked only when present (§6.1.4 (n)); purpose-based keyUsage rules are the webpki profile's.
  */
 final class PathValidator {
     private static final int SERIAL_MAX_OCTETS = 20;
@@ -36,11 +37,22 @@ final class PathValidator {
 
     static void validate(List<ParsedCertificate> path, Purpose purpose, Instant time, Provider provider)
             throws ValidationFailure {
+        validate(path, purpose, time, provider, null);
+    }
+
+    /** @param maxIntermediates the caller's limit on CA certificates between leaf and anchor, or null */
+    static void validate(List<ParsedCertificate> path, Purpose purpose, Instant time, Provider provider,
+                         Integer maxIntermediates) throws ValidationFailure {
         int anchorIndex = path.size() - 1;
         ParsedCertificate anchor = path.get(anchorIndex);
-        checkAnchor(anchor, anchorIndex, time, purpose);
+        checkAnchor(anchor, anchorIndex, time, purpose, provider);
         if (anchorIndex == 0) {
             return; // the presented certificate is itself a trust anchor
+        }
+        int intermediates = anchorIndex - 1;
+        if (maxIntermediates != null && intermediates > maxIntermediates) {
+            throw new ValidationFailure(ReasonCode.PATH_LENGTH_EXCEEDED, 1, "the path has " + intermediates
+                    + " intermediate certificates; the request's max_path_length allows " + maxIntermediates);
         }
         PublicKey workingKey = anchor.publicKey(anchorIndex, who(anchor, anchorIndex));
         X500Name workingIssuer = anchor.subject;
@@ -95,18 +107,31 @@ final class PathValidator {
         }
     }
 
-    private static void checkAnchor(ParsedCertificate anchor, int index, Instant time, Purpose purpose)
+    /** The anchor is trusted by configuration: its serial number is not judged, the rest of the CA rules are. */
+    private static void checkAnchor(ParsedCertificate anchor, int index, Instant time, Purpose purpose, Provider provider)
             throws ValidationFailure {
         String who = "trust anchor (" + anchor.describe() + ")";
-        checkEncoding(anchor, index, who);
+        checkStructure(anchor, index, who);
         checkValidity(anchor, index, who, time);
         checkCriticalExtensions(anchor, index, who);
         anchor.publicKey(index, who);
+        if (anchor.authorityKeyId == null && !anchor.isSelfSigned(provider)) {
+            throw new ValidationFailure(ReasonCode.MISSING_AKI, index,
+                    who + " is not self-signed and has no authorityKeyIdentifier");
+        }
         checkCa(anchor, index, who);
         checkIssuerEku(anchor, index, who, purpose);
     }
 
     private static void checkEncoding(ParsedCertificate cert, int index, String who) throws ValidationFailure {
+        checkSerial(cert, index, who);
+        if (cert.issuer.getRDNs().length == 0) {
+            throw new ValidationFailure(ReasonCode.MALFORMED, index, who + " has an empty issuer name (RFC 5280 §4.1.2.4)");
+        }
+        checkStructure(cert, index, who);
+    }
+
+    private static void checkSerial(ParsedCertificate cert, int index, String who) throws ValidationFailure {
         BigInteger serial = cert.serial;
         if (serial.signum() <= 0) {
             throw new ValidationFailure(ReasonCode.INVALID_SERIAL, index, who + " has a serial number that is not positive");
@@ -115,6 +140,9 @@ final class PathValidator {
             throw new ValidationFailure(ReasonCode.INVALID_SERIAL, index,
                     who + " has a serial number of " + serial.toByteArray().length + " octets; at most 20 are allowed");
         }
+    }
+
+    private static void checkStructure(ParsedCertificate cert, int index, String who) throws ValidationFailure {
         if (!cert.asn1.getSignatureAlgorithm().equals(cert.asn1.getTBSCertificate().getSignature())) {
             throw new ValidationFailure(ReasonCode.MALFORMED, index,
                     who + " names different signature algorithms inside and outside the signed part");
@@ -129,6 +157,10 @@ final class PathValidator {
         if (cert.subject.getRDNs().length == 0 && (cert.subjectAltNames == null || !cert.subjectAltNamesCritical)) {
             throw new ValidationFailure(ReasonCode.MALFORMED, index,
                     who + " has an empty subject without a critical subjectAltName");
+        }
+        if (Boolean.FALSE.equals(cert.policyConstraintsCritical)) {
+            throw new ValidationFailure(ReasonCode.MALFORMED, index,
+                    who + " has a non-critical policyConstraints extension; RFC 5280 §4.2.1.11 requires it critical");
         }
     }
 
@@ -158,8 +190,7 @@ final class PathValidator {
             }
             return;
         }
-        byte[] keyId = cert.authorityKeyId.getKeyIdentifierObject() == null ? null
-                : ASN1OctetString.getInstance(cert.authorityKeyId.getKeyIdentifierObject()).getOctets();
+        byte[] keyId = cert.authorityKeyId.getKeyIdentifier();
         if (keyId != null && issuer.subjectKeyId != null && !Arrays.equals(keyId, issuer.subjectKeyId)) {
             throw new ValidationFailure(ReasonCode.AKI_MISMATCH, index,
                     who + " has an authorityKeyIdentifier that differs from the subjectKeyIdentifier of its issuer ("
@@ -194,10 +225,8 @@ final class PathValidator {
             throw new ValidationFailure(ReasonCode.BASIC_CONSTRAINTS, index,
                     who + " is a CA whose basicConstraints is not critical");
         }
-        if (cert.keyUsage == null) {
-            throw new ValidationFailure(ReasonCode.KEY_USAGE, index, who + " is a CA without a keyUsage extension");
-        }
-        if (!cert.hasKeyUsage(KeyUsage.keyCertSign)) {
+        // §6.1.4 (n): keyUsage is checked when present (the webpki profile requires it)
+        if (cert.keyUsage != null && !cert.hasKeyUsage(KeyUsage.keyCertSign)) {
             throw new ValidationFailure(ReasonCode.KEY_USAGE, index, who + " is a CA whose keyUsage lacks keyCertSign");
         }
         if (cert.subjectKeyId == null) {
@@ -222,32 +251,14 @@ final class PathValidator {
         if (leaf.hasKeyUsage(KeyUsage.keyCertSign) && !leaf.isCa()) {
             throw new ValidationFailure(ReasonCode.KEY_USAGE, index, who + " asserts keyCertSign without cA");
         }
-        if (leaf.keyUsage != null) {
-            int needed = switch (purpose) {
-                case SERVER_AUTH -> KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement;
-                case CLIENT_AUTH -> KeyUsage.digitalSignature | KeyUsage.keyAgreement;
-                case ANY -> 0;
-            };
-            if (needed != 0 && !hasAny(leaf.keyUsage, needed)) {
-                throw new ValidationFailure(ReasonCode.KEY_USAGE, index, who + " has a keyUsage unfit for "
-                        + purpose.wireName() + (purpose == Purpose.SERVER_AUTH
-                        ? " (needs digitalSignature, keyEncipherment or keyAgreement)"
-                        : " (needs digitalSignature or keyAgreement)"));
-            }
+        if (leaf.nameConstraints != null && !leaf.isCa()) {
+            throw new ValidationFailure(ReasonCode.NAME_CONSTRAINTS, index,
+                    who + " has nameConstraints, which RFC 5280 §4.2.1.10 allows only in CA certificates");
         }
         if (!ekuAllows(leaf.extendedKeyUsage, purpose)) {
             throw new ValidationFailure(ReasonCode.EXTENDED_KEY_USAGE, index,
                     who + " has an extendedKeyUsage without " + purpose.wireName());
         }
-    }
-
-    private static boolean hasAny(KeyUsage usage, int bits) {
-        for (int bit = 1; bit != 0 && bit <= 0x8000; bit <<= 1) {
-            if ((bits & bit) != 0 && usage.hasUsages(bit)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static boolean ekuAllows(ExtendedKeyUsage eku, Purpose purpose) {

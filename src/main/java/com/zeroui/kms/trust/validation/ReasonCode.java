@@ -3,8 +3,8 @@ package com.zeroui.kms.trust.validation;
 /**
  * Why a chain was accepted or refused. The names are a stable, machine-readable contract (they will
  * be returned over HTTP as they are): add new codes, never rename or reuse one. When several
- * problems exist, the first one met in the documented check order is reported (see README,
- * "Chain validation").
+ * problems exist, the first one met in the documented check order is reported (see
+ * docs/chain-validation.md, "Check order").
  */
 public enum ReasonCode {
     /** A path to a trust anchor was built and every check passed. */
@@ -33,7 +33,8 @@ public enum ReasonCode {
     BASIC_CONSTRAINTS,
     /** More CA certificates below an issuer than its pathLenConstraint allows. */
     PATH_LENGTH_EXCEEDED,
-    /** keyUsage missing keyCertSign on an issuer, unfit for the purpose on the leaf, or keyCertSign without cA. */
+    /** keyUsage (when present) missing keyCertSign on an issuer, or keyCertSign without cA; webpki: a CA without
+     *  keyUsage, or a leaf keyUsage unfit for the purpose. */
     KEY_USAGE,
     /** extendedKeyUsage on the leaf or an issuer that does not allow the requested purpose. */
     EXTENDED_KEY_USAGE,
@@ -41,21 +42,34 @@ public enum ReasonCode {
     NAME_CONSTRAINTS,
     /** A critical extension this validator does not process (anchors included). */
     UNKNOWN_CRITICAL_EXTENSION,
-    /** A certificate that is not self-signed has no authorityKeyIdentifier. */
+    /** A certificate that is not self-signed (a trust anchor included) has no authorityKeyIdentifier. */
     MISSING_AKI,
     /** A CA certificate has no subjectKeyIdentifier. */
     MISSING_SKI,
     /** authorityKeyIdentifier does not match the issuer's subjectKeyIdentifier (or its issuer and serial). */
     AKI_MISMATCH,
-    /** A certificate in the path is revoked by a valid CRL. */
+    /** A certificate in the path is revoked by a valid CRL, an authentic OCSP response or the service's own responder. */
     REVOKED,
-    /** Revocation was required and no usable CRL covers a certificate. */
+    /** Revocation was required and no usable CRL or OCSP answer covers a certificate. */
     REVOCATION_UNKNOWN,
-    /** Revocation was required and the CRL in scope cannot be trusted: bad signature, signer without cRLSign,
-     *  no CRL number, unknown critical extension, unsupported kind (delta, indirect). */
+    /** Revocation was checked (any mode but none) and the CRL in scope cannot be trusted, nothing else vouching:
+     *  bad signature, signer without cRLSign, no or critical CRL number, unknown critical extension, unsupported
+     *  kind (delta, indirect). */
     CRL_INVALID,
     /** Revocation was required and the CRL in scope is past its nextUpdate (or not yet issued). */
     CRL_EXPIRED,
-    /** The hostname matches no dNSName / iPAddress SAN (nor the CN when the certificate has no SAN). */
-    HOSTNAME_MISMATCH
+    /** The hostname matches no dNSName / iPAddress SAN (nor, in the rfc5280 profile, the CN when the certificate
+     *  has no SAN). */
+    HOSTNAME_MISMATCH,
+    /** The path ends at (or passes through) a trust anchor, or its key, that was revoked in the trust store. */
+    ANCHOR_REVOKED,
+    /** A stapled OCSP response for a certificate of the path cannot be trusted: bad signature, unauthorised
+     *  responder, unsupported algorithm. A failure in every revocation mode but none. */
+    OCSP_INVALID,
+    /** Checking the names against the name constraints would take more comparisons than the validator allows. */
+    NAME_CONSTRAINTS_LIMIT,
+    /** webpki profile: the leaf has no subjectAltName, or its subject CN is not byte for byte one of its SANs. */
+    SUBJECT_ALT_NAME,
+    /** webpki profile: a wildcard dNSName sits directly under a public suffix ({@code *.co.uk}). */
+    WILDCARD_PUBLIC_SUFFIX
 }

@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
@@ -14,13 +15,14 @@ import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 import org.bouncycastle.asn1.x509.KeyUsage;
 
 /**
- * Revocation by CRL (RFC 5280 §6.3, complete and direct CRLs) for every certificate of a validated
- * path below the trust anchor.
+ * Revocation for every certificate of a validated path below the trust anchor: the service's own
+ * responder status where it is authoritative, stapled OCSP responses ({@link OcspEvidence}) and CRLs
+ * (RFC 5280 §6.3, complete and direct CRLs).
  *
  * <p>A CRL counts for a certificate when it is issued under the certificate's issuer name; is in scope
  * (issuingDistributionPoint: user/CA-only flags, distribution point name matching one in the
  * certificate's cRLDistributionPoints, or the issuer's name when the certificate has none); is
- * signed either by the issuer's key, the issuer having keyUsage cRLSign, or by a delegated CRL signer:
+ * signed either by the issuer's key, the issuer's keyUsage (when present) having cRLSign, or by a delegated CRL signer:
  * a certificate from the bag with the issuer's name, issued by the issuer, valid, with cRLSign;
  * carries a CRL number and a nextUpdate; and, to say "good", is current (thisUpdate ≤ time ≤ nextUpdate).
  * An authentic CRL that lists the serial (revoked at or before the validation time) means revoked,
@@ -33,37 +35,54 @@ final class RevocationChecker {
     record PathRevocation(RevocationStatus status, ValidationFailure failure, String note) {
     }
 
+    /** Where revocation answers come from: CRLs, stapled OCSP responses, the service's own responder. */
+    record Evidence(List<ParsedCrl> crls, List<OcspEvidence.Response> ocsp, ResponderStatus responder,
+                    List<ParsedCertificate> bag) {
+    }
+
     private enum Scope { OUT, COMPLETE, PARTIAL }
 
-    private record CertStatus(RevocationStatus.Status status, boolean fromCrl, ReasonCode reason, String detail) {
+    /** One certificate's answer; {@code source} is null when nothing answered. */
+    record CertStatus(RevocationStatus.Status status, RevocationStatus.Source source, ReasonCode reason, String detail) {
+        boolean unusableEvidence() {
+            return reason == ReasonCode.CRL_INVALID || reason == ReasonCode.OCSP_INVALID;
+        }
     }
 
     private RevocationChecker() {
     }
 
-    static PathRevocation check(List<ParsedCertificate> path, List<ParsedCrl> crls, List<ParsedCertificate> bag,
-                                Instant time, RevocationMode mode, Provider provider) {
-        boolean anyFromCrl = false;
+    /**
+     * Revoked anywhere is a failure in every mode; evidence that cannot be trusted (an invalid CRL or
+     * OCSP response in scope) with no usable answer beside it is a failure in every mode too; no
+     * answer (or only stale ones) is a failure only when revocation is required.
+     */
+    static PathRevocation check(List<ParsedCertificate> path, Evidence evidence, Instant time, RevocationMode mode,
+                                Provider provider) {
+        RevocationStatus.Source source = null;
         CertStatus firstUnknown = null;
         int firstUnknownIndex = -1;
         for (int i = 0; i < path.size() - 1; i++) {
-            CertStatus s = status(path.get(i), path.get(i + 1), i, crls, bag, time, provider);
-            anyFromCrl |= s.fromCrl();
+            CertStatus s = status(path.get(i), path.get(i + 1), i, evidence, time, provider);
             if (s.status() == RevocationStatus.Status.REVOKED) {
-                return new PathRevocation(new RevocationStatus(RevocationStatus.Status.REVOKED, RevocationStatus.Source.CRL),
+                return new PathRevocation(new RevocationStatus(RevocationStatus.Status.REVOKED, s.source()),
                         new ValidationFailure(ReasonCode.REVOKED, i, s.detail()), s.detail());
             }
-            if (s.status() == RevocationStatus.Status.UNKNOWN && firstUnknown == null) {
+            if (source == null) {
+                source = s.source(); // the leaf's source when it has one: the answer a caller cares most about
+            }
+            if (s.status() == RevocationStatus.Status.UNKNOWN && (firstUnknown == null
+                    || s.unusableEvidence() && !firstUnknown.unusableEvidence())) {
                 firstUnknown = s;
                 firstUnknownIndex = i;
             }
         }
-        RevocationStatus.Source source = anyFromCrl ? RevocationStatus.Source.CRL : RevocationStatus.Source.NONE;
+        RevocationStatus.Source pathSource = source == null ? RevocationStatus.Source.NONE : source;
         if (firstUnknown == null) {
-            return new PathRevocation(new RevocationStatus(RevocationStatus.Status.GOOD, source), null, "revocation good");
+            return new PathRevocation(new RevocationStatus(RevocationStatus.Status.GOOD, pathSource), null, "revocation good");
         }
-        RevocationStatus unknown = new RevocationStatus(RevocationStatus.Status.UNKNOWN, source);
-        if (mode == RevocationMode.REQUIRE) {
+        RevocationStatus unknown = new RevocationStatus(RevocationStatus.Status.UNKNOWN, pathSource);
+        if (mode == RevocationMode.REQUIRE || firstUnknown.unusableEvidence()) {
             return new PathRevocation(unknown,
                     new ValidationFailure(firstUnknown.reason(), firstUnknownIndex, firstUnknown.detail()),
                     firstUnknown.detail());
@@ -71,9 +90,49 @@ final class RevocationChecker {
         return new PathRevocation(unknown, null, "revocation unknown: " + firstUnknown.detail());
     }
 
-    private static CertStatus status(ParsedCertificate cert, ParsedCertificate issuer, int index, List<ParsedCrl> crls,
-                                     List<ParsedCertificate> bag, Instant time, Provider provider) {
+    /**
+     * The service's own responder, when authoritative for the issuer, decides alone (it is the store the
+     * CRLs are made from). Otherwise stapled OCSP and CRLs are both consulted: revoked by either wins,
+     * then good by either, then the worst problem.
+     */
+    private static CertStatus status(ParsedCertificate cert, ParsedCertificate issuer, int index, Evidence evidence,
+                                     Instant time, Provider provider) {
         String who = PathValidator.who(cert, index);
+        if (evidence.responder() != null) {
+            Optional<ResponderStatus.Answer> answer = evidence.responder().status(issuer.spkiDer(), cert.serial);
+            if (answer.isPresent()) {
+                ResponderStatus.Answer a = answer.get();
+                if (a.revoked() && !a.revokedAt().isAfter(time)) {
+                    return new CertStatus(RevocationStatus.Status.REVOKED, RevocationStatus.Source.OCSP, ReasonCode.REVOKED,
+                            who + " was revoked at " + a.revokedAt() + " (reason " + ParsedCrl.reasonName(a.crlReason())
+                                    + ", this service's OCSP responder)");
+                }
+                return new CertStatus(RevocationStatus.Status.GOOD, RevocationStatus.Source.OCSP, ReasonCode.OK,
+                        who + " is not revoked (this service's OCSP responder)");
+            }
+        }
+        CertStatus ocsp = OcspEvidence.status(evidence.ocsp(), cert, issuer, who, time, provider);
+        if (ocsp != null && ocsp.status() == RevocationStatus.Status.REVOKED) {
+            return ocsp;
+        }
+        CertStatus crl = crlStatus(cert, issuer, who, evidence.crls(), evidence.bag(), time, provider);
+        if (crl.status() == RevocationStatus.Status.REVOKED) {
+            return crl;
+        }
+        if (ocsp != null && ocsp.status() == RevocationStatus.Status.GOOD) {
+            return ocsp;
+        }
+        if (crl.status() == RevocationStatus.Status.GOOD) {
+            return crl;
+        }
+        if (ocsp != null && (ocsp.unusableEvidence() || crl.source() == null && !crl.unusableEvidence())) {
+            return ocsp;
+        }
+        return crl;
+    }
+
+    private static CertStatus crlStatus(ParsedCertificate cert, ParsedCertificate issuer, String who, List<ParsedCrl> crls,
+                                        List<ParsedCertificate> bag, Instant time, Provider provider) {
         ReasonCode problemReason = null;
         String problem = null;
         boolean good = false;
@@ -85,12 +144,15 @@ final class RevocationChecker {
             if (scope == Scope.OUT) {
                 continue;
             }
+            if (crl.problem == null && ofAnotherKey(crl, issuer, bag)) {
+                continue; // another CA's list under the same name: says nothing about this certificate
+            }
             String rejected = crl.problem;
             if (rejected == null) {
                 rejected = signatureProblem(crl, issuer, bag, time, provider);
             }
             if (rejected != null) {
-                if (problem == null) {
+                if (problemReason != ReasonCode.CRL_INVALID) { // an untrustworthy CRL outranks a stale one
                     problemReason = ReasonCode.CRL_INVALID;
                     problem = "the CRL of " + crl.issuer + " for " + who + " is unusable: " + rejected;
                 }
@@ -98,7 +160,7 @@ final class RevocationChecker {
             }
             ParsedCrl.Entry entry = crl.entry(cert.serial);
             if (entry != null && !entry.revocationDate().isAfter(time)) {
-                return new CertStatus(RevocationStatus.Status.REVOKED, true, ReasonCode.REVOKED,
+                return new CertStatus(RevocationStatus.Status.REVOKED, RevocationStatus.Source.CRL, ReasonCode.REVOKED,
                         who + " was revoked at " + entry.revocationDate() + " (reason " + ParsedCrl.reasonName(entry.reason())
                                 + ", CRL number " + crl.crlNumber + ")");
             }
@@ -115,13 +177,26 @@ final class RevocationChecker {
             }
         }
         if (good) {
-            return new CertStatus(RevocationStatus.Status.GOOD, true, ReasonCode.OK, who + " is not revoked");
+            return new CertStatus(RevocationStatus.Status.GOOD, RevocationStatus.Source.CRL, ReasonCode.OK, who + " is not revoked");
         }
         if (problem != null) {
-            return new CertStatus(RevocationStatus.Status.UNKNOWN, false, problemReason, problem);
+            return new CertStatus(RevocationStatus.Status.UNKNOWN, null, problemReason, problem);
         }
-        return new CertStatus(RevocationStatus.Status.UNKNOWN, false, ReasonCode.REVOCATION_UNKNOWN,
+        return new CertStatus(RevocationStatus.Status.UNKNOWN, null, ReasonCode.REVOCATION_UNKNOWN,
                 "no usable CRL from " + cert.issuer + " covers " + who);
+    }
+
+    /** The CRL's authorityKeyIdentifier names neither the issuer's key nor that of a certificate in the bag. */
+    private static boolean ofAnotherKey(ParsedCrl crl, ParsedCertificate issuer, List<ParsedCertificate> bag) {
+        if (crl.authorityKeyId == null || issuer.subjectKeyId == null || Arrays.equals(crl.authorityKeyId, issuer.subjectKeyId)) {
+            return false;
+        }
+        for (ParsedCertificate c : bag) {
+            if (c.subjectKeyId != null && Arrays.equals(crl.authorityKeyId, c.subjectKeyId)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 5280 §6.3.3 (b) for complete, direct CRLs. */
@@ -189,7 +264,7 @@ final class RevocationChecker {
             if (akiFitsIssuer) {
                 PublicKey issuerKey = issuer.publicKey(-1, "issuer");
                 if (crl.signedBy(issuerKey, provider)) {
-                    if (issuer.hasKeyUsage(KeyUsage.cRLSign)) {
+                    if (issuer.keyUsage == null || issuer.hasKeyUsage(KeyUsage.cRLSign)) { // §6.3.3 (f): only when present
                         return null;
                     }
                     issuerProblem = "it is signed by " + issuer.describe() + ", whose keyUsage lacks cRLSign";

@@ -34,6 +34,19 @@ public final class ValidationRequest {
     private final String hostname;
     private final List<X509CRL> crls;
     private final RevocationMode revocationMode;
+    private final Profile profile;
+    private final Integer maxPathLength;
+    private final List<OcspEvidence.Response> ocspResponses;
+    private final ResponderStatus responderStatus;
+    private final List<RevokedAnchor> revokedAnchors;
+
+    /** A trust anchor revoked in the trust store: a path ending at it (or at its key) fails with ANCHOR_REVOKED. */
+    public record RevokedAnchor(byte[] der, String detail) {
+        public RevokedAnchor {
+            der = der.clone();
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
 
     /** One certificate as bytes, with the caller's object when there was one (an equal object is returned in the path). */
     record CertificateInput(byte[] der, X509Certificate original) {
@@ -47,7 +60,7 @@ public final class ValidationRequest {
             throw new IllegalArgumentException("chain has " + b.chain.size() + " certificates; at most "
                     + MAX_CHAIN_CERTIFICATES + " are accepted");
         }
-        if (b.trustAnchors.isEmpty()) {
+        if (b.trustAnchors.isEmpty() && b.revokedAnchors.isEmpty()) {
             throw new IllegalArgumentException("at least one trust anchor is needed");
         }
         this.chain = List.copyOf(b.chain);
@@ -57,6 +70,14 @@ public final class ValidationRequest {
         this.hostname = b.hostname == null ? null : normalizeHostname(b.hostname);
         this.crls = List.copyOf(b.crls);
         this.revocationMode = Objects.requireNonNull(b.revocationMode, "revocationMode");
+        this.profile = Objects.requireNonNull(b.profile, "profile");
+        if (b.maxPathLength != null && b.maxPathLength < 0) {
+            throw new IllegalArgumentException("max_path_length must not be negative");
+        }
+        this.maxPathLength = b.maxPathLength;
+        this.ocspResponses = List.copyOf(b.ocspResponses);
+        this.responderStatus = b.responderStatus;
+        this.revokedAnchors = List.copyOf(b.revokedAnchors);
     }
 
     public static Builder builder() {
@@ -93,11 +114,33 @@ public final class ValidationRequest {
         return revocationMode;
     }
 
+    public Profile profile() {
+        return profile;
+    }
+
+    /** Most intermediates allowed between the leaf and the anchor, or null for no limit beyond path building's. */
+    public Integer maxPathLength() {
+        return maxPathLength;
+    }
+
+    List<OcspEvidence.Response> ocspResponses() {
+        return ocspResponses;
+    }
+
+    /** The authoritative status of the service's own CAs' certificates, or null. */
+    ResponderStatus responderStatus() {
+        return responderStatus;
+    }
+
+    List<RevokedAnchor> revokedAnchors() {
+        return revokedAnchors;
+    }
+
     /**
      * Lower case, trailing dot removed, internationalized labels as A-labels (so they compare with
      * dNSName SANs, which are always ASCII), IPv6 brackets removed.
      */
-    static String normalizeHostname(String hostname) {
+    public static String normalizeHostname(String hostname) {
         String h = hostname.trim();
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
@@ -130,8 +173,55 @@ public final class ValidationRequest {
         private String hostname;
         private final List<X509CRL> crls = new ArrayList<>();
         private RevocationMode revocationMode = RevocationMode.NONE;
+        private Profile profile = Profile.RFC5280;
+        private Integer maxPathLength;
+        private final List<OcspEvidence.Response> ocspResponses = new ArrayList<>();
+        private ResponderStatus responderStatus;
+        private final List<RevokedAnchor> revokedAnchors = new ArrayList<>();
 
         private Builder() {
+        }
+
+        public Builder profile(Profile profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** At most this many intermediates (CA certificates between the leaf and the anchor). */
+        public Builder maxPathLength(Integer maxPathLength) {
+            this.maxPathLength = maxPathLength;
+            return this;
+        }
+
+        /**
+         * Stapled OCSP responses (DER OCSPResponse). One that does not decode throws
+         * IllegalArgumentException; one whose status is not successful says nothing and is ignored.
+         */
+        public Builder ocspResponses(List<byte[]> responses) {
+            for (int i = 0; i < responses.size(); i++) {
+                OcspEvidence.Response r = OcspEvidence.parse(responses.get(i), i);
+                if (r != null) {
+                    ocspResponses.add(r);
+                }
+            }
+            return this;
+        }
+
+        /** Where to ask for the status of certificates the service's own CAs issued (as its OCSP responder would answer). */
+        public Builder responderStatus(ResponderStatus status) {
+            this.responderStatus = status;
+            return this;
+        }
+
+        public Builder revokedAnchors(List<RevokedAnchor> anchors) {
+            this.revokedAnchors.addAll(anchors);
+            return this;
+        }
+
+        /** Trust anchors as DER: parsed by the validator's own ASN.1 path, so what the JDK refuses still gets a verdict. */
+        public Builder trustAnchorsDer(List<byte[]> encodings) {
+            encodings.forEach(d -> trustAnchors.add(new CertificateInput(d.clone(), null)));
+            return this;
         }
 
         /** Leaf first, then intermediates in any order (a root in the chain is harmless and ignored unless trusted). */

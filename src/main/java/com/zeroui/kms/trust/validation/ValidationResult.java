@@ -19,10 +19,15 @@ import java.util.Objects;
  */
 public record ValidationResult(boolean valid, ReasonCode reason, String detail, List<X509Certificate> path,
                                int failedIndex, RevocationStatus revocation) {
+    /** Longest {@code detail} kept. */
+    public static final int MAX_DETAIL = 512;
 
     public ValidationResult {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");
+        if (detail.length() > MAX_DETAIL) {
+            detail = detail.substring(0, MAX_DETAIL) + "…"; // one sentence, whatever names or subjects a chain carries
+        }
         Objects.requireNonNull(revocation, "revocation");
         path = List.copyOf(path);
         if (valid != (reason == ReasonCode.OK)) {

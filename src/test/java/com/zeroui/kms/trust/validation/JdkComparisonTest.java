@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where the JDK's PKIX CertPathValidator and ours part ways, each shown on one chain: what the JDK
- * accepts and we refuse, and the reason code we give. Guards the README's list of differences.
+ * accepts and we refuse, and the reason code we give. Guards the list of differences in docs/chain-validation.md.
  */
 class JdkComparisonTest {
     private final Issued root = TestPki.root("Root");

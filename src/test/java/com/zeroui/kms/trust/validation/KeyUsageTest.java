@@ -25,34 +25,46 @@ class KeyUsageTest {
         return Chains.VALIDATOR.validate(Chains.request(leaf, List.of(ca), root).purpose(purpose).build());
     }
 
+    private ValidationResult webpki(Issued leaf, Issued ca, Purpose purpose) {
+        return Chains.VALIDATOR.validate(Chains.request(leaf, List.of(ca), root).purpose(purpose)
+                .profile(Profile.WEBPKI).build());
+    }
+
     @Test
     void issuersNeedKeyCertSign() {
         Issued crlOnly = cert("CN=CRL only").issuer(root).basicConstraints(true, new BasicConstraints(true))
                 .keyUsage(KeyUsage.cRLSign).build();
         assertFails(validate(TestPki.leaf("a.example", crlOnly), crlOnly, Purpose.ANY), ReasonCode.KEY_USAGE, 1);
+        // RFC 5280 §6.1.4 (n) checks keyUsage only when present; the webpki profile requires it on CAs
         Issued noKu = cert("CN=No KU").issuer(root).basicConstraints(true, new BasicConstraints(true)).build();
-        assertFails(validate(TestPki.leaf("a.example", noKu), noKu, Purpose.ANY), ReasonCode.KEY_USAGE, 1);
+        assertOk(validate(TestPki.leaf("a.example", noKu), noKu, Purpose.ANY));
+        assertFails(webpki(TestPki.leaf("a.example", noKu), noKu, Purpose.SERVER_AUTH), ReasonCode.KEY_USAGE, 1);
         assertOk(validate(TestPki.leaf("a.example", intermediate), Purpose.ANY));
     }
 
+    /** RFC 5280 has no purpose-based keyUsage rule: it is the webpki profile's (Baseline Requirements, TLS). */
     @Test
-    void serverLeavesNeedDigitalSignatureKeyEnciphermentOrKeyAgreement() {
-        assertOk(validate(cert("CN=a").issuer(intermediate).leaf().keyUsage(KeyUsage.keyEncipherment).build(),
-                Purpose.SERVER_AUTH));
-        assertOk(validate(cert("CN=b").issuer(intermediate).leaf().keyUsage(KeyUsage.keyAgreement).build(),
-                Purpose.SERVER_AUTH));
-        assertFails(validate(cert("CN=c").issuer(intermediate).leaf().keyUsage(KeyUsage.nonRepudiation).build(),
-                Purpose.SERVER_AUTH), ReasonCode.KEY_USAGE, 0);
-        assertOk(validate(cert("CN=d").issuer(intermediate).leaf().without(Extension.keyUsage).build(), Purpose.SERVER_AUTH));
+    void serverLeavesNeedDigitalSignatureKeyEnciphermentOrKeyAgreementUnderWebPki() {
+        assertOk(webpki(cert("CN=a.example").issuer(intermediate).leaf().dns("a.example").keyUsage(KeyUsage.keyEncipherment)
+                .build(), intermediate, Purpose.SERVER_AUTH));
+        assertOk(webpki(cert("CN=b.example").issuer(intermediate).leaf().dns("b.example").keyUsage(KeyUsage.keyAgreement)
+                .build(), intermediate, Purpose.SERVER_AUTH));
+        Issued nonRepudiation = cert("CN=c.example").issuer(intermediate).leaf().dns("c.example")
+                .keyUsage(KeyUsage.nonRepudiation).build();
+        assertFails(webpki(nonRepudiation, intermediate, Purpose.SERVER_AUTH), ReasonCode.KEY_USAGE, 0);
+        assertOk(validate(nonRepudiation, Purpose.SERVER_AUTH));
+        assertOk(webpki(cert("CN=d.example").issuer(intermediate).leaf().dns("d.example").without(Extension.keyUsage).build(),
+                intermediate, Purpose.SERVER_AUTH));
     }
 
     @Test
-    void clientLeavesNeedDigitalSignatureOrKeyAgreement() {
-        assertOk(validate(TestPki.leaf("a.example", intermediate), Purpose.CLIENT_AUTH));
-        assertFails(validate(cert("CN=a").issuer(intermediate).leaf().keyUsage(KeyUsage.keyEncipherment).build(),
-                Purpose.CLIENT_AUTH), ReasonCode.KEY_USAGE, 0);
-        assertOk(validate(cert("CN=b").issuer(intermediate).leaf().keyUsage(KeyUsage.keyEncipherment).build(),
-                Purpose.ANY));
+    void clientLeavesNeedDigitalSignatureOrKeyAgreementUnderWebPki() {
+        assertOk(webpki(TestPki.leaf("a.example", intermediate), intermediate, Purpose.CLIENT_AUTH));
+        Issued encipherOnly = cert("CN=a.example").issuer(intermediate).leaf().dns("a.example")
+                .keyUsage(KeyUsage.keyEncipherment).build();
+        assertFails(webpki(encipherOnly, intermediate, Purpose.CLIENT_AUTH), ReasonCode.KEY_USAGE, 0);
+        assertOk(validate(encipherOnly, Purpose.CLIENT_AUTH));
+        assertOk(validate(encipherOnly, Purpose.ANY));
     }
 
     @Test

@@ -123,9 +123,14 @@ class NameConstraintsTest {
                 ReasonCode.NAME_CONSTRAINTS, 0);
     }
 
+    /** A constraint on a form we cannot process binds only names of that form: with none, there is nothing to refuse. */
     @Test
-    void constraintsOnNameFormsWeCannotEnforceAreRefused() {
+    void constraintsOnNameFormsWeCannotEnforceRefuseOnlyNamesOfThatForm() {
         Issued ca = constrainedCa(List.of(new GeneralName(GeneralName.registeredID, "1.2.3.4")), null);
-        assertFails(validate(TestPki.leaf("a.example", ca), ca, root), ReasonCode.NAME_CONSTRAINTS, 1);
+        assertOk(validate(TestPki.leaf("a.example", ca), ca, root));
+        Issued withRegisteredId = cert("CN=x").issuer(ca).leaf()
+                .ext(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                        new GeneralName[] {new GeneralName(GeneralName.registeredID, "1.2.3.5")})).build();
+        assertFails(validate(withRegisteredId, ca, root), ReasonCode.NAME_CONSTRAINTS, 0);
     }
 }

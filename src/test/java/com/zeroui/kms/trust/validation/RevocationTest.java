@@ -69,9 +69,10 @@ class RevocationTest {
     void aCrlWithoutACrlNumberIsNotTrusted() {
         assertFails(validateWithCrls(leaf, intermediate, root, RevocationMode.REQUIRE,
                 crl(intermediate).noCrlNumber().build(), rootCrl), ReasonCode.CRL_INVALID, 0);
+        // an unusable CRL for the issuer is a failure in every mode but none, not "no CRL"
         ValidationResult bestEffort = validateWithCrls(leaf, intermediate, root, RevocationMode.BEST_EFFORT,
                 crl(intermediate).noCrlNumber().build(), rootCrl);
-        assertOk(bestEffort);
+        assertFails(bestEffort, ReasonCode.CRL_INVALID, 0);
         assertThat(bestEffort.revocation().status()).isEqualTo(RevocationStatus.Status.UNKNOWN);
         assertThat(bestEffort.detail()).contains("no CRL number");
     }
@@ -92,7 +93,9 @@ class RevocationTest {
         X509CRL forged = crl(intermediate).signedByKey(TestPki.ec()).revoke(leaf).build();
         assertFails(validateWithCrls(leaf, intermediate, root, RevocationMode.REQUIRE, forged, rootCrl),
                 ReasonCode.CRL_INVALID, 0);
-        assertOk(validateWithCrls(leaf, intermediate, root, RevocationMode.BEST_EFFORT, forged, rootCrl));
+        assertFails(validateWithCrls(leaf, intermediate, root, RevocationMode.BEST_EFFORT, forged, rootCrl),
+                ReasonCode.CRL_INVALID, 0);
+        assertOk(validateWithCrls(leaf, intermediate, root, RevocationMode.NONE, forged, rootCrl));
     }
 
     @Test

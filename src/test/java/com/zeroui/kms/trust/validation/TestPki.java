@@ -188,6 +188,7 @@ final class TestPki {
         private boolean noAki;
         private boolean noSki;
         private byte[] akiOverride;
+        private SubjectPublicKeyInfo spkiOverride;
 
         private CertBuilder(X500Name subject) {
             this.subject = subject;
@@ -346,6 +347,12 @@ final class TestPki {
             return this;
         }
 
+        /** Encodes the subject key this way (e.g. with explicit EC parameters) instead of the key's own encoding. */
+        CertBuilder spki(SubjectPublicKeyInfo spki) {
+            this.spkiOverride = spki;
+            return this;
+        }
+
         CertBuilder akiKeyId(byte[] keyId) {
             this.akiOverride = keyId;
             return this;
@@ -381,7 +388,7 @@ final class TestPki {
                 tbs.add(issuerDn);
                 tbs.add(new DERSequence(new ASN1Encodable[] {notBefore, notAfter}));
                 tbs.add(subject);
-                tbs.add(SubjectPublicKeyInfo.getInstance(subjectKeys.getPublic().getEncoded()));
+                tbs.add(spkiOverride != null ? spkiOverride : SubjectPublicKeyInfo.getInstance(subjectKeys.getPublic().getEncoded()));
                 ASN1EncodableVector exts = new ASN1EncodableVector();
                 all.values().forEach(exts::add);
                 extraExtensions.forEach(exts::add);
@@ -467,6 +474,7 @@ final class TestPki {
         private Instant thisUpdate = NOW.minus(Duration.ofHours(1));
         private Instant nextUpdate = NOW.plus(Duration.ofDays(7));
         private boolean number = true;
+        private boolean criticalNumber;
         private IssuingDistributionPoint idp;
         private boolean criticalUnknown;
         private boolean delta;
@@ -511,6 +519,11 @@ final class TestPki {
             return this;
         }
 
+        CrlBuilder criticalCrlNumber() {
+            this.criticalNumber = true;
+            return this;
+        }
+
         CrlBuilder noCrlNumber() {
             this.number = false;
             return this;
@@ -547,7 +560,7 @@ final class TestPki {
                             org.bouncycastle.asn1.x509.CRLReason.superseded);
                 }
                 if (number) {
-                    b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(42)));
+                    b.addExtension(Extension.cRLNumber, criticalNumber, new CRLNumber(BigInteger.valueOf(42)));
                 }
                 if (akiKeyId != null) {
                     b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(akiKeyId));
