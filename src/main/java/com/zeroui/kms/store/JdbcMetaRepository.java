@@ -46,43 +46,33 @@ public final class JdbcMetaRepository {
     /** Sets the value, replacing any earlier one. */
     public void put(String name, String value) {
         Jdbc.transaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_meta (name, value) VALUES (?, ?)"
-                    + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-                ps.setString(1, name);
-                ps.setString(2, value);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /** Sets every value of {@code values} and removes {@code remove}, in one transaction. */
-    public void putAllAndDelete(java.util.Map<String, String> values, String remove) {
-        Jdbc.transaction(ds, c -> {
-            for (var entry : values.entrySet()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_meta (name, value) VALUES (?, ?)"
-                        + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-                    ps.setString(1, entry.getKey());
-                    ps.setString(2, entry.getValue());
-                    ps.executeUpdate();
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_meta WHERE name = ?")) {
-                ps.setString(1, remove);
-                ps.executeUpdate();
-            }
+            upsert(c, name, value);
             return null;
         });
     }
 
     public void delete(String name) {
         Jdbc.transaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_meta WHERE name = ?")) {
-                ps.setString(1, name);
-                ps.executeUpdate();
-            }
+            remove(c, name);
             return null;
         });
+    }
+
+    /** Within a caller's transaction (e.g. the one that re-binds the master key). */
+    static void upsert(java.sql.Connection c, String name, String value) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_meta (name, value) VALUES (?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        }
+    }
+
+    static void remove(java.sql.Connection c, String name) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_meta WHERE name = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
     }
 
     public long countKeys() {

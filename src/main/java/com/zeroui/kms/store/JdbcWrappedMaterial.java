@@ -103,49 +103,35 @@ public final class JdbcWrappedMaterial {
                                       String metaRemove) {
         return Jdbc.transaction(ds, c -> {
             for (Replacement r : replacements) {
-                Table t = r.old().table();
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.name + " SET " + t.blobColumn + " = ?,"
-                        + " master_key_id = ? WHERE " + t.idColumn + " = ? AND master_key_id = ? AND " + t.blobColumn + " = ?")) {
-                    ps.setBytes(1, r.blob());
-                    ps.setString(2, r.masterKeyId());
-                    ps.setString(3, r.old().id());
-                    ps.setString(4, oldMasterKeyId);
-                    ps.setBytes(5, r.old().blob());
-                    if (ps.executeUpdate() != 1) {
-                        c.rollback();
-                        return false;
-                    }
+                if (!compareAndSet(c, r.old(), oldMasterKeyId, r.blob(), r.masterKeyId())) {
+                    c.rollback();
+                    return false;
                 }
             }
             for (var entry : meta.entrySet()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_meta (name, value) VALUES (?, ?)"
-                        + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-                    ps.setString(1, entry.getKey());
-                    ps.setString(2, entry.getValue());
-                    ps.executeUpdate();
-                }
+                JdbcMetaRepository.upsert(c, entry.getKey(), entry.getValue());
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_meta WHERE name = ?")) {
-                ps.setString(1, metaRemove);
-                ps.executeUpdate();
-            }
+            JdbcMetaRepository.remove(c, metaRemove);
             return true;
         });
     }
 
     /** Replaces the blob if the row still holds {@code old} wrapped by {@code oldMasterKeyId}; false otherwise. */
     public boolean replace(Wrapped old, String oldMasterKeyId, byte[] blob, String masterKeyId) {
+        return Jdbc.transaction(ds, c -> compareAndSet(c, old, oldMasterKeyId, blob, masterKeyId));
+    }
+
+    private static boolean compareAndSet(java.sql.Connection c, Wrapped old, String oldMasterKeyId, byte[] blob,
+                                         String masterKeyId) throws java.sql.SQLException {
         Table t = old.table();
-        return Jdbc.transaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.name + " SET " + t.blobColumn + " = ?, master_key_id = ?"
-                    + " WHERE " + t.idColumn + " = ? AND master_key_id = ? AND " + t.blobColumn + " = ?")) {
-                ps.setBytes(1, blob);
-                ps.setString(2, masterKeyId);
-                ps.setString(3, old.id());
-                ps.setString(4, oldMasterKeyId);
-                ps.setBytes(5, old.blob());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.name + " SET " + t.blobColumn + " = ?, master_key_id = ?"
+                + " WHERE " + t.idColumn + " = ? AND master_key_id = ? AND " + t.blobColumn + " = ?")) {
+            ps.setBytes(1, blob);
+            ps.setString(2, masterKeyId);
+            ps.setString(3, old.id());
+            ps.setString(4, oldMasterKeyId);
+            ps.setBytes(5, old.blob());
+            return ps.executeUpdate() == 1;
+        }
     }
 }
