@@ -50,7 +50,7 @@ record LoadedKey(PrivateKey privateKey, PublicKey publicKey, SecretKey aesKey, S
         }
     }
 
-    /** Seals under a fresh nonce: chosen by the crypto suite for software keys, at random for hsm keys. */
+    /** Seals under a fresh nonce: chosen by the crypto module for software keys (FIPS: inside it), randomly for hsm keys. */
     CryptoSuite.Sealed seal(CryptoSuite crypto, AeadAlgorithm algorithm, byte[] plaintext, byte[] aad) {
         if (hsm == null) {
             return crypto.sealWithFreshNonce(algorithm, secretFor(algorithm), plaintext, aad);

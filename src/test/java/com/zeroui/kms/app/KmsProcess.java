@@ -91,6 +91,10 @@ final class KmsProcess implements AutoCloseable {
                 + Files.readString(out) + Files.readString(err));
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
     int port() {
         return port;
     }
