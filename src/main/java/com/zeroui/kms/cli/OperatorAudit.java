@@ -47,8 +47,9 @@ final class OperatorAudit implements AutoCloseable {
                         + " so it has no receipt log to seal"));
         KeyMaterialCache material = new KeyMaterialCache(dir.masterKey(), crypto, 16);
         ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, dir.masterKey().keyId());
-        ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
-                serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
+        java.util.function.UnaryOperator<byte[]> sign = serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA);
+        sign.apply(new byte[0]); // loads the receipt key now: a master-key rotation may retire what wraps it
+        ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(), sign);
         JdbcAuditRepository repository = new JdbcAuditRepository(dir.database());
         AuditLog log = new AuditLog(repository, signer, Duration.ofMillis(2), 64, Duration.ofSeconds(10));
         AuditSealer sealer = new AuditSealer(repository, new TreeHeads(repository, signer, clock), new AuditTrail(log, clock,
@@ -62,6 +63,11 @@ final class OperatorAudit implements AutoCloseable {
 
     AuditSealer sealer() {
         return sealer;
+    }
+
+    /** A trail for the operator's own operations (master-key rotation and migration), without events. */
+    AuditTrail trail(Clock clock) {
+        return new AuditTrail(log, clock, com.zeroui.kms.events.Events.none(clock));
     }
 
     CallerIdentity operator() {

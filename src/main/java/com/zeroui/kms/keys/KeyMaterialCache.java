@@ -41,7 +41,7 @@ public final class KeyMaterialCache {
     }
 
     /** Associated data binding wrapped material to its tenant and key id. */
-    static byte[] wrappingAad(String tenantId, String keyId) {
+    public static byte[] wrappingAad(String tenantId, String keyId) {
         return ("kms/v1/key/" + tenantId + "/" + keyId).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -161,7 +161,7 @@ public final class HsmKeys {
         handles.remove(keyId);
         return call("destroy key " + keyId, s -> {
             String label = labelOf(keyId);
-            if (!s.keyStore().containsAlias(label)) {
+            if (token.find(s, label) == null) {
                 return false;
             }
             s.keyStore().deleteEntry(label);
@@ -180,7 +180,7 @@ public final class HsmKeys {
     }
 
     public boolean holds(String keyId) throws MasterKeyException {
-        return call("look up key " + keyId, s -> s.keyStore().containsAlias(labelOf(keyId)));
+        return call("look up key " + keyId, s -> token.find(s, labelOf(keyId)) != null);
     }
 
     /** Thrown inside a token call when the key's object is not in the token: not a token failure. */
@@ -199,7 +199,7 @@ public final class HsmKeys {
         if (cached != null) {
             return cached;
         }
-        Key found = session.keyStore().getKey(labelOf(keyId), null);
+        Key found = token.find(session, labelOf(keyId));
         if (found == null) {
             throw new MissingKey("the token holds no key object labelled " + labelOf(keyId));
         }

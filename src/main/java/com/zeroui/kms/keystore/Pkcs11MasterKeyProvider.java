@@ -210,7 +210,7 @@ public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
         if (cached != null) {
             return cached;
         }
-        Key found = session.keyStore().getKey(labelOf(id), null);
+        Key found = token.find(session, labelOf(id));
         if (found instanceof SecretKey secret) {
             handles.put(id, secret);
             return secret;

@@ -176,6 +176,30 @@ public class Pkcs11Token implements AutoCloseable {
         }
     }
 
+    /**
+     * The token object labelled {@code label} in {@code session}, or null. The JDK's key store lists
+     * the token's labels once, when loaded: on a miss it is loaded again, so objects another process
+     * (another node, {@code kms master-key rotate}) created since are found.
+     */
+    Key find(Session session, String label) throws GeneralSecurityException {
+        Key key = session.keyStore().getKey(label, null);
+        if (key != null) {
+            return key;
+        }
+        reload(session);
+        return session.keyStore().getKey(label, null);
+    }
+
+    private void reload(Session session) throws GeneralSecurityException {
+        synchronized (session.keyStore()) {
+            try {
+                session.keyStore().load(null, pin.clone());
+            } catch (java.io.IOException e) {
+                throw new KeyStoreException("re-reading the token's objects failed: " + reason(e), e);
+            }
+        }
+    }
+
     /** Changes every time the connection is replaced: key handles found before belong to the old one. */
     public int generation() {
         return generation;
@@ -196,13 +220,13 @@ public class Pkcs11Token implements AutoCloseable {
 
     /** The token object labelled {@code label}, or null. */
     public Key find(String label) throws MasterKeyUnavailableException, GeneralSecurityException {
-        return call(s -> s.keyStore().getKey(label, null));
+        return call(s -> find(s, label));
     }
 
     /** Destroys the token objects labelled {@code label}; false when there were none. */
     public boolean destroy(String label) throws MasterKeyUnavailableException, GeneralSecurityException {
         return call(s -> {
-            if (!s.keyStore().containsAlias(label)) {
+            if (find(s, label) == null) {
                 return false;
             }
             s.keyStore().deleteEntry(label);
@@ -213,6 +237,7 @@ public class Pkcs11Token implements AutoCloseable {
     /** Labels of the keys stored in the token. */
     public List<String> labels() throws MasterKeyUnavailableException, GeneralSecurityException {
         return call(s -> {
+            reload(s);
             List<String> labels = new ArrayList<>(Collections.list(s.keyStore().aliases()));
             Collections.sort(labels);
             return labels;

@@ -43,6 +43,38 @@ public final class JdbcMetaRepository {
         });
     }
 
+    /** Sets the value, replacing any earlier one. */
+    public void put(String name, String value) {
+        Jdbc.transaction(ds, c -> {
+            upsert(c, name, value);
+            return null;
+        });
+    }
+
+    public void delete(String name) {
+        Jdbc.transaction(ds, c -> {
+            remove(c, name);
+            return null;
+        });
+    }
+
+    /** Within a caller's transaction (e.g. the one that re-binds the master key). */
+    static void upsert(java.sql.Connection c, String name, String value) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_meta (name, value) VALUES (?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        }
+    }
+
+    static void remove(java.sql.Connection c, String name) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_meta WHERE name = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+    }
+
     public long countKeys() {
         return Jdbc.read(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM kms_keys");

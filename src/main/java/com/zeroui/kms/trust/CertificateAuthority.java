@@ -105,7 +105,8 @@ public final class CertificateAuthority {
                 masterKey);
     }
 
-    private static byte[] aad(String caId) {
+    /** Associated data binding a wrapped CA key to its CA id (master-key rotation re-wraps with it). */
+    public static byte[] aad(String caId) {
         return ("kms/v1/ca/" + caId).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a wrong PIN, a missing token or a missing library stop start-up with one line, writing nothing.
  */
 class Pkcs11MasterKeyIT {
-    private static final String TENANT = "t-hsm";
+    static final String TENANT = "t-hsm";
     private static final byte[] DATA = "signed and sealed through the token".getBytes(StandardCharsets.UTF_8);
 
     @TempDir

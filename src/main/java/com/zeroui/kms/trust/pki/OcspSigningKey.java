@@ -147,7 +147,8 @@ public final class OcspSigningKey {
         }
     }
 
-    private static byte[] aad(String serial) {
+    /** Associated data binding a wrapped responder key to its serial (master-key rotation re-wraps with it). */
+    public static byte[] aad(String serial) {
         return ("kms/v1/ocsp-responder/" + InternalCa.ISSUING_ID + "/" + serial).getBytes(StandardCharsets.UTF_8);
     }
 }
