@@ -32,10 +32,35 @@ final class KeyRoutes {
 
     private final KeyManagementService keys;
     private final ObjectMapper mapper;
+    private final java.util.function.ToLongBiFunction<String, Long> usageReserved;
+    private final java.time.Clock clock;
 
-    KeyRoutes(KeyManagementService keys, ObjectMapper mapper) {
+    KeyRoutes(KeyManagementService keys, ObjectMapper mapper, java.util.function.ToLongBiFunction<String, Long> usageReserved,
+              java.time.Clock clock) {
         this.keys = keys;
         this.mapper = mapper;
+        this.usageReserved = usageReserved;
+        this.clock = clock;
+    }
+
+    /**
+     * GET /keys/{key_id}/usage: today's (UTC) uses against max_usage_per_day, for whoever may read the
+     * key. Nodes reserve uses in blocks ahead of spending them, so this is an upper bound.
+     */
+    void usage(Context ctx) {
+        QueryParams.rejectUnknown(ctx, GET_PARAMS);
+        KeyRef ref = KeyRef.parse("key_id", ctx.pathParam("key_id"));
+        String tenant = QueryParams.optional(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
+        Environment environment = QueryParams.optionalEnum(ctx, "environment", Environment::fromApiName, Fields.ENVIRONMENTS);
+        Plane plane = QueryParams.optionalEnum(ctx, "plane", Plane::fromApiName, Fields.PLANES);
+        Audited<KeyRecord> key = keys.get(Callers.of(ctx), tenant, environment, plane, ref);
+        long day = clock.instant().getEpochSecond() / 86_400;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key_id", key.value().keyId());
+        body.put("day", java.time.LocalDate.ofEpochDay(day).toString());
+        body.put("used_today", usageReserved.applyAsLong(key.value().keyId(), day));
+        body.put("max_usage_per_day", key.value().policy().maxUsagePerDay());
+        Receipts.respond(ctx, 200, body, key.receiptId());
     }
 
     void create(Context ctx) {

@@ -1,6 +1,7 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.auth.ConsoleSessions;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
@@ -107,6 +108,10 @@ public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
     /** A storage outage fails every run: one line per kind of failure a minute. */
     private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
+    /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
+    static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
+    static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
+    static final java.time.Duration CONSOLE_MAX_LIFETIME = java.time.Duration.ofHours(8);
     /** Group commit: wait at most this long for more receipts before committing a batch. */
     static final Duration AUDIT_WINDOW = Duration.ofMillis(2);
     static final int AUDIT_MAX_BATCH = 512;
@@ -134,6 +139,7 @@ public final class KmsNode implements AutoCloseable {
     private final AuditSelfCheck selfCheck;
     private final AutoCloseable selfCheckRuns;
     private final HealthService health;
+    private com.zeroui.kms.backup.ScheduledBackups backups;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
@@ -153,6 +159,11 @@ public final class KmsNode implements AutoCloseable {
     }
 
     public static KmsNode start(KmsConfig config, Clock clock) {
+        return start(config, clock, com.zeroui.kms.backup.BackupSchedule.off());
+    }
+
+    /** A node that also backs its store up on {@code backupSchedule} (when enabled). */
+    public static KmsNode start(KmsConfig config, Clock clock, com.zeroui.kms.backup.BackupSchedule backupSchedule) {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
         DataDirectory data = DataDirectory.open(config, clock);
         AuditLog auditLog = null;
@@ -162,6 +173,7 @@ public final class KmsNode implements AutoCloseable {
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
         HealthService healthChecks = null;
+        com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
             com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
@@ -277,6 +289,12 @@ public final class KmsNode implements AutoCloseable {
             }
             metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
                     () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
+            if (backupSchedule.enabled()) {
+                backups = scheduledBackups(backupSchedule, data, crypto, clock);
+                // a missed backup degrades health; the service itself is unaffected
+                checks.add(new HealthService.NamedCheck("backup", false, backups::check));
+                metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
+            }
             HealthService health = new HealthService(checks,
                     Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
@@ -298,7 +316,8 @@ public final class KmsNode implements AutoCloseable {
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
-                    trustAnchors, clock);
+                    trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -306,9 +325,14 @@ public final class KmsNode implements AutoCloseable {
                     password, trustStore(data, crypto), services);
             serving.set(http);
             http.start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
+            KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
                     selfCheckRuns, health);
+            node.backups = backups == null ? null : backups.start();
+            return node;
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (backups != null) {
+                backups.close();
+            }
             if (healthChecks != null) {
                 healthChecks.close();
             }
@@ -326,6 +350,13 @@ public final class KmsNode implements AutoCloseable {
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
+    }
+
+    private static com.zeroui.kms.backup.ScheduledBackups scheduledBackups(com.zeroui.kms.backup.BackupSchedule schedule,
+                                                                           DataDirectory data, CryptoSuite crypto, Clock clock) {
+        return new com.zeroui.kms.backup.ScheduledBackups(schedule,
+                new com.zeroui.kms.backup.BackupCreator(crypto, clock, com.zeroui.kms.backup.TokenKeys.none()),
+                data.database()::snapshotConnection, data.masterKey(), clock);
     }
 
     /**
@@ -557,6 +588,11 @@ public final class KmsNode implements AutoCloseable {
         return data;
     }
 
+    /** The scheduled backups, when a schedule is on. */
+    public java.util.Optional<com.zeroui.kms.backup.ScheduledBackups> backups() {
+        return java.util.Optional.ofNullable(backups);
+    }
+
     public CryptoSuite crypto() {
         return crypto;
     }
@@ -564,6 +600,9 @@ public final class KmsNode implements AutoCloseable {
     @Override
     public void close() {
         http.close(); // no new requests, then the queued receipts are written, then storage closes
+        if (backups != null) {
+            backups.close();
+        }
         if (forwarder != null) {
             forwarder.close();
         }

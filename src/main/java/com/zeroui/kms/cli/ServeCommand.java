@@ -27,6 +27,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     PkiOptions pki;
 
+    @Mixin
+    BackupOptions backup;
+
     @Option(names = "--bind", defaultValue = "${env:KMS_BIND:-127.0.0.1}", description = "Address to listen on. Env KMS_BIND. Default: ${DEFAULT-VALUE}")
     String bind;
 
@@ -61,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = governance.applyTo(store.toConfig(bind, port, names, fips ? CryptoSuite.Preference.FIPS : provider, maxRequestBytes).withJwt(jwt.settings()))
                     .withPki(pki.settings());
-            node = KmsNode.start(config, Clock.systemUTC());
+            node = KmsNode.start(config, Clock.systemUTC(), backup.schedule());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());
             return 2;

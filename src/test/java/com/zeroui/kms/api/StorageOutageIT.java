@@ -10,6 +10,7 @@ import com.zeroui.kms.support.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,12 @@ class StorageOutageIT {
         assertThat(m21.sign(T, cachedKey, DATA, null).status()).isEqualTo(200); // its material is now cached
         assertThat(health(admin).get("status").asText()).isEqualTo("healthy");
 
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
         db.refuseConnections();
         try {
             assertUnavailable(m21.createKey(T, "Ed25519", "sign", "verify"));
@@ -64,7 +71,15 @@ class StorageOutageIT {
             assertThat(check(health, "master_key").get("status").asText()).isEqualTo("pass");
         } finally {
             db.allowConnections();
+            root.detachAppender(log);
         }
+        // issue 11 §4: four failed requests are one line per kind of failure, with no stack trace
+        List<ch.qos.logback.classic.spi.ILoggingEvent> answered503 = log.list.stream()
+                .filter(e -> e.getLoggerName().equals(ErrorResponses.class.getName())).toList();
+        assertThat(answered503).as("lines for four requests answered 503").hasSizeLessThanOrEqualTo(2)
+                .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+        assertThat(log.list).as("no SQL in the log").noneMatch(e -> e.getFormattedMessage().matches(
+                "(?s).*\\b(INSERT|SELECT|UPDATE|DELETE)\\b.*"));
 
         JsonNode recovered = eventually(() -> health(admin), h -> h.get("status").asText().equals("healthy"));
         assertThat(check(recovered, "storage").get("status").asText()).isEqualTo("pass");
