@@ -1,5 +1,6 @@
 package com.zeroui.kms.bench;
 
+import com.zeroui.kms.crypto.FipsModule;
 import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.io.StringReader;
@@ -35,25 +36,34 @@ public final class ClientTls {
         }
         try {
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8(keyPem)));
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
+            // FIPS mode: key stores, key/trust managers and the TLS engine all from the module (BCFKS, BCJSSE)
+            java.util.Optional<FipsModule> fips = FipsModule.registered();
+            KeyStore trust = emptyKeyStore(fips);
             for (int i = 0; i < roots.size(); i++) {
                 trust.setCertificateEntry("ca-" + i, roots.get(i));
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf = fips.isPresent() ? TrustManagerFactory.getInstance("PKIX", fips.get().jsseProvider())
+                    : TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
-            KeyStore identity = KeyStore.getInstance("PKCS12");
-            identity.load(null, null);
+            KeyStore identity = emptyKeyStore(fips);
             identity.setKeyEntry("client", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            KeyManagerFactory kmf = fips.isPresent() ? KeyManagerFactory.getInstance("PKIX", fips.get().jsseProvider())
+                    : KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(identity, IN_MEMORY_PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = fips.isPresent() ? SSLContext.getInstance("TLS", fips.get().jsseProvider())
+                    : SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the client TLS context from " + certPem + " and " + keyPem + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private static KeyStore emptyKeyStore(java.util.Optional<FipsModule> fips) throws GeneralSecurityException, IOException {
+        KeyStore store = fips.isPresent() ? KeyStore.getInstance("BCFKS", fips.get().provider()) : KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        return store;
     }
 
     private static byte[] pkcs8(Path keyPem) throws IOException {

@@ -224,6 +224,26 @@ class FipsModeIT {
             assertThat(sealed.status()).as(sealed.body()).isEqualTo(200);
             assertThat(client.decrypt(TENANT, aes, sealed.text("ciphertext"), sealed.text("iv"), null, null).status())
                     .isEqualTo(200);
+            // protection level hsm: these run in the token, beside the FIPS module (docs/fips.md)
+            for (String type : List.of("RSA-2048", "AES-256")) {
+                com.fasterxml.jackson.databind.node.ObjectNode body = KmsClient.scope(TENANT, "dev", "tenant")
+                        .put("key_type", type).put("protection_level", "hsm");
+                body.putArray("key_usage").add(type.equals("AES-256") ? "encrypt" : "sign")
+                        .add(type.equals("AES-256") ? "decrypt" : "verify");
+                String keyId = created(client.post("/keys", body));
+                if (type.equals("AES-256")) {
+                    KmsClient.Response inToken = client.encrypt(TENANT, keyId, DATA, null, null);
+                    assertThat(inToken.status()).as(inToken.body()).isEqualTo(200);
+                    assertThat(client.decrypt(TENANT, keyId, inToken.text("ciphertext"), inToken.text("iv"), null, null)
+                            .status()).isEqualTo(200);
+                    assertError(client.encrypt(TENANT, keyId, DATA, null, "CHACHA20-POLY1305"), 400, "INVALID_REQUEST");
+                } else {
+                    KmsClient.Response signed = client.sign(TENANT, keyId, DATA, "PS256");
+                    assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+                    assertThat(client.verify(TENANT, keyId, DATA, signed.text("signature"), "PS256").json()
+                            .get("valid").asBoolean()).isTrue();
+                }
+            }
         }
     }
 
