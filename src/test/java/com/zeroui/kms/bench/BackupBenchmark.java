@@ -52,6 +52,11 @@ public final class BackupBenchmark {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && args[0].equals("fill")) {
+            // only make the store (scripts/bench-backup.sh then times each command in its own JVM)
+            fill(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int receipts = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         Path root = Files.createTempDirectory("kms-backup-bench-");
