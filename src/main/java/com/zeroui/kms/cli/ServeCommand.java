@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,11 +69,6 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("kms: cannot start: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "kms-shutdown"));
         String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
         String url = "https://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + node.port();
         var tls = config.tlsDir();
@@ -84,7 +78,6 @@ final class ServeCommand implements Callable<Integer> {
                 + "; CA: " + tls.resolve("ca.pem"));
         System.out.println("kms: try: curl --cacert " + tls.resolve("ca.pem") + " --cert " + tls.resolve("admin.pem")
                 + " --key " + tls.resolve("admin.key") + " " + url + "/kms/v1/keys");
-        stopped.await();
-        return 0;
+        return GracefulStop.awaitSigterm(node);
     }
 }
