@@ -356,7 +356,7 @@ public final class KmsNode implements AutoCloseable {
                                                                            DataDirectory data, CryptoSuite crypto, Clock clock) {
         return new com.zeroui.kms.backup.ScheduledBackups(schedule,
                 new com.zeroui.kms.backup.BackupCreator(crypto, clock,
-                        new com.zeroui.kms.backup.MasterKeyVersionsInToken(data.masterKey())),
+                        new com.zeroui.kms.backup.TokenHeldKeys(data.masterKey())),
                 data.database()::snapshotConnection, data.masterKey(), clock);
     }
 

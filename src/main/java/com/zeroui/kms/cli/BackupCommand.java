@@ -8,7 +8,7 @@ import com.zeroui.kms.backup.BackupHeader;
 import com.zeroui.kms.backup.BackupRestorer;
 import com.zeroui.kms.backup.BackupVerifier;
 import com.zeroui.kms.backup.TokenKeyReference;
-import com.zeroui.kms.backup.MasterKeyVersionsInToken;
+import com.zeroui.kms.backup.TokenHeldKeys;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
@@ -115,7 +115,7 @@ final class BackupCommand implements Runnable {
                 String bound = BackupCreator.boundMasterKey(c);
                 try (MasterKeyProvider key = masterKey.open(config, () -> bound)) {
                     BackupCreator creator = new BackupCreator(CryptoSuite.select(config.cryptoProvider()), Clock.systemUTC(),
-                            new MasterKeyVersionsInToken(key));
+                            new TokenHeldKeys(key));
                     BackupHeader header = BackupFiles.create(creator, c, key, out);
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     System.out.println("kms: backup " + out.toAbsolutePath() + " written in " + millis + " ms, " + Files.size(out)
@@ -202,7 +202,7 @@ final class BackupCommand implements Runnable {
                     if (!masterKey.inToken(config)) {
                         checkDataDirKey(config, key);
                     }
-                    List<TokenKeyReference> missing = new MasterKeyVersionsInToken(key).missingFrom(opened.header().tokenKeys());
+                    List<TokenKeyReference> missing = new TokenHeldKeys(key).missingFrom(opened.header().tokenKeys());
                     if (!missing.isEmpty()) {
                         printTokenKeys(missing, "NOT in the token");
                         if (!allowMissingTokenKeys) {
