@@ -355,7 +355,8 @@ public final class KmsNode implements AutoCloseable {
     private static com.zeroui.kms.backup.ScheduledBackups scheduledBackups(com.zeroui.kms.backup.BackupSchedule schedule,
                                                                            DataDirectory data, CryptoSuite crypto, Clock clock) {
         return new com.zeroui.kms.backup.ScheduledBackups(schedule,
-                new com.zeroui.kms.backup.BackupCreator(crypto, clock, com.zeroui.kms.backup.TokenKeys.none()),
+                new com.zeroui.kms.backup.BackupCreator(crypto, clock,
+                        new com.zeroui.kms.backup.TokenHeldKeys(data.masterKey())),
                 data.database()::snapshotConnection, data.masterKey(), clock);
     }
 

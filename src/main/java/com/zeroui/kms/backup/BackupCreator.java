@@ -28,18 +28,23 @@ public final class BackupCreator {
         this.tokenKeys = tokenKeys;
     }
 
+    /** The master-key version the store is bound to (the one new wraps use), or null for an unused store. */
+    public static String boundMasterKey(Connection connection) throws SQLException {
+        return StoreTables.masterKeyBinding(connection);
+    }
+
     /**
      * Writes the backup of the store {@code connection} reads to {@code out}, sealed for {@code masterKey}.
      * The connection is used for one transaction, rolled back at the end; SQLite connections must
      * begin deferred transactions (see {@link StoreTables#beginSnapshot}).
      */
-    public BackupHeader create(Connection connection, MasterKeyProvider masterKey, Integer masterKeyVersion,
-                               OutputStream out) throws IOException, SQLException {
+    public BackupHeader create(Connection connection, MasterKeyProvider masterKey, OutputStream out)
+            throws IOException, SQLException {
         StoreTables.beginSnapshot(connection);
         try {
             List<String> tables = StoreTables.tables(connection);
             String bound = StoreTables.masterKeyBinding(connection);
-            if (bound != null && !bound.equals(masterKey.keyId())) {
+            if (bound != null && !MasterKeys.holds(masterKey, bound)) {
                 throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, "the store is bound to master key " + bound
                         + " but the master key given is " + masterKey.keyId());
             }
@@ -53,7 +58,7 @@ public final class BackupCreator {
                 root = tree.rootHex(logSize);
             }
             BackupHeader header = new BackupHeader(BackupHeader.FORMAT, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                    masterKey.keyId(), masterKeyVersion, StoreTables.schemaVersion(connection),
+                    masterKey.keyId(), MasterKeys.kind(masterKey), StoreTables.schemaVersion(connection),
                     StoreTables.engine(connection), logSize, root, counts, tokenKeys.referencedIn(connection));
             BackupFile.write(out, header, masterKey, crypto, body -> {
                 for (String table : tables) {

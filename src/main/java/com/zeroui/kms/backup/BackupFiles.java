@@ -25,7 +25,7 @@ public final class BackupFiles {
      * leaves no file under that name (and never replaces a good one with a partial one).
      */
     public static BackupHeader create(BackupCreator creator, Connection connection, MasterKeyProvider masterKey,
-                                      Integer masterKeyVersion, Path out) throws IOException, SQLException {
+                                      Path out) throws IOException, SQLException {
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".partial");
@@ -35,7 +35,7 @@ public final class BackupFiles {
             BackupHeader header;
             try (FileOutputStream file = new FileOutputStream(tmp.toFile());
                  OutputStream os = new BufferedOutputStream(file, 1 << 16)) {
-                header = creator.create(connection, masterKey, masterKeyVersion, os);
+                header = creator.create(connection, masterKey, os);
                 os.flush();
                 file.getFD().sync(); // durable before it takes the name of a complete backup
             }

@@ -17,11 +17,12 @@ import java.util.TreeMap;
  * version and engine it came from, the receipt log's size and root, and the row count of every table.
  * It names no secret and no tenant data.
  *
- * @param masterKeyVersion the master key's version where the provider has versions, else null
+ * @param masterKeyId       the master-key version that wrapped the data key (a provider with versions names each)
+ * @param masterKeyProvider where that master key lives: {@code software} (a key file) or {@code pkcs11} (a token)
  * @param tables           rows per table, in the order the body holds them
  * @param tokenKeys        keys held in an HSM token, recorded by reference only
  */
-public record BackupHeader(String format, Instant createdAt, String masterKeyId, Integer masterKeyVersion,
+public record BackupHeader(String format, Instant createdAt, String masterKeyId, String masterKeyProvider,
                            int schemaVersion, String sourceEngine, long logSize, String logRootHex,
                            Map<String, Long> tables, List<TokenKeyReference> tokenKeys) {
     public static final String FORMAT = "kms-backup/v1";
@@ -43,7 +44,7 @@ public record BackupHeader(String format, Instant createdAt, String masterKeyId,
         m.put("cipher", CIPHER);
         m.put("created_at", createdAt.toString());
         m.put("master_key_id", masterKeyId);
-        m.put("master_key_version", masterKeyVersion);
+        m.put("master_key_provider", masterKeyProvider);
         m.put("schema_version", schemaVersion);
         m.put("source_engine", sourceEngine);
         m.put("log_size", logSize);
@@ -76,9 +77,8 @@ public record BackupHeader(String format, Instant createdAt, String masterKeyId,
             List<TokenKeyReference> refs = new ArrayList<>();
             n.path("token_keys").forEach(r -> refs.add(new TokenKeyReference(r.path("key_id").asText(),
                     r.path("token_label").asText())));
-            JsonNode version = n.path("master_key_version");
             return new BackupHeader(FORMAT, Instant.parse(n.path("created_at").asText()), n.path("master_key_id").asText(),
-                    version.isNumber() ? version.asInt() : null, n.path("schema_version").asInt(),
+                    n.path("master_key_provider").asText("software"), n.path("schema_version").asInt(),
                     n.path("source_engine").asText(), n.path("log_size").asLong(), n.path("log_root").asText(), tables, refs);
         } catch (JsonProcessingException | RuntimeException e) {
             if (e instanceof BackupException be) {
@@ -88,9 +88,9 @@ public record BackupHeader(String format, Instant createdAt, String masterKeyId,
         }
     }
 
-    /** The master key as "id" or "id version N". */
+    /** The master key as "id (provider)". */
     public String masterKeyLabel() {
-        return masterKeyId + (masterKeyVersion == null ? "" : " version " + masterKeyVersion);
+        return masterKeyId + " (" + masterKeyProvider + ")";
     }
 
     /** Row counts sorted by table name, for printing. */

@@ -81,7 +81,7 @@ public final class ScheduledBackups implements AutoCloseable {
             Instant now = clock.instant();
             Path file = schedule.dir().resolve(PREFIX + STAMP.format(now) + SUFFIX);
             try (Connection c = connections.open()) {
-                BackupFiles.create(creator, c, masterKey, null, file);
+                BackupFiles.create(creator, c, masterKey, file);
             }
             lastBytes = Files.size(file);
             lastSuccess = now;

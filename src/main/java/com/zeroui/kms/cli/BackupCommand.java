@@ -8,10 +8,13 @@ import com.zeroui.kms.backup.BackupHeader;
 import com.zeroui.kms.backup.BackupRestorer;
 import com.zeroui.kms.backup.BackupVerifier;
 import com.zeroui.kms.backup.TokenKeyReference;
-import com.zeroui.kms.backup.TokenKeys;
+import com.zeroui.kms.backup.TokenHeldKeys;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
+import com.zeroui.kms.keystore.MasterKeySettings;
+import com.zeroui.kms.keystore.Pkcs11MasterKeyProvider;
+import com.zeroui.kms.keystore.Pkcs11Token;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.Database;
@@ -49,28 +52,34 @@ final class BackupCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Where the master key comes from; the data directory's own by default. */
+    /**
+     * Where the master key comes from: the data directory's key file (or --master-key FILE), or, with
+     * --master-key-provider pkcs11, the token named by the --pkcs11-* options.
+     */
     static final class MasterKeyOption {
         @Option(names = "--master-key", paramLabel = "FILE",
-                description = "Master key file (default: DATA_DIR/master.key). Keep it apart from the backups.")
+                description = "Software master key file (default: DATA_DIR/master.key). Keep it apart from the backups.")
         Path file;
 
         Path resolve(KmsConfig config) {
             return file != null ? file : config.masterKeyFile();
         }
 
-        static MasterKeyProvider load(Path file) {
+        boolean inToken(KmsConfig config) {
+            return config.masterKey().provider() == MasterKeySettings.Kind.PKCS11;
+        }
+
+        /** @param currentVersion the version new wraps use (a token holds several; a key file has one) */
+        MasterKeyProvider open(KmsConfig config, java.util.function.Supplier<String> currentVersion) {
             try {
-                return SoftwareMasterKeyProvider.load(file);
+                if (inToken(config)) {
+                    return new Pkcs11MasterKeyProvider(Pkcs11Token.open(config.masterKey()), currentVersion);
+                }
+                return SoftwareMasterKeyProvider.load(resolve(config));
             } catch (MasterKeyException e) {
                 throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, e.getMessage());
             }
         }
-    }
-
-    /** Until HSM-held keys exist in the store, a backup references none. */
-    static TokenKeys tokenKeys() {
-        return TokenKeys.none();
     }
 
     static int report(String action, Exception e) {
@@ -102,14 +111,18 @@ final class BackupCommand implements Runnable {
                 return FAILED;
             }
             long started = System.nanoTime();
-            try (MasterKeyProvider key = MasterKeyOption.load(masterKey.resolve(config));
-                 Connection c = Database.snapshotConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword())) {
-                BackupCreator creator = new BackupCreator(CryptoSuite.select(config.cryptoProvider()), Clock.systemUTC(), tokenKeys());
-                BackupHeader header = BackupFiles.create(creator, c, key, null, out);
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                System.out.println("kms: backup " + out.toAbsolutePath() + " written in " + millis + " ms, " + Files.size(out)
-                        + " bytes: " + summary(header));
-                return 0;
+            try (Connection c = Database.snapshotConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword())) {
+                String bound = BackupCreator.boundMasterKey(c);
+                try (MasterKeyProvider key = masterKey.open(config, () -> bound)) {
+                    BackupCreator creator = new BackupCreator(CryptoSuite.select(config.cryptoProvider()), Clock.systemUTC(),
+                            new TokenHeldKeys(key));
+                    BackupHeader header = BackupFiles.create(creator, c, key, out);
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    System.out.println("kms: backup " + out.toAbsolutePath() + " written in " + millis + " ms, " + Files.size(out)
+                            + " bytes: " + summary(header));
+                    printTokenKeys(header.tokenKeys(), "is recorded by reference: the token must hold it for a restore");
+                    return 0;
+                }
             } catch (IOException | SQLException | RuntimeException e) {
                 return report("backup failed", e);
             }
@@ -123,18 +136,19 @@ final class BackupCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "Backup file")
         Path file;
 
-        @Option(names = "--data-dir", defaultValue = "${env:KMS_DATA_DIR:-kms-data}",
-                description = "Data directory whose master.key opens the backup (unless --master-key). Env KMS_DATA_DIR")
-        Path dataDir;
+        @Mixin
+        StoreOptions store;
 
         @Mixin
         MasterKeyOption masterKey;
 
         @Override
         public Integer call() {
-            Path keyFile = masterKey.file != null ? masterKey.file : KmsConfig.defaults(dataDir).masterKeyFile();
-            try (MasterKeyProvider key = MasterKeyOption.load(keyFile)) {
-                BackupVerifier.Result result = BackupFiles.verify(file, key, CryptoSuite.select(CryptoSuite.Preference.AUTO));
+            KmsConfig config = store.toConfig();
+            try {
+                BackupHeader peek = BackupFiles.readHeader(file);
+                try (MasterKeyProvider key = masterKey.open(config, peek::masterKeyId)) {
+                    BackupVerifier.Result result = BackupFiles.verify(file, key, CryptoSuite.select(CryptoSuite.Preference.AUTO));
                 BackupHeader h = result.header();
                 System.out.println("kms: backup " + file.toAbsolutePath() + " verifies (every chunk authenticates, the row"
                         + " counts and the log root match the header)");
@@ -142,8 +156,9 @@ final class BackupCommand implements Runnable {
                 for (Map.Entry<String, Long> e : h.sortedTables().entrySet()) {
                     System.out.println("kms:   " + e.getKey() + " " + e.getValue());
                 }
-                printTokenKeys(h.tokenKeys(), "the token must hold");
-                return 0;
+                    printTokenKeys(h.tokenKeys(), "is recorded by reference: the token must hold it for a restore");
+                    return 0;
+                }
             } catch (IOException | RuntimeException e) {
                 return report("backup " + file + " does not verify", e);
             }
@@ -177,15 +192,17 @@ final class BackupCommand implements Runnable {
             try {
                 BackupHeader peek = BackupFiles.readHeader(file);
                 Path keyFile = masterKey.resolve(config);
-                if (!Files.exists(keyFile)) {
+                if (!masterKey.inToken(config) && !Files.exists(keyFile)) {
                     System.err.println("kms: restore needs the master key the backup names (" + peek.masterKeyLabel()
                             + "): pass --master-key FILE or place it at " + config.masterKeyFile());
                     return FAILED;
                 }
-                try (MasterKeyProvider key = MasterKeyOption.load(keyFile); InputStream in = BackupFiles.in(file);
+                try (MasterKeyProvider key = masterKey.open(config, peek::masterKeyId); InputStream in = BackupFiles.in(file);
                      BackupFile.Opened opened = BackupFile.open(in, key, CryptoSuite.select(config.cryptoProvider()))) {
-                    checkDataDirKey(config, key);
-                    List<TokenKeyReference> missing = tokenKeys().missingFrom(opened.header().tokenKeys());
+                    if (!masterKey.inToken(config)) {
+                        checkDataDirKey(config, key);
+                    }
+                    List<TokenKeyReference> missing = new TokenHeldKeys(key).missingFrom(opened.header().tokenKeys());
                     if (!missing.isEmpty()) {
                         printTokenKeys(missing, "NOT in the token");
                         if (!allowMissingTokenKeys) {
@@ -204,7 +221,10 @@ final class BackupCommand implements Runnable {
                     }
                     // the ordinary open migrates the restored rows to this build's schema
                     Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword()).close();
-                    installMasterKey(keyFile, config.masterKeyFile());
+                    if (!masterKey.inToken(config)) {
+                        installMasterKey(keyFile, config.masterKeyFile());
+                    }
+                    setAsideCheckpoint(config.dataDir());
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     System.out.println("kms: restored " + file.toAbsolutePath() + " into " + Database.redact(config.databaseUrl())
                             + " in " + millis + " ms: " + summary(opened.header()));
@@ -227,12 +247,27 @@ final class BackupCommand implements Runnable {
         private static void checkDataDirKey(KmsConfig config, MasterKeyProvider key) {
             Path own = config.masterKeyFile();
             if (Files.exists(own)) {
-                try (MasterKeyProvider existing = MasterKeyOption.load(own)) {
+                try (MasterKeyProvider existing = SoftwareMasterKeyProvider.load(own)) {
                     if (!existing.keyId().equals(key.keyId())) {
                         throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, own + " holds master key "
                                 + existing.keyId() + ", not the backup's " + key.keyId() + "; restore into another data directory");
                     }
+                } catch (MasterKeyException e) {
+                    throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, e.getMessage());
                 }
+            }
+        }
+
+        /**
+         * The audit checkpoint a node keeps in its data directory describes the log that was replaced; a
+         * node would (rightly) refuse the restored log as cut back. The restore is that deliberate cut.
+         */
+        private static void setAsideCheckpoint(Path dataDir) throws IOException {
+            Path checkpoint = dataDir.resolve(com.zeroui.kms.audit.Checkpoint.FILE_NAME);
+            if (Files.exists(checkpoint)) {
+                Path aside = checkpoint.resolveSibling(checkpoint.getFileName() + ".before-restore-" + System.currentTimeMillis());
+                Files.move(checkpoint, aside);
+                System.out.println("kms: note: the audit checkpoint of the replaced log moved to " + aside);
             }
         }
 

@@ -48,7 +48,7 @@ class BackupFileTest {
     static BackupHeader header() {
         Map<String, Long> tables = new LinkedHashMap<>();
         tables.put("kms_keys", 3L);
-        return new BackupHeader(BackupHeader.FORMAT, Instant.parse("2026-12-03T10:00:00Z"), key.keyId(), null, 11,
+        return new BackupHeader(BackupHeader.FORMAT, Instant.parse("2026-12-03T10:00:00Z"), key.keyId(), "software", 11,
                 "sqlite", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", tables, List.of());
     }
 

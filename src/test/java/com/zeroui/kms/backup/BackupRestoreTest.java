@@ -107,6 +107,31 @@ class BackupRestoreTest {
     }
 
     @Test
+    void theFileRevealsNoStoreContentAndNoMasterKey() throws Exception {
+        Store source = store("src", false);
+        Path file = tmp.resolve("kms.kmsbak");
+        RestoredService traffic;
+        try (TestNode node = TestNode.startIn(source.dataDir(), source.config(), false)) {
+            traffic = RestoredService.makeTraffic(node);
+            assertThat(cli("create", file, source).exitCode()).isZero();
+        }
+        byte[] backup = Files.readAllBytes(file);
+        byte[] masterKey = java.util.Arrays.copyOfRange(Files.readAllBytes(source.dataDir().resolve("master.key")), 8, 40);
+        List<byte[]> secrets = List.of(masterKey, java.util.HexFormat.of().formatHex(masterKey).getBytes(),
+                java.util.Base64.getEncoder().encode(masterKey));
+        for (byte[] secret : secrets) {
+            assertThat(BackupFileTest.indexOf(backup, secret)).as("master key in the backup").isEqualTo(-1);
+        }
+        // what the store holds in the clear (tenant, key ids, receipts, certificates) is not readable either
+        for (String marker : List.of(RestoredService.T, traffic.ed, traffic.aes, "BEGIN CERTIFICATE", "kms-receipt/v1",
+                "spiffe://")) {
+            assertThat(BackupFileTest.indexOf(backup, marker.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .as("plaintext %s in the backup", marker).isEqualTo(-1);
+        }
+        assertThat(new String(backup, 0, 400, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("kms-backup/v1");
+    }
+
+    @Test
     void aUsedTargetIsRefusedUnlessForced() throws Exception {
         Store source = store("src", false);
         Path file = tmp.resolve("kms.kmsbak");
