@@ -26,5 +26,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
                           CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors,
-                          java.time.Clock clock) {
+                          java.time.Clock clock, com.zeroui.kms.auth.ConsoleSessions consoleSessions,
+                          java.util.function.ToLongBiFunction<String, Long> usageReserved) {
 }

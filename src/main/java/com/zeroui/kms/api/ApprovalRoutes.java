@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zeroui.kms.approvals.Approval;
 import com.zeroui.kms.approvals.ApprovalService;
+import com.zeroui.kms.approvals.ApprovalStatus;
+import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.audit.Audited;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -36,6 +38,37 @@ final class ApprovalRoutes {
         QueryParams.rejectUnknown(ctx, Set.of());
         Audited<Approval> approval = approvals.get(Callers.of(ctx), approvalId(ctx));
         Receipts.respond(ctx, 200, view(approval.value()), approval.receiptId());
+    }
+
+    private static final Set<String> LIST_PARAMS = Set.of("tenant_id", "status", "mine", "cursor", "limit");
+
+    /** GET /approvals?status=pending,approved&mine=true&tenant_id=…: the inbox and the history. */
+    void list(Context ctx) {
+        QueryParams.rejectUnknown(ctx, LIST_PARAMS);
+        String tenant = QueryParams.optional(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
+        java.util.Set<ApprovalStatus> statuses = QueryParams.optional(ctx, "status").map(v -> {
+            java.util.Set<ApprovalStatus> set = java.util.EnumSet.noneOf(ApprovalStatus.class);
+            for (String name : v.split(",", -1)) {
+                set.add(ApprovalStatus.fromApiName(name).orElseThrow(() -> KmsException.invalid("status",
+                        "status must be a comma-separated list of pending, approved, consumed, expired")));
+            }
+            return set;
+        }).orElse(null);
+        boolean mine = QueryParams.optional(ctx, "mine").map(v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw KmsException.invalid("mine", "mine must be true or false");
+        }).orElse(false);
+        String cursor = QueryParams.optional(ctx, "cursor").orElse(null);
+        if (cursor != null && !cursor.matches("[0-9a-f-]{36}")) {
+            throw KmsException.invalid("cursor", "cursor must be the next_cursor of a previous page");
+        }
+        Integer limit = QueryParams.optional(ctx, "limit").map(v -> (int) QueryParams.parseLong("limit", v)).orElse(null);
+        Audited<ApprovalService.Page> page = approvals.list(Callers.of(ctx), tenant, mine, statuses, cursor, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("approvals", page.value().approvals().stream().map(this::view).toList());
+        body.put("next_cursor", page.value().nextCursor());
+        Receipts.respond(ctx, 200, body, page.receiptId());
     }
 
     void approve(Context ctx) {

@@ -28,15 +28,23 @@ final class Callers {
     private final ClientCertificates certificates;
     private final JwtAuthenticator tokens;
     private final Predicate<X509Certificate> revoked;
+    private final ConsoleAuthentication console;
 
-    Callers(ClientCertificates certificates, JwtAuthenticator tokens, Predicate<X509Certificate> revoked) {
+    Callers(ClientCertificates certificates, JwtAuthenticator tokens, Predicate<X509Certificate> revoked,
+            ConsoleAuthentication console) {
         this.certificates = certificates;
         this.tokens = tokens;
         this.revoked = revoked;
+        this.console = console;
     }
 
     void authenticate(Context ctx) {
         if (!(ctx.req().getAttribute(CERT_ATTRIBUTE) instanceof X509Certificate[] chain) || chain.length == 0) {
+            if (ConsoleAuthentication.presented(ctx)) {
+                // no certificate on this connection: a browser with a console session, acting as the session's identity
+                ctx.attribute(ATTR_CALLER, console.authenticate(ctx));
+                return;
+            }
             throw new KmsException(ErrorCode.UNAUTHENTICATED,
                     "a client certificate issued by the KMS internal CA is required");
         }
@@ -65,6 +73,11 @@ final class Callers {
         if (ctx.req().getAttribute(CERT_ATTRIBUTE) instanceof X509Certificate[] chain && chain.length > 0) {
             authenticate(ctx);
         }
+    }
+
+    /** The leaf certificate this request's TLS connection presented, or null. */
+    static X509Certificate certificate(Context ctx) {
+        return ctx.req().getAttribute(CERT_ATTRIBUTE) instanceof X509Certificate[] chain && chain.length > 0 ? chain[0] : null;
     }
 
     static CallerIdentity of(Context ctx) {

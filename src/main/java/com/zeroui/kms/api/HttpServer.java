@@ -32,8 +32,12 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class HttpServer implements AutoCloseable {
     public static final String PREFIX = "/kms/v1";
-    /** No client certificate needed. /jwks still identifies (and audits) a caller who presents one. */
-    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks");
+    /**
+     * No client certificate needed. /jwks still identifies (and audits) a caller who presents one;
+     * the OpenAPI document is public information.
+     */
+    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks",
+            PREFIX + "/openapi.json");
     /**
      * Revocation status, fetched by relying parties that hold no KMS certificate: a CA's CRL, and
      * OCSP by GET with the request in the path. Whole-path patterns whose variable part can be
@@ -53,11 +57,14 @@ public final class HttpServer implements AutoCloseable {
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        Callers callers = new Callers(new ClientCertificates(services.identities(), services.clock()), services.tokens(),
-                services.pki().revoked()::isRevoked);
+        ClientCertificates clientCertificates = new ClientCertificates(services.identities(), services.clock());
+        ConsoleAuthentication consoleAuthentication = new ConsoleAuthentication(services.consoleSessions(),
+                clientCertificates, services.pki().revoked()::isRevoked);
+        Callers callers = new Callers(clientCertificates, services.tokens(), services.pki().revoked()::isRevoked,
+                consoleAuthentication);
         this.callers = callers;
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
-        KeyRoutes keys = new KeyRoutes(services.keys(), mapper);
+        KeyRoutes keys = new KeyRoutes(services.keys(), mapper, services.usageReserved(), services.clock());
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
@@ -69,6 +76,7 @@ public final class HttpServer implements AutoCloseable {
         RevocationRoutes revocation = new RevocationRoutes(services.pki().crls(), services.pki().ocsp());
         TrustAnchorRoutes trust = new TrustAnchorRoutes(services.trustAnchors(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
+        ConsoleRoutes console = new ConsoleRoutes(consoleAuthentication, mapper);
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(serverKeyStore);
@@ -123,10 +131,11 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/health", "health", ops::health);
             registerOpen(routes, "GET", "/metrics", "metrics", ops::metrics);
             register(routes, "GET", "/config", "config", ops::config);
-            register(routes, "GET", "/openapi.json", "openapi", ops::openApi);
+            registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
+            register(routes, "GET", "/keys/{key_id}/usage", "get_key_usage", keys::usage); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
             register(routes, "POST", "/keys/{key_id}/rotate", "rotate_key", lifecycle::rotate);
             register(routes, "POST", "/keys/{key_id}/revoke", "revoke_key", lifecycle::revoke);
@@ -162,7 +171,16 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/trust-anchors", "list_trust_anchors", trust::list);
             register(routes, "GET", "/trust-anchors/{trust_anchor_id}", "get_trust_anchor", trust::get);
             register(routes, "DELETE", "/trust-anchors/{trust_anchor_id}", "remove_trust_anchor", trust::remove);
+            register(routes, "POST", "/trust-anchors/{trust_anchor_id}/revoke", "revoke_trust_anchor", trust::revoke);
             register(routes, "GET", "/trust-bundles/{plane}", "get_trust_bundle", trust::bundle);
+            register(routes, "GET", "/approvals", "list_approvals", approvals::list);
+            register(routes, "POST", "/console/login-links", "console_login_link", console::loginLink);
+            // the operator console's own files and session (docs/console.md); its data comes from the routes above
+            routes.get(ConsoleRoutes.PATH + "/", op("console", console::index)); // and /console: trailing slashes are ignored
+            routes.get(ConsoleRoutes.PATH + "/session", op("console_session", console::session));
+            routes.get(ConsoleRoutes.PATH + "/{file}", op("console", console::file));
+            routes.post(ConsoleRoutes.PATH + "/session", op("console_session", console::exchange));
+            routes.post(ConsoleRoutes.PATH + "/logout", op("console_logout", console::logout));
 
             routes.exception(KmsException.class, ErrorResponses::handle);
             routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.handleHttp(e, ctx, maxRequestBytes));
@@ -180,11 +198,19 @@ public final class HttpServer implements AutoCloseable {
 
     /** Whether a request needs no client certificate: decided on the raw path, before routing. */
     static boolean isPublic(String method, String path) {
+        if (isConsole(path)) {
+            return true; // the console's files and session routes check the session themselves
+        }
         return switch (method) {
             case "GET" -> PUBLIC_PATHS.contains(path) || PUBLIC_GET.matcher(path).matches();
             case "POST" -> PUBLIC_POST.contains(path);
             default -> false;
         };
+    }
+
+    /** /console and below: outside /kms/v1, so no API route can ever be reached through it. */
+    static boolean isConsole(String path) {
+        return path.equals(ConsoleRoutes.PATH) || path.startsWith(ConsoleRoutes.PATH + "/");
     }
 
     private void register(io.javalin.config.RoutesConfig routes, String method, String path, String operation,

@@ -24,7 +24,7 @@ import java.util.function.Function;
 /** POST /keys, GET /keys, GET /keys/{key_id}. */
 final class KeyRoutes {
     private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "environment", "plane", "key_type", "key_usage",
-            "rotation_period", "key_alias", "access_policy", "approval_token");
+            "rotation_period", "key_alias", "access_policy", "approval_token", "protection_level");
     private static final Set<String> POLICY_FIELDS = Set.of("allowed_modules", "requires_approval", "max_usage_per_day");
     private static final Set<String> LIST_PARAMS = Set.of("tenant_id", "environment", "plane", "key_type", "key_state",
             "alias", "limit", "cursor");
@@ -32,10 +32,35 @@ final class KeyRoutes {
 
     private final KeyManagementService keys;
     private final ObjectMapper mapper;
+    private final java.util.function.ToLongBiFunction<String, Long> usageReserved;
+    private final java.time.Clock clock;
 
-    KeyRoutes(KeyManagementService keys, ObjectMapper mapper) {
+    KeyRoutes(KeyManagementService keys, ObjectMapper mapper, java.util.function.ToLongBiFunction<String, Long> usageReserved,
+              java.time.Clock clock) {
         this.keys = keys;
         this.mapper = mapper;
+        this.usageReserved = usageReserved;
+        this.clock = clock;
+    }
+
+    /**
+     * GET /keys/{key_id}/usage: today's (UTC) uses against max_usage_per_day, for whoever may read the
+     * key. Nodes reserve uses in blocks ahead of spending them, so this is an upper bound.
+     */
+    void usage(Context ctx) {
+        QueryParams.rejectUnknown(ctx, GET_PARAMS);
+        KeyRef ref = KeyRef.parse("key_id", ctx.pathParam("key_id"));
+        String tenant = QueryParams.optional(ctx, "tenant_id").map(t -> Fields.tenantId("tenant_id", t)).orElse(null);
+        Environment environment = QueryParams.optionalEnum(ctx, "environment", Environment::fromApiName, Fields.ENVIRONMENTS);
+        Plane plane = QueryParams.optionalEnum(ctx, "plane", Plane::fromApiName, Fields.PLANES);
+        Audited<KeyRecord> key = keys.get(Callers.of(ctx), tenant, environment, plane, ref);
+        long day = clock.instant().getEpochSecond() / 86_400;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key_id", key.value().keyId());
+        body.put("day", java.time.LocalDate.ofEpochDay(day).toString());
+        body.put("used_today", usageReserved.applyAsLong(key.value().keyId(), day));
+        body.put("max_usage_per_day", key.value().policy().maxUsagePerDay());
+        Receipts.respond(ctx, 200, body, key.receiptId());
     }
 
     void create(Context ctx) {
@@ -63,8 +88,12 @@ final class KeyRoutes {
         // an approval binds the body as sent, less its own token (see docs/key-lifecycle.md, "Dual authorization")
         String approvalToken = body.optionalString("approval_token", 8192).orElse(null);
         var approval = new KeyManagementService.ApprovalClaim(approvalToken, body.toMap(mapper, Set.of("approval_token")));
+        com.zeroui.kms.keystore.ProtectionLevel level = body.optionalString("protection_level", 16)
+                .map(v -> com.zeroui.kms.keystore.ProtectionLevel.fromApiName(v).orElseThrow(() -> KmsException.invalid(
+                        "protection_level", "protection_level must be software or hsm")))
+                .orElse(com.zeroui.kms.keystore.ProtectionLevel.SOFTWARE);
         Audited<KeyRecord> key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias,
-                policy, rotationDays), approval);
+                policy, rotationDays, level), approval);
         Receipts.respond(ctx, 201, KeyViews.metadata(key.value()), key.receiptId());
     }
 

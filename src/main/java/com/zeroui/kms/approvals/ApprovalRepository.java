@@ -12,6 +12,17 @@ public interface ApprovalRepository {
 
     Optional<Approval> find(String approvalId);
 
+    /**
+     * Approvals newest first (by id, a UUIDv7), after {@code beforeId} when given: of one tenant
+     * (all when null), one requester (any when null), in the given effective states at {@code now}.
+     */
+    java.util.List<Approval> list(ApprovalFilter filter, Instant now, String beforeId, int limit);
+
+    /** What {@link #list} selects; null fields select everything. */
+    record ApprovalFilter(String tenantId, String requestedBy, java.util.Set<ApprovalStatus> statuses,
+                          String environment) {
+    }
+
     /** pending → approved, only while still pending and unexpired at {@code now}; false otherwise. */
     boolean markApproved(String approvalId, String approvedBy, Instant now, Instant tokenExpiresAt);
 

@@ -141,6 +141,40 @@ public final class ApprovalService {
         });
     }
 
+    public static final int MAX_PAGE = 200;
+
+    /** A page of approvals, newest first; {@code nextCursor} is the id to continue before, or null at the end. */
+    public record Page(java.util.List<Approval> approvals, String nextCursor) {
+    }
+
+    /**
+     * Approvals the caller may see (its tenant's, every tenant's for an admin; only its bound
+     * environment's under a bearer token), narrowed to {@code tenantId}, to its own requests when
+     * {@code mine}, and to {@code statuses} (all when null). An approver's inbox is the pending ones.
+     */
+    public Audited<Page> list(CallerIdentity caller, String tenantId, boolean mine,
+                              java.util.Set<ApprovalStatus> statuses, String beforeId, Integer limit) {
+        AuditRecord record = audit.begin("approvals_listed", "approval_list", caller)
+                .param("tenant_id", tenantId).param("mine", mine)
+                .param("statuses", statuses == null ? null : statuses.stream().map(ApprovalStatus::apiName).sorted().toList());
+        return audit.run(record, () -> {
+            if (tenantId != null && !caller.mayActFor(tenantId)) {
+                throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not read tenant "
+                        + tenantId + "'s approvals", Map.of("tenant_id", tenantId));
+            }
+            String tenant = tenantId != null ? tenantId : caller.isAdmin() ? null : caller.tenantId();
+            int size = limit == null ? 50 : limit;
+            if (size < 1 || size > MAX_PAGE) {
+                throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
+            }
+            java.util.List<Approval> rows = approvals.list(new ApprovalRepository.ApprovalFilter(tenant,
+                    mine ? caller.spiffeId() : null, statuses, caller.boundEnvironment()), clock.instant(), beforeId, size + 1);
+            boolean more = rows.size() > size;
+            java.util.List<Approval> page = more ? rows.subList(0, size) : rows;
+            return new Page(java.util.List.copyOf(page), more ? page.get(page.size() - 1).approvalId() : null);
+        });
+    }
+
     /**
      * Approves a pending request and mints its token. The approver must hold the approver role, be
      * able to act for the approval's tenant and not be the requester.

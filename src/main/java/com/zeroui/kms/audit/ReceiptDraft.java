@@ -48,6 +48,10 @@ public record ReceiptDraft(
             callerView.put("token", Map.of("iss", caller.token().issuer(), "sub", caller.token().subject(),
                     "environment", caller.token().environment()));
         }
+        if (caller.via() != null) {
+            // the same identity and authorisation as an API call; the receipt says which channel carried it
+            callerView.put("via", caller.via());
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("receipt_id", receiptId);

@@ -32,13 +32,28 @@ public interface ReceiptKeyring {
     /** All receipt keys, oldest first. */
     List<ReceiptKey> keys();
 
+    /** Re-reads the keys (another node may have rotated the receipt key); a fixed list does nothing. */
+    default void reload() {
+        // fixed
+    }
+
     default Optional<ReceiptKey> find(String keyId) {
         return keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
     }
 
     /** The public key of a receipt key, for the exporter and the sealer. */
     default BundleExporter.ReceiptKeys publicKeys() {
-        return id -> find(id).map(ReceiptKey::publicKeySpki);
+        return new BundleExporter.ReceiptKeys() {
+            @Override
+            public Optional<byte[]> publicKey(String keyId) {
+                return find(keyId).map(ReceiptKey::publicKeySpki);
+            }
+
+            @Override
+            public Optional<ReceiptKey> describe(String keyId) {
+                return find(keyId);
+            }
+        };
     }
 
     static ReceiptKeyring of(List<ReceiptKey> keys) {

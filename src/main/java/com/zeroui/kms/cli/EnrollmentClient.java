@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * {@code POST /kms/v1/certificates} over mutual TLS for {@code kms cert issue --url} and
- * {@code kms cert renew}: only the CSR travels; the private key stays with the caller.
+ * {@code kms cert renew}: only the CSR travels; the private key stays with the caller. Also
+ * {@code kms console login}'s request for a login link.
  */
 final class EnrollmentClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +58,19 @@ final class EnrollmentClient {
         if (ttl != null) {
             body.put("ttl", ttl.toString());
         }
-        HttpRequest request = HttpRequest.newBuilder(api.resolve(api.getPath() + "/certificates"))
+        JsonNode json = post("/certificates", body, 201);
+        List<String> chain = new ArrayList<>();
+        json.path("chain").forEach(c -> chain.add(c.asText()));
+        if (chain.isEmpty()) {
+            throw new EnrollmentException("the server answered without a CA chain");
+        }
+        return new Enrolled(json.path("serial").asText(), json.path("subject").asText(), json.path("not_after").asText(),
+                json.path("certificate").asText(), List.copyOf(chain));
+    }
+
+    /** POSTs {@code body} to {@code path} under /kms/v1; the JSON answer when it has {@code expectedStatus}. */
+    JsonNode post(String path, ObjectNode body, int expectedStatus) throws IOException, EnrollmentException {
+        HttpRequest request = HttpRequest.newBuilder(api.resolve(api.getPath() + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         HttpResponse<String> response;
@@ -73,17 +86,15 @@ final class EnrollmentClient {
         } catch (IOException e) {
             throw new EnrollmentException("HTTP " + response.statusCode() + " from " + api + " without a JSON body");
         }
-        if (response.statusCode() != 201) {
+        if (response.statusCode() != expectedStatus) {
             throw new EnrollmentException("HTTP " + response.statusCode() + " " + json.path("code").asText() + ": "
                     + json.path("message").asText());
         }
-        List<String> chain = new ArrayList<>();
-        json.path("chain").forEach(c -> chain.add(c.asText()));
-        if (chain.isEmpty()) {
-            throw new EnrollmentException("the server answered without a CA chain");
-        }
-        return new Enrolled(json.path("serial").asText(), json.path("subject").asText(), json.path("not_after").asText(),
-                json.path("certificate").asText(), List.copyOf(chain));
+        return json;
+    }
+
+    static ObjectNode emptyBody() {
+        return JSON.createObjectNode();
     }
 
     /** Writes the CA (root), key (0600) and certificate (leaf + issuing CA) files, each atomically. */

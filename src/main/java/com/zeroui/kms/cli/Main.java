@@ -3,11 +3,11 @@ package com.zeroui.kms.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kms serve | init | cert issue | audit export|verify | bench | test | help}. */
+/** {@code kms serve | init | cert issue | audit export|verify | bench | test | console login | help}. */
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ZeroUI Key & Trust Management service (M33)",
         subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, AuditCommand.class, BenchCommand.class,
-                TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class})
+                TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -66,6 +66,69 @@ public final class JdbcApprovalRepository implements ApprovalRepository {
     }
 
     @Override
+    public java.util.List<Approval> list(ApprovalFilter filter, Instant now, String beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM kms_approvals WHERE 1 = 1");
+        java.util.List<Object> args = new java.util.ArrayList<>();
+        if (filter.tenantId() != null) {
+            sql.append(" AND tenant_id = ?");
+            args.add(filter.tenantId());
+        }
+        if (filter.requestedBy() != null) {
+            sql.append(" AND requested_by = ?");
+            args.add(filter.requestedBy());
+        }
+        if (filter.environment() != null) {
+            sql.append(" AND environment = ?");
+            args.add(filter.environment());
+        }
+        if (beforeId != null) {
+            sql.append(" AND approval_id < ?");
+            args.add(beforeId);
+        }
+        if (filter.statuses() != null) {
+            // the effective status: a pending request or an approved token past its time is expired
+            long t = now.toEpochMilli();
+            java.util.List<String> any = new java.util.ArrayList<>();
+            for (ApprovalStatus status : filter.statuses()) {
+                switch (status) {
+                    case PENDING -> {
+                        any.add("(status = 'pending' AND expires_at > ?)");
+                        args.add(t);
+                    }
+                    case APPROVED -> {
+                        any.add("(status = 'approved' AND token_expires_at > ?)");
+                        args.add(t);
+                    }
+                    case CONSUMED -> any.add("status = 'consumed'");
+                    case EXPIRED -> {
+                        any.add("(status = 'expired' OR (status = 'pending' AND expires_at <= ?)"
+                                + " OR (status = 'approved' AND token_expires_at <= ?))");
+                        args.add(t);
+                        args.add(t);
+                    }
+                }
+            }
+            sql.append(" AND (").append(any.isEmpty() ? "1 = 0" : String.join(" OR ", any)).append(')');
+        }
+        sql.append(" ORDER BY approval_id DESC LIMIT ?");
+        args.add(limit);
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                java.util.List<Approval> out = new java.util.ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
     public boolean markApproved(String approvalId, String approvedBy, Instant now, Instant tokenExpiresAt) {
         return update("UPDATE kms_approvals SET status = 'approved', approved_by = ?, approved_at = ?, token_expires_at = ?"
                 + " WHERE approval_id = ? AND status = 'pending' AND expires_at > ?",
