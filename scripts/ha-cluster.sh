@@ -155,6 +155,7 @@ start_kms_node() {  # INDEX
   local i=$1 d="$DIR/kms$(($1 + 1))"
   alive "$(pidof_file "$d.pid")" && return 0
   mkdir -p "$d"
+  chmod 700 "$d"  # kms refuses a data directory others can read
   if [[ $i -gt 0 && ! -f "$d/master.key" ]]; then
     cp "$DIR/kms1/master.key" "$d/master.key"  # every node of one database needs the same master key
     chmod 600 "$d/master.key"
