@@ -137,10 +137,25 @@ start_member() {  # INDEX
   as_pg bash -c "nohup patroni '$DIR/$name.yml' >> '$DIR/$name.log' 2>&1 & echo \$! > '$DIR/$name.patroni.pid'"
 }
 
+ensure_member() {  # INDEX: start it and see it answer; Patroni exits when etcd is slow at its start (a loaded machine)
+  local i=$1 name attempt _; name=$(member_name "$i")
+  for attempt in 1 2 3 4 5; do
+    start_member "$i"
+    for _ in $(seq 1 60); do
+      [[ $(rest_code "${REST_PORTS[$i]}" /liveness) == 200 ]] && return 0
+      alive "$(pidof_file "$DIR/$name.patroni.pid")" || break
+      sleep 0.5
+    done
+    log "$name: Patroni did not come up (attempt $attempt; see $DIR/$name.log)"
+  done
+  die "$name: Patroni did not start"
+}
+
 start_kms_node() {  # INDEX
   local i=$1 d="$DIR/kms$(($1 + 1))"
   alive "$(pidof_file "$d.pid")" && return 0
   mkdir -p "$d"
+  chmod 700 "$d"  # kms refuses a data directory others can read
   if [[ $i -gt 0 && ! -f "$d/master.key" ]]; then
     cp "$DIR/kms1/master.key" "$d/master.key"  # every node of one database needs the same master key
     chmod 600 "$d/master.key"
@@ -212,6 +227,7 @@ cmd_start() {
   local i
   # All at once: one wins the initialize key in etcd and bootstraps, the others clone it.
   for ((i = 0; i < $(member_count); i++)); do start_member "$i"; done
+  for ((i = 0; i < $(member_count); i++)); do ensure_member "$i"; done
   wait_healthy 180
   create_database
   if ((${#KMS_PORTS[@]})); then
@@ -290,7 +306,7 @@ case "${1:-}" in
   jdbc-url) jdbc_url ;;
   leader) leader || die "no primary" ;;
   kill-leader) cmd_kill_leader ;;
-  restart-member) [[ -n "${2:-}" ]] || die "usage: $0 restart-member NAME"; start_member "$(member_index "$2")" ;;
+  restart-member) [[ -n "${2:-}" ]] || die "usage: $0 restart-member NAME"; ensure_member "$(member_index "$2")" ;;
   wait-healthy) wait_healthy "${2:-120}" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

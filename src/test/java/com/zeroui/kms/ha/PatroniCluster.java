@@ -73,7 +73,7 @@ final class PatroniCluster implements AutoCloseable {
     }
 
     void restartMember(String name) {
-        run(30, "restart-member", name);
+        run(180, "restart-member", name);
     }
 
     void awaitHealthy(int seconds) {
