@@ -74,8 +74,11 @@ class ConsoleBrowserIT {
         browser.await(By.id("approvals-page"));
     }
 
+    private static int loads;
+
+    /** A fresh load of the page at {@code hash} (a new query string: never just a fragment change of the page open). */
     private static void go(String hash, By ready) {
-        browser.open(origin + "/console/" + hash);
+        browser.open(origin + "/console/?load=" + ++loads + hash);
         browser.await(ready);
     }
 
@@ -299,7 +302,11 @@ class ConsoleBrowserIT {
     void aReviewerSeesProofsVerifiedInTheBrowserAndATamperedReceiptFail() throws Exception {
         KmsClient reviewer = node.client("rev", "acme");
         signInAs(reviewer);
+        go("#/audit?key_id=" + guardedKey + "&success=false", By.id("receipts"));
+        List<WebElement> refusals = browser.driver().findElements(By.cssSelector("#receipts tr.receipt-row"));
+        assertThat(refusals).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("no (POLICY_VIOLATION)"));
         go("#/audit?key_id=" + guardedKey, By.id("receipts"));
+        assertThat(browser.driver().findElements(By.cssSelector("#receipts tr.receipt-row"))).hasSizeGreaterThan(refusals.size());
         browser.screenshot("audit-search");
         String receiptId = browser.driver().findElement(By.cssSelector("#receipts tr.receipt-row")).getAttribute("data-receipt");
         go("#/receipt/" + receiptId, By.id("verification-status"));
