@@ -5,7 +5,7 @@
 #                                      a database for kms, and kms nodes on a multi-host JDBC URL
 #   scripts/ha-cluster.sh status       Patroni's member list and each kms node's health
 #   scripts/ha-cluster.sh stop         stops everything it started (data kept; start again resumes)
-#   scripts/ha-cluster.sh destroy      stop, then delete the base directory
+#   scripts/ha-cluster.sh destroy      kill everything it started and delete the base directory
 #   scripts/ha-cluster.sh jdbc-url     the multi-host URL the kms nodes use
 #   scripts/ha-cluster.sh leader       "NAME PG_PORT" of the current primary
 #   scripts/ha-cluster.sh kill-leader  SIGKILL the primary's Patroni and postmaster together; prints NAME
@@ -19,7 +19,6 @@
 #   KMS_HA_KMS_PORTS ("8443 8444": one kms node per port; empty for none)
 #   KMS_HA_TTL / KMS_HA_LOOP_WAIT / KMS_HA_RETRY_TIMEOUT (10 / 2 / 4 seconds; keep loop_wait +
 #     2 x retry_timeout <= ttl)   KMS_HA_SYNC (strict | on: synchronous_mode_strict or synchronous_mode)
-#   KMS_HA_JAR (target/kms.jar, built by ./kms when missing)
 # PostgreSQL refuses to run as root: as root, Patroni and PostgreSQL run as the `postgres` user.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +33,6 @@ TTL=${KMS_HA_TTL:-10}
 LOOP_WAIT=${KMS_HA_LOOP_WAIT:-2}
 RETRY_TIMEOUT=${KMS_HA_RETRY_TIMEOUT:-4}
 SYNC=${KMS_HA_SYNC:-strict}
-JAR=${KMS_HA_JAR:-$here/target/kms.jar}
 DB=kms
 PG_BIN=${KMS_HA_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 
@@ -50,7 +48,9 @@ member_count() { echo "${#PG_PORTS[@]}"; }
 member_name() { echo "pg$(($1 + 1))"; }
 member_index() { local n=${1#pg}; echo $((n - 1)); }
 
-alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+alive() {  # a zombie (exited, not yet reaped by init) counts as gone
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && [[ $(ps -o stat= -p "$1" 2>/dev/null) != Z* ]]
+}
 pidof_file() { [[ -f "$1" ]] && head -1 "$1" || true; }
 postmaster_pid() { pidof_file "$DIR/$1/data/postmaster.pid"; }
 
@@ -88,7 +88,11 @@ bootstrap:
     postgresql:
       use_pg_rewind: true
       use_slots: true
-      parameters: {wal_log_hints: 'on', synchronous_commit: 'on', max_connections: 100, shared_buffers: 32MB}
+      # wal_retrieve_retry_interval: after a failover a standby's first attempt to stream from the new
+      # primary fails until that primary has created its replication slot; the default 5 s retry
+      # would hold every commit (strict mode) that long.
+      parameters: {wal_log_hints: 'on', synchronous_commit: 'on', max_connections: 100, shared_buffers: 32MB,
+                   wal_retrieve_retry_interval: 500ms}
   initdb: [{encoding: UTF8}, data-checksums]
 postgresql:
   listen: 127.0.0.1:${PG_PORTS[$i]}
@@ -141,7 +145,8 @@ start_kms_node() {  # INDEX
     cp "$DIR/kms1/master.key" "$d/master.key"  # every node of one database needs the same master key
     chmod 600 "$d/master.key"
   fi
-  KMS_DATABASE_PASSWORD=kms nohup java ${KMS_JAVA_OPTS:-} -jar "$JAR" serve --data-dir "$d" --port "${KMS_PORTS[$i]}" \
+  # ./kms builds the jar when it is missing or stale, then execs java (so $! is the JVM)
+  KMS_DATABASE_PASSWORD=kms nohup "$here/kms" serve --data-dir "$d" --port "${KMS_PORTS[$i]}" \
     --database-url "$(jdbc_url)" --database-user kms > "$d.log" 2>&1 &
   echo $! > "$d.pid"
 }
@@ -205,18 +210,11 @@ cmd_start() {
   chmod 711 "$DIR"  # PostgreSQL's user must reach its own directories below
   start_etcd
   local i
-  start_member 0
-  # The first member bootstraps alone; the others then clone it (no race for the initialize key).
-  local deadline=$((SECONDS + 120))
-  until leader > /dev/null; do
-    ((SECONDS < deadline)) || die "no primary after 120 s (see $DIR/pg1.log)"
-    sleep 0.5
-  done
-  for ((i = 1; i < $(member_count); i++)); do start_member "$i"; done
+  # All at once: one wins the initialize key in etcd and bootstraps, the others clone it.
+  for ((i = 0; i < $(member_count); i++)); do start_member "$i"; done
   wait_healthy 180
   create_database
   if ((${#KMS_PORTS[@]})); then
-    [[ -f "$JAR" ]] || "$here/kms" --help > /dev/null
     start_kms_node 0
     await_kms_node 0
     for ((i = 1; i < ${#KMS_PORTS[@]}; i++)); do start_kms_node "$i"; done
@@ -248,6 +246,21 @@ cmd_stop() {
   log "stopped"
 }
 
+cmd_destroy() {  # the data goes anyway: no orderly shutdown, just no process left behind
+  [[ -d "$DIR" ]] || return 0
+  local i f
+  for i in "${!PG_PORTS[@]}"; do  # Patroni first, so that it restarts nothing
+    kill -KILL "$(pidof_file "$DIR/$(member_name "$i").patroni.pid")" 2>/dev/null || true
+  done
+  for i in "${!PG_PORTS[@]}"; do  # immediate shutdown: children and shared memory go with it
+    stop_pid "$(postmaster_pid "$(member_name "$i")")" QUIT 10 &
+  done
+  for f in "$DIR"/kms*.pid "$DIR/etcd.pid"; do [[ -f $f ]] && stop_pid "$(pidof_file "$f")" TERM 10 & done
+  wait
+  rm -rf "$DIR"
+  log "destroyed $DIR"
+}
+
 cmd_status() {
   patronictl_list || true
   local i code
@@ -272,7 +285,7 @@ cmd_kill_leader() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
-  destroy) cmd_stop; rm -rf "$DIR" ;;
+  destroy) cmd_destroy ;;
   status) cmd_status ;;
   jdbc-url) jdbc_url ;;
   leader) leader || die "no primary" ;;

@@ -1,6 +1,7 @@
 package com.zeroui.kms.api;
 
 import com.zeroui.kms.error.ErrorCode;
+import com.zeroui.kms.error.FailureLog;
 import com.zeroui.kms.error.KmsException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponses {
     static final String ATTR_ERROR_CODE = "kms.error_code";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    /** An outage fails every request: one line per kind of failure a minute, not one (with a stack) per request. */
+    private static final FailureLog OUTAGES = new FailureLog(LOG);
 
     private ErrorResponses() {
     }
@@ -31,7 +34,10 @@ final class ErrorResponses {
             ctx.header(Receipts.HEADER, e.receiptId());
         }
         String message = e.getMessage();
-        if (!e.code().isClientError()) {
+        if (e.code() == ErrorCode.DEPENDENCY_UNAVAILABLE) {
+            OUTAGES.warn("requests answered 503: " + e.details().getOrDefault("dependency", "a dependency") + " unavailable",
+                    e);
+        } else if (!e.code().isClientError()) {
             String incident = UUID.randomUUID().toString();
             details.put("incident_id", incident);
             // Log the cause class and message only: causes here never carry key bytes.
@@ -141,6 +147,7 @@ final class ErrorResponses {
     }
 
     private static String describe(Throwable t) {
-        return t == null ? "no cause" : t.getClass().getSimpleName() + ": " + t.getMessage();
+        // a driver's message can hold the statement and its values: name the failure, never quote it
+        return t == null ? "no cause" : FailureLog.kind(t);
     }
 }

@@ -32,8 +32,12 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class HttpServer implements AutoCloseable {
     public static final String PREFIX = "/kms/v1";
-    /** No client certificate needed. /jwks still identifies (and audits) a caller who presents one. */
-    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks");
+    /**
+     * No client certificate needed. /jwks still identifies (and audits) a caller who presents one;
+     * the OpenAPI document is public information.
+     */
+    private static final Set<String> PUBLIC_PATHS = Set.of(PREFIX + "/health", PREFIX + "/metrics", PREFIX + "/jwks",
+            PREFIX + "/openapi.json");
     /**
      * Revocation status, fetched by relying parties that hold no KMS certificate: a CA's CRL, and
      * OCSP by GET with the request in the path. Whole-path patterns whose variable part can be
@@ -127,7 +131,7 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/health", "health", ops::health);
             registerOpen(routes, "GET", "/metrics", "metrics", ops::metrics);
             register(routes, "GET", "/config", "config", ops::config);
-            register(routes, "GET", "/openapi.json", "openapi", ops::openApi);
+            registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
@@ -167,6 +171,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/trust-anchors", "list_trust_anchors", trust::list);
             register(routes, "GET", "/trust-anchors/{trust_anchor_id}", "get_trust_anchor", trust::get);
             register(routes, "DELETE", "/trust-anchors/{trust_anchor_id}", "remove_trust_anchor", trust::remove);
+            register(routes, "POST", "/trust-anchors/{trust_anchor_id}/revoke", "revoke_trust_anchor", trust::revoke);
             register(routes, "GET", "/trust-bundles/{plane}", "get_trust_bundle", trust::bundle);
             register(routes, "GET", "/approvals", "list_approvals", approvals::list);
             register(routes, "POST", "/console/login-links", "console_login_link", console::loginLink);

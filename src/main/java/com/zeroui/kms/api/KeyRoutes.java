@@ -24,7 +24,7 @@ import java.util.function.Function;
 /** POST /keys, GET /keys, GET /keys/{key_id}. */
 final class KeyRoutes {
     private static final Set<String> CREATE_FIELDS = Set.of("tenant_id", "environment", "plane", "key_type", "key_usage",
-            "rotation_period", "key_alias", "access_policy", "approval_token");
+            "rotation_period", "key_alias", "access_policy", "approval_token", "protection_level");
     private static final Set<String> POLICY_FIELDS = Set.of("allowed_modules", "requires_approval", "max_usage_per_day");
     private static final Set<String> LIST_PARAMS = Set.of("tenant_id", "environment", "plane", "key_type", "key_state",
             "alias", "limit", "cursor");
@@ -88,8 +88,12 @@ final class KeyRoutes {
         // an approval binds the body as sent, less its own token (see docs/key-lifecycle.md, "Dual authorization")
         String approvalToken = body.optionalString("approval_token", 8192).orElse(null);
         var approval = new KeyManagementService.ApprovalClaim(approvalToken, body.toMap(mapper, Set.of("approval_token")));
+        com.zeroui.kms.keystore.ProtectionLevel level = body.optionalString("protection_level", 16)
+                .map(v -> com.zeroui.kms.keystore.ProtectionLevel.fromApiName(v).orElseThrow(() -> KmsException.invalid(
+                        "protection_level", "protection_level must be software or hsm")))
+                .orElse(com.zeroui.kms.keystore.ProtectionLevel.SOFTWARE);
         Audited<KeyRecord> key = keys.create(Callers.of(ctx), new KeyManagementService.CreateKey(scope, type, usage, alias,
-                policy, rotationDays), approval);
+                policy, rotationDays, level), approval);
         Receipts.respond(ctx, 201, KeyViews.metadata(key.value()), key.receiptId());
     }
 

@@ -34,6 +34,7 @@ final class KeyViews {
         policy.put("max_usage_per_day", key.policy().maxUsagePerDay());
         m.put("access_policy", policy);
         m.put("key_size_bits", key.type().sizeBits());
+        m.put("protection_level", key.protectionLevel().apiName());
         m.put("created_by", key.createdBy());
         KeyLifecycle l = key.lifecycle();
         m.put("rotation_period", l.rotationPeriodDays() == null ? null : "P" + l.rotationPeriodDays() + "D");

@@ -45,7 +45,8 @@ final class OpsRoutes {
             return m;
         }).toList());
         body.putAll(report.info());
-        ctx.json(body);
+        // load balancers read the status code: only unhealthy takes the node out; degraded still serves
+        ctx.status("unhealthy".equals(report.status()) ? 503 : 200).json(body);
     }
 
     void metrics(Context ctx) {

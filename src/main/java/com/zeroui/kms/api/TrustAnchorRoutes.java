@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** POST/GET /trust-anchors, GET/DELETE /trust-anchors/{trust_anchor_id}, GET /trust-bundles/{plane}. */
+/** POST/GET /trust-anchors, GET/DELETE /trust-anchors/{trust_anchor_id}, POST /trust-anchors/{trust_anchor_id}/revoke,
+ *  GET /trust-bundles/{plane}. */
 final class TrustAnchorRoutes {
     static final int MAX_CERTIFICATE_PEM = 65_536;
     private static final List<String> ANCHOR_TYPES = Arrays.stream(AnchorType.values()).map(AnchorType::apiName).toList();
@@ -72,6 +73,17 @@ final class TrustAnchorRoutes {
         body.put("removed", true);
         body.put("version", Long.toString(removed.value().version()));
         Receipts.respond(ctx, 200, body, removed.receiptId());
+    }
+
+    void revoke(Context ctx) {
+        QueryParams.rejectUnknown(ctx, Set.of());
+        JsonRequest body = JsonRequest.parse(ctx, mapper, Set.of("reason"));
+        String reason = body.requiredEnum("reason", r -> TrustAnchorService.REVOCATION_REASONS.contains(r)
+                ? java.util.Optional.of(r) : java.util.Optional.empty(), TrustAnchorService.REVOCATION_REASONS);
+        Audited<TrustAnchorService.Revoked> revoked = anchors.revoke(Callers.of(ctx), anchorId(ctx), reason);
+        Map<String, Object> view = view(revoked.value().anchor());
+        view.put("version", Long.toString(revoked.value().version()));
+        Receipts.respond(ctx, 200, view, revoked.receiptId());
     }
 
     void list(Context ctx) {
@@ -132,6 +144,13 @@ final class TrustAnchorRoutes {
         m.put("version", Long.toString(a.version()));
         m.put("created_at", a.createdAt().toString());
         m.put("created_by", a.createdBy());
+        if (a.isRevoked()) {
+            Map<String, Object> revocation = new LinkedHashMap<>();
+            revocation.put("revoked_at", a.revocation().revokedAt().toString());
+            revocation.put("reason", a.revocation().reason());
+            revocation.put("revoked_by", a.revocation().revokedBy());
+            m.put("revocation", revocation);
+        }
         return m;
     }
 }

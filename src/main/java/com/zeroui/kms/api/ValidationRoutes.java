@@ -7,6 +7,7 @@ import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.Plane;
 import com.zeroui.kms.trust.CertificateValidationService;
 import com.zeroui.kms.trust.CrlRepository;
+import com.zeroui.kms.trust.validation.Profile;
 import com.zeroui.kms.trust.validation.Purpose;
 import com.zeroui.kms.trust.validation.RevocationMode;
 import com.zeroui.kms.trust.validation.ValidationResult;
@@ -23,9 +24,12 @@ import java.util.Set;
 /** POST /certificates/validate and POST /crls. */
 final class ValidationRoutes {
     private static final Set<String> VALIDATE_FIELDS = Set.of("chain", "tenant_id", "plane", "purpose", "validation_time",
-            "hostname", "trust_anchors", "crls", "revocation");
+            "hostname", "trust_anchors", "crls", "revocation", "max_path_length", "ocsp_responses", "profile");
     private static final List<String> PURPOSES = List.of("server_auth", "client_auth", "any");
     private static final List<String> REVOCATION = List.of("require", "best_effort", "none");
+    private static final List<String> PROFILES = List.of("rfc5280", "webpki");
+    /** No real chain has more intermediates than path building would ever try (a path holds at most 10 certificates). */
+    private static final int MAX_PATH_LENGTH = 8;
 
     private final CertificateValidationService validation;
     private final ObjectMapper mapper;
@@ -62,9 +66,19 @@ final class ValidationRoutes {
             throw KmsException.invalid("trust_anchors", "trust_anchors, when given, must name at least one certificate");
         }
         List<String> crls = body.optionalStringArray("crls", CertificateValidationService.MAX_CRLS_PER_REQUEST + 1).orElse(null);
+        Profile profile = body.optionalEnum("profile", v -> PROFILES.contains(v)
+                ? java.util.Optional.of(Profile.fromWireName(v)) : java.util.Optional.empty(), PROFILES).orElse(Profile.RFC5280);
+        Integer maxPathLength = body.optionalLong("max_path_length").map(n -> {
+            if (n < 0 || n > MAX_PATH_LENGTH) {
+                throw KmsException.invalid("max_path_length", "max_path_length must be between 0 and " + MAX_PATH_LENGTH);
+            }
+            return n.intValue();
+        }).orElse(null);
+        List<String> ocsp = body.optionalStringArray("ocsp_responses",
+                CertificateValidationService.MAX_OCSP_RESPONSES_PER_REQUEST + 1).orElse(null);
         Audited<CertificateValidationService.Outcome> outcome = validation.validate(Callers.of(ctx),
                 new CertificateValidationService.Request(chain, tenant, plane, purpose, time, hostname, anchors, crls,
-                        revocation));
+                        revocation, profile, maxPathLength, ocsp));
         Receipts.respond(ctx, 200, view(outcome.value()), outcome.receiptId());
     }
 
@@ -94,6 +108,7 @@ final class ValidationRoutes {
         m.put("failed_index", r.failedIndex());
         m.put("revocation", Map.of("status", r.revocation().status().wireName(), "source", r.revocation().source().wireName()));
         m.put("trust_anchors", outcome.anchorsFrom());
+        m.put("profile", outcome.profile().wireName());
         return m;
     }
 

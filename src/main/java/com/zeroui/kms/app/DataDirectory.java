@@ -14,7 +14,6 @@ import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -50,7 +49,9 @@ public final class DataDirectory implements AutoCloseable {
         com.zeroui.kms.keystore.Pkcs11Token token = config.masterKey().provider() == MasterKeySettings.Kind.PKCS11
                 ? Pkcs11Binding.openToken(config.masterKey()) : null;
         try {
-            createPrivateDirectory(config.dataDir());
+            PrivateFiles.requirePrivateDirectory(config.dataDir());
+            PrivateFiles.requirePrivateKeyFile(config.masterKeyFile());
+            PrivateFiles.privateSqliteFiles(config.databaseUrl());
         } catch (RuntimeException e) {
             if (token != null) {
                 token.close();
@@ -127,16 +128,6 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
-    private static void createPrivateDirectory(Path dir) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-        } catch (IOException e) {
-            throw new StartupException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
      * ca.pem always reflects the stored root; admin credentials are created once and then kept while
      * they can still reach this node: issued by this database's CA (not another database's that the
@@ -145,13 +136,15 @@ public final class DataDirectory implements AutoCloseable {
     private void writeTrustFiles(Clock clock) {
         Path tls = config.tlsDir();
         try {
-            CertificateAuthority.writeAtomically(tls.resolve("ca.pem"), Pem.certificate(ca.ca().root()), false);
+            // every file in the data directory is the owner's alone, certificates included
+            CertificateAuthority.writeAtomically(tls.resolve("ca.pem"), Pem.certificate(ca.ca().root()), true);
             Path adminCert = tls.resolve("admin.pem");
             Path adminKey = tls.resolve("admin.key");
             if (!Files.exists(adminKey) || !validFromThisCa(adminCert, clock)) {
                 CertificateAuthority.ClientCredential admin = ca.issueClient(ADMIN_MODULE, null, Set.of(Role.ADMIN),
                         config.clientCertificateTtl());
-                ca.writeCredential(admin, adminCert, adminKey, tls.resolve("ca.pem"));
+                CertificateAuthority.writeAtomically(adminCert, Pem.certificates(admin.chain()), true);
+                CertificateAuthority.writeAtomically(adminKey, Pem.privateKey(admin.privateKey()), true);
             }
         } catch (IOException e) {
             throw new StartupException("cannot write TLS files under " + tls + ": " + e.getMessage(), e);

@@ -19,6 +19,7 @@ import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.KeyRecord;
 import com.zeroui.kms.keys.KeyUsage;
+import com.zeroui.kms.keys.ServiceKeyChain;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
 import com.zeroui.kms.approvals.ApprovalIssuer;
@@ -105,6 +106,8 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
+    /** A storage outage fails every run: one line per kind of failure a minute. */
+    private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
     /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
     static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
     static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
@@ -135,12 +138,16 @@ public final class KmsNode implements AutoCloseable {
     private final LifecycleScheduler lifecycle;
     private final AuditSelfCheck selfCheck;
     private final AutoCloseable selfCheckRuns;
+    private final HealthService health;
+    private com.zeroui.kms.backup.ScheduledBackups backups;
 
     private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
                     ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns) {
+                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns,
+                    HealthService health) {
         this.selfCheck = selfCheck;
         this.selfCheckRuns = selfCheckRuns;
+        this.health = health;
         this.relays = relays;
         this.lifecycle = lifecycle;
         this.forwarder = forwarder;
@@ -152,6 +159,11 @@ public final class KmsNode implements AutoCloseable {
     }
 
     public static KmsNode start(KmsConfig config, Clock clock) {
+        return start(config, clock, com.zeroui.kms.backup.BackupSchedule.off());
+    }
+
+    /** A node that also backs its store up on {@code backupSchedule} (when enabled). */
+    public static KmsNode start(KmsConfig config, Clock clock, com.zeroui.kms.backup.BackupSchedule backupSchedule) {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
         DataDirectory data = DataDirectory.open(config, clock);
         AuditLog auditLog = null;
@@ -160,27 +172,32 @@ public final class KmsNode implements AutoCloseable {
         ScheduledExecutorService scheduler = null;
         ReceiptForwarder forwarder = null;
         List<EventRelay> relays = List.of();
+        HealthService healthChecks = null;
+        com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
             JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
-            KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize());
+            com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
+                    ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
+            KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
             AeadInvocationBudget budget = new AeadInvocationBudget(keys, config.aeadInvocationLimit());
 
             Events events = new Events(config.events().enabled(), clock);
             ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
-            KeyRecord receiptKey = serviceKeys.ensure(RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
-            ReceiptSigner signer = ReceiptSigner.of(receiptKey.keyId(),
-                serviceKeys.signer(receiptKey, SignatureAlgorithm.EDDSA));
+            ServiceKeyChain receiptChain = serviceKeys.chain(RECEIPT_KEY_ALIAS, KeyType.ED25519,
+                    EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY), SignatureAlgorithm.EDDSA,
+                    config.lifecycle().serviceKeyRotation(), config.lifecycle().serviceKeyOverlap());
+            RotatingReceiptKey receiptKey = new RotatingReceiptKey(receiptChain);
+            ReceiptSigner signer = receiptKey;
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
             LogIntegrity integrity = new LogIntegrity();
-            ReceiptKeyring receiptKeyring = ReceiptKeyring.of(List.of(new ReceiptKeyring.ReceiptKey(receiptKey.keyId(),
-                    receiptKey.publicKeySpki(), receiptKey.createdAt(), null, "active")));
+            ReceiptKeyring receiptKeyring = receiptKey;
             selfCheck = new AuditSelfCheck(auditRepository, receiptKeyring, crypto,
                     Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
             selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity);
+            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
             selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
@@ -191,7 +208,7 @@ public final class KmsNode implements AutoCloseable {
                 try {
                     heads.signIfGrown();
                 } catch (RuntimeException e) {
-                    LOG.warn("signing a tree head failed: {}", e.getMessage());
+                    TREE_HEAD_FAILURES.warn("signing a tree head failed", e);
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -216,6 +233,17 @@ public final class KmsNode implements AutoCloseable {
                 violations.onThresholdExceeded(lifecycle::revokeAfterViolations);
             }
             long every = config.lifecycle().schedulerInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    // every node: rotate when due (one wins), else pick up another node's rotation
+                    if (receiptChain.rotateIfDue()) {
+                        LOG.info("service key {} rotated: receipts are now signed by {}", RECEIPT_KEY_ALIAS,
+                                receiptChain.current().keyId());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("service key rotation failed: {}", e.getMessage());
+                }
+            }, 0, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     lifecycleScheduler.runOnce();
@@ -261,11 +289,16 @@ public final class KmsNode implements AutoCloseable {
             }
             metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
                     () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
+            if (backupSchedule.enabled()) {
+                backups = scheduledBackups(backupSchedule, data, crypto, clock);
+                // a missed backup degrades health; the service itself is unaffected
+                checks.add(new HealthService.NamedCheck("backup", false, backups::check));
+                metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
+            }
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()));
-            List<Map<String, Object>> receiptKeys = List.of(Map.of("key_id", receiptKey.keyId(), "algorithm",
-                    SignatureAlgorithm.EDDSA.apiName(), "public_key", Pem.publicKey(receiptKey.publicKeySpki()),
-                    "created_at", receiptKey.createdAt().toString()));
+                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    .start();
+            healthChecks = health;
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
                     config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail, approvalGate);
             PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
@@ -279,9 +312,10 @@ public final class KmsNode implements AutoCloseable {
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
-                    new AuditQueries(auditRepository, heads), () -> receiptKeys,
+                    new AuditQueries(auditRepository, heads), receiptKey::published,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals, validation(config, crypto, data, trail, clock, pki, trustAnchors), pki,
+                    publicKeys, tokens, lifecycle, approvals,
+                    validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
                     CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
 
@@ -291,9 +325,17 @@ public final class KmsNode implements AutoCloseable {
                     password, trustStore(data, crypto), services);
             serving.set(http);
             http.start();
-            return new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
-                    selfCheckRuns);
+            KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
+                    selfCheckRuns, health);
+            node.backups = backups == null ? null : backups.start();
+            return node;
         } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
+            if (backups != null) {
+                backups.close();
+            }
+            if (healthChecks != null) {
+                healthChecks.close();
+            }
             relays.forEach(EventRelay::close);
             closeQuietly(selfCheckRuns);
             if (forwarder != null) {
@@ -308,6 +350,13 @@ public final class KmsNode implements AutoCloseable {
             data.close();
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
+    }
+
+    private static com.zeroui.kms.backup.ScheduledBackups scheduledBackups(com.zeroui.kms.backup.BackupSchedule schedule,
+                                                                           DataDirectory data, CryptoSuite crypto, Clock clock) {
+        return new com.zeroui.kms.backup.ScheduledBackups(schedule,
+                new com.zeroui.kms.backup.BackupCreator(crypto, clock, com.zeroui.kms.backup.TokenKeys.none()),
+                data.database()::snapshotConnection, data.masterKey(), clock);
     }
 
     /**
@@ -394,15 +443,16 @@ public final class KmsNode implements AutoCloseable {
 
     /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
     private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
-                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors) {
+                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors,
+                                                           JdbcCertificateStore certificates) {
         java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
                 .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
                         : CryptoSuite.correttoIfLoaded().orElse(null));
         ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
         java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
                 pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, anchors::effectiveAnchors,
-                new JdbcCrlRepository(data.database()), own, trail, clock);
+        return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
+                new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
@@ -439,6 +489,13 @@ public final class KmsNode implements AutoCloseable {
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
         m.put("master_key_provider", config.masterKey().provider().apiName());
+        Map<String, Object> levels = new LinkedHashMap<>();
+        for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
+            boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM
+                    || config.masterKey().provider() == com.zeroui.kms.keystore.MasterKeySettings.Kind.PKCS11;
+            levels.put(level.apiName(), usable ? level.keyTypes().stream().map(KeyType::apiName).toList() : List.of());
+        }
+        m.put("protection_levels", levels);
         m.put("crypto_provider", crypto.preferredProvider());
         m.put("crypto_providers", crypto.providersByPrimitive());
         m.put("max_request_bytes", config.maxRequestBytes());
@@ -458,6 +515,7 @@ public final class KmsNode implements AutoCloseable {
         jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
         jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
         jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
+        jwt.put("audience", config.jwt().audience());
         m.put("jwt", jwt);
         Map<String, Object> certificates = new LinkedHashMap<>();
         certificates.put("max_ttl", config.pki().maxCertificateTtl().toString());
@@ -530,6 +588,11 @@ public final class KmsNode implements AutoCloseable {
         return data;
     }
 
+    /** The scheduled backups, when a schedule is on. */
+    public java.util.Optional<com.zeroui.kms.backup.ScheduledBackups> backups() {
+        return java.util.Optional.ofNullable(backups);
+    }
+
     public CryptoSuite crypto() {
         return crypto;
     }
@@ -537,10 +600,14 @@ public final class KmsNode implements AutoCloseable {
     @Override
     public void close() {
         http.close(); // no new requests, then the queued receipts are written, then storage closes
+        if (backups != null) {
+            backups.close();
+        }
         if (forwarder != null) {
             forwarder.close();
         }
         relays.forEach(EventRelay::close);
+        health.close();
         scheduler.shutdownNow();
         closeQuietly(selfCheckRuns);
         auditLog.close();

@@ -1,5 +1,6 @@
 package com.zeroui.kms.audit;
 
+import com.zeroui.kms.error.FailureLog;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.events.KmsEvent;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    /** Failed batches during an outage: one line per kind a minute, never the driver's message (it can hold values). */
+    private static final FailureLog FAILURES = new FailureLog(LOG);
 
     private final AuditRepository repository;
     private final ReceiptSigner signer;
@@ -104,6 +107,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Throws 503 (not retryable) while the stored log is known to be broken (see {@link LogIntegrity}). */
+    public void requireIntact() {
+        integrity.requireIntact();
+    }
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
@@ -127,7 +135,7 @@ public final class AuditLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException | Error e) {
-                LOG.error("audit writer failed", e);
+                FAILURES.warn("audit writer failed", e);
                 fail(batch, e);
             } finally {
                 batch.clear();
@@ -142,8 +150,8 @@ public final class AuditLog implements AutoCloseable {
             repository.append(batch.size(), firstIndex -> build(batch, firstIndex, ids));
         } catch (RuntimeException e) {
             frontier = null; // the transaction rolled back: our in-memory edge may be ahead of the store
-            lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warn("audit log batch of {} receipts not persisted: {}", batch.size(), lastFailure);
+            lastFailure = FailureLog.kind(e);
+            FAILURES.warn("audit log batches not persisted", e);
             fail(batch, e);
             return;
         }
@@ -160,6 +168,7 @@ public final class AuditLog implements AutoCloseable {
         if (frontier == null || frontier.size() != firstIndex) {
             frontier = MerkleFrontier.load(firstIndex, repository); // first use, or another node appended
         }
+        ReceiptSigner signer = this.signer.current();
         List<AuditRepository.ReceiptRow> rows = new ArrayList<>(batch.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
         List<KmsEvent> events = new ArrayList<>();

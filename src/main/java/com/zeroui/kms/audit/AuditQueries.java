@@ -1,5 +1,8 @@
 package com.zeroui.kms.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -23,6 +26,8 @@ public final class AuditQueries {
     /** A receipt's id is minted a moment before its timestamp; clocks of several nodes differ a little. */
     static final Duration SEAL_LOOKUP_SLACK = Duration.ofSeconds(1);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final AuditRepository repository;
     private final TreeHeads heads;
     private final MerkleTree tree;
@@ -37,9 +42,10 @@ public final class AuditQueries {
     }
 
     public ReceiptProof receipt(CallerIdentity caller, String receiptId) {
-        // another tenant's receipt is answered exactly like an absent one
+        // another tenant's receipt is answered exactly like an absent one; who may read it is decided by
+        // what the receipt signs, not by the indexed columns, which anyone with database access can change
         AuditRepository.ReceiptRow row = repository.findByReceiptId(receiptId)
-                .filter(r -> caller.mayActFor(r.tenantId()))
+                .filter(r -> receiptId.equals(signed(r, "receipt_id")) && mayRead(caller, r))
                 .orElseThrow(() -> notInLiveLog(receiptId));
         TreeHead head = heads.latest();
         return new ReceiptProof(row, head, hex(tree.inclusionProof(row.logIndex(), head.treeSize())));
@@ -132,8 +138,28 @@ public final class AuditQueries {
                 new AuditRepository.Query(tenant, keyId, operation, from, to, afterIndex, success), size + 1);
         boolean more = rows.size() > size;
         List<AuditRepository.ReceiptRow> page = more ? rows.subList(0, size) : rows;
-        return new Page(List.copyOf(page), more ? page.get(page.size() - 1).logIndex() : null,
+        // the tenant column only narrows the search: a row is shown only when its signed tenant matches
+        String shownTenant = tenant;
+        List<AuditRepository.ReceiptRow> shown = page.stream()
+                .filter(r -> mayRead(caller, r) && (shownTenant == null || shownTenant.equals(signed(r, "tenant_id"))))
+                .toList();
+        return new Page(shown, more ? page.get(page.size() - 1).logIndex() : null,
                 repository.latestSeal().orElse(null));
+    }
+
+    private static boolean mayRead(CallerIdentity caller, AuditRepository.ReceiptRow row) {
+        String tenant = signed(row, "tenant_id");
+        return caller.isAdmin() || (tenant != null && caller.mayActFor(tenant));
+    }
+
+    /** A top-level text field of the signed receipt (null when absent or unreadable). */
+    private static String signed(AuditRepository.ReceiptRow row, String field) {
+        try {
+            JsonNode value = JSON.readTree(row.json()).get(field);
+            return value != null && value.isTextual() ? value.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     public TreeHead treeHead() {

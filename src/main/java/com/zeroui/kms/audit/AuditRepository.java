@@ -67,6 +67,14 @@ public interface AuditRepository extends MerkleTree.NodeSource {
 
     void insertTreeHead(TreeHead head);
 
+    /**
+     * Inserts a signed head and, in the same transaction, the events announcing it — only when no
+     * head of that size was stored yet (another node may have signed it first).
+     */
+    default void insertTreeHead(TreeHead head, List<KmsEvent> events) {
+        insertTreeHead(head);
+    }
+
     Optional<TreeHead> latestTreeHead();
 
     /** Up to {@code limit} signed heads with {@code fromSize ≤ tree_size ≤ toSize}, ascending. */

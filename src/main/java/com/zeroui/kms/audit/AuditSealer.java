@@ -126,6 +126,9 @@ public final class AuditSealer {
             end = repository.firstIndexStampedFrom(bound.time(), first).orElse(size);
         }
         for (Map.Entry<String, Long> sink : repository.sinkCursors().entrySet()) {
+            if (ReceiptForwarder.isTreeHeadCursor(sink.getKey())) {
+                continue; // counts tree sizes of heads, not receipts
+            }
             if (sink.getValue() < end) {
                 end = sink.getValue();
                 limitedBy = "receipt sink " + sink.getKey() + " has acknowledged only the receipts below index "

@@ -332,10 +332,15 @@ public final class AuditSelfCheck {
             return false;
         }
         Optional<ReceiptKeyring.ReceiptKey> key = keyring.find(id);
+        if (key.isEmpty()) {
+            keyring.reload(); // a key another node rotated to since this node last looked
+            key = keyring.find(id);
+        }
         if (key.isEmpty() || !key.get().validAt(at)) {
             return false;
         }
-        PublicKey publicKey = publicKeys.computeIfAbsent(id, k -> crypto.publicKey(KeyType.ED25519, key.get().publicKeySpki()));
+        byte[] spki = key.get().publicKeySpki();
+        PublicKey publicKey = publicKeys.computeIfAbsent(id, k -> crypto.publicKey(KeyType.ED25519, spki));
         try {
             return crypto.verify(SignatureAlgorithm.EDDSA, publicKey, message, Base64.getDecoder().decode(sig));
         } catch (IllegalArgumentException e) {

@@ -48,6 +48,7 @@ public final class AuditTrail {
     }
 
     public <T> Audited<T> run(AuditRecord record, Supplier<T> operation) {
+        log.requireIntact(); // an operation that cannot leave a receipt does not run at all
         T value;
         try {
             value = operation.get();

@@ -48,6 +48,11 @@ public final class BundleExporter {
     @FunctionalInterface
     public interface ReceiptKeys {
         Optional<byte[]> publicKey(String keyId);
+
+        /** The key with its validity, when known: written as not_before / not_after for verifiers to enforce. */
+        default Optional<ReceiptKeyring.ReceiptKey> describe(String keyId) {
+            return Optional.empty();
+        }
     }
 
     /** What was written; {@code missingKeyIds} are referenced but not receipt keys of this store. */
@@ -141,6 +146,13 @@ public final class BundleExporter {
                 gen.writeStringField("key_id", keyId);
                 gen.writeStringField("algorithm", SignatureAlgorithm.EDDSA.apiName());
                 gen.writeStringField("public_key", Pem.publicKey(spki.get()));
+                Optional<ReceiptKeyring.ReceiptKey> described = receiptKeys.describe(keyId);
+                if (described.isPresent()) {
+                    ReceiptKeyring.ReceiptKey k = described.get();
+                    gen.writeStringField("not_before", k.notBefore() == null ? null : k.notBefore().toString());
+                    gen.writeStringField("not_after", k.notAfter() == null ? null : k.notAfter().toString());
+                    gen.writeStringField("status", k.status());
+                }
                 gen.writeEndObject();
                 written.add(keyId);
             }

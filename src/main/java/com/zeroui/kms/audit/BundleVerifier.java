@@ -53,9 +53,37 @@ public final class BundleVerifier {
 
     private final CryptoSuite crypto;
     private final ObjectMapper mapper = new ObjectMapper();
+    /** Validity of trusted keys, by id; a key without one is not restricted in time. */
+    private final Map<String, Window> trustedWindows;
 
     public BundleVerifier(CryptoSuite crypto) {
+        this(crypto, Map.of());
+    }
+
+    private BundleVerifier(CryptoSuite crypto, Map<String, Window> trustedWindows) {
         this.crypto = crypto;
+        this.trustedWindows = Map.copyOf(trustedWindows);
+    }
+
+    /**
+     * When a receipt key was valid for signing (either end may be open): a receipt or head verifies
+     * only with a key valid at its timestamp, within {@link ReceiptKeyring#SIGNING_SKEW}.
+     */
+    public record Window(java.time.Instant notBefore, java.time.Instant notAfter) {
+        boolean validAt(java.time.Instant ts) {
+            return ReceiptKeyring.validAt(notBefore, notAfter, ts);
+        }
+
+        @Override
+        public String toString() {
+            return "valid from " + (notBefore == null ? "the start" : notBefore) + " to "
+                    + (notAfter == null ? "now" : notAfter);
+        }
+    }
+
+    /** This verifier, restricting trusted keys to the validity {@link #readKeyWindows} read. */
+    public BundleVerifier withTrustedWindows(Map<String, Window> windows) {
+        return new BundleVerifier(crypto, windows);
     }
 
     public enum Subject { RECEIPT, TREE_HEAD, BUNDLE, ARCHIVE }
@@ -94,8 +122,13 @@ public final class BundleVerifier {
         }
     }
 
-    /** Receipts and heads verified (up to the problem, if any) and the receipt keys that signed them. */
-    public record Result(long receipts, int treeHeads, Set<String> keyIds, Problem problem, Segment segment) {
+    /**
+     * Receipts and heads verified (up to the problem, if any) and the receipt keys that signed them;
+     * {@code keys} are the keys checked with (the trusted ones, or the file's own), and
+     * {@code rootAtProbe} the recomputed root at the tree size asked for, if the file reaches it.
+     */
+    public record Result(long receipts, int treeHeads, Set<String> keyIds, Problem problem, Segment segment,
+                         Map<String, PublicKey> keys, byte[] rootAtProbe) {
         public boolean ok() {
             return problem == null;
         }
@@ -118,7 +151,13 @@ public final class BundleVerifier {
      */
     public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys,
                          Map<Long, ExpectedSealReceipt> expected) throws IOException {
-        Run run = new Run(trustedKeys, expected);
+        return verify(bundle, trustedKeys, expected, -1);
+    }
+
+    /** As above, also recording the root of the tree of {@code probeSize} receipts if the file covers it. */
+    public Result verify(InputStream bundle, Map<String, PublicKey> trustedKeys,
+                         Map<Long, ExpectedSealReceipt> expected, long probeSize) throws IOException {
+        Run run = new Run(trustedKeys, expected, probeSize);
         try (JsonParser parser = mapper.getFactory().createParser(bundle)) {
             run.bundle(parser);
         } catch (Failure f) {
@@ -138,6 +177,12 @@ public final class BundleVerifier {
     /** Verifies a file, hashing every byte of it on the way. */
     public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected)
             throws IOException {
+        return verifyFile(file, trustedKeys, expected, -1);
+    }
+
+    /** Verifies a file, hashing it, and records the root at {@code probeSize} (see {@link #verify}). */
+    public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected,
+                                 long probeSize) throws IOException {
         MessageDigest sha = sha256();
         try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
             Result result = verify(new FilterInputStream(in) {
@@ -145,7 +190,7 @@ public final class BundleVerifier {
                 public void close() {
                     // the parser closes its source; the rest of the file must still be hashed
                 }
-            }, trustedKeys, expected);
+            }, trustedKeys, expected, probeSize);
             in.transferTo(OutputStream.nullOutputStream());
             return new FileResult(result, HexFormat.of().formatHex(sha.digest()));
         }
@@ -180,6 +225,40 @@ public final class BundleVerifier {
         }
     }
 
+    /** The validity (not_before / not_after) of each key of a published key list that states one. */
+    public Map<String, Window> readKeyWindows(InputStream json) throws IOException {
+        JsonNode root = mapper.readTree(json);
+        try {
+            Map<String, Window> windows = new LinkedHashMap<>();
+            readWindows(root == null ? null : root.get("keys"), "keys", windows);
+            return windows;
+        } catch (Failure f) {
+            throw new IOException(f.problem.reason());
+        }
+    }
+
+    private static void readWindows(JsonNode array, String where, Map<String, Window> out) throws Failure {
+        if (array == null || !array.isArray()) {
+            return;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode k = array.get(i);
+            try {
+                java.time.Instant notBefore = instant(k.get("not_before"));
+                java.time.Instant notAfter = instant(k.get("not_after"));
+                if ((notBefore != null || notAfter != null) && text(k, "key_id") != null) {
+                    out.put(text(k, "key_id"), new Window(notBefore, notAfter));
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                throw bundleFailure(where + "[" + i + "]: not_before and not_after must be ISO-8601 instants or null");
+            }
+        }
+    }
+
+    private static java.time.Instant instant(JsonNode value) {
+        return value == null || value.isNull() ? null : java.time.Instant.parse(value.asText());
+    }
+
     private Map<String, PublicKey> readKeys(JsonNode array, String where) throws Failure {
         if (array == null || !array.isArray()) {
             throw bundleFailure(where + " must be an array");
@@ -212,6 +291,7 @@ public final class BundleVerifier {
         private final Map<String, PublicKey> trusted;
         private final Map<Long, ExpectedSealReceipt> expected;
         private Map<String, PublicKey> keys;
+        private final Map<String, Window> windows = new LinkedHashMap<>();
         private final Set<String> usedKeys = new TreeSet<>();
         private Deque<Head> pendingHeads;
         private MerkleFrontier tree = new MerkleFrontier();
@@ -225,16 +305,27 @@ public final class BundleVerifier {
         private int headsVerified;
         private long lastHeadSize = -1;
         private int sealReceiptsConfirmed;
+        private final long probe;
+        private byte[] rootAtProbe;
 
-        Run(Map<String, PublicKey> trusted, Map<Long, ExpectedSealReceipt> expected) {
+        Run(Map<String, PublicKey> trusted, Map<Long, ExpectedSealReceipt> expected, long probe) {
             this.trusted = trusted;
             this.expected = new TreeMap<>(expected);
+            this.probe = probe;
         }
 
         Result result(Problem problem) {
             Segment segment = new Segment(format, firstIndex, next, previous, startFrontier, tree.edge(),
                     sealReceiptsConfirmed, Map.copyOf(expected));
-            return new Result(next - firstIndex, headsVerified, usedKeys, problem, segment);
+            Map<String, PublicKey> checkedWith = keys == null ? Map.of() : Map.copyOf(keys);
+            return new Result(next - firstIndex, headsVerified, usedKeys, problem, segment, checkedWith,
+                    problem == null ? rootAtProbe : null);
+        }
+
+        private void probe() {
+            if (next == probe) {
+                rootAtProbe = tree.root();
+            }
         }
 
         /** "archive" or "bundle", for messages. */
@@ -267,7 +358,11 @@ public final class BundleVerifier {
                     case "tree_size" -> declaredSize = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
                     case "previous_archive" -> previous = readPrevious(mapper.readTree(p));
                     case "start_frontier" -> frontier = mapper.readTree(p);
-                    case "receipt_keys" -> keys = readKeys(mapper.readTree(p), "receipt_keys");
+                    case "receipt_keys" -> {
+                        JsonNode list = mapper.readTree(p);
+                        keys = readKeys(list, "receipt_keys");
+                        readWindows(list, "receipt_keys", windows);
+                    }
                     case "tree_heads" -> pendingHeads = readHeads(mapper.readTree(p));
                     case "receipts" -> {
                         if (!BundleExporter.FORMAT.equals(format) && !BundleExporter.ARCHIVE_FORMAT.equals(format)) {
@@ -319,6 +414,7 @@ public final class BundleVerifier {
             }
             startFrontier = tree.edge();
             next = firstIndex;
+            probe();
             if (previous != null) {
                 if (previous.endIndex() != firstIndex) {
                     throw fileFailure("previous_archive ends at index " + previous.endIndex() + ", but this file starts at "
@@ -375,6 +471,8 @@ public final class BundleVerifier {
                 }
             }
             keys = trusted;
+            windows.clear();
+            windows.putAll(trustedWindows); // the file's own validity claims count only when its keys do
         }
 
         private void receipts(JsonParser p, long declaredSize) throws IOException, Failure {
@@ -393,6 +491,7 @@ public final class BundleVerifier {
                 byte[] leaf = receipt(next, mapper.readTree(p));
                 tree.append(MerkleHash.leaf(leaf));
                 next++;
+                probe();
                 checkHeadsAtCurrentSize();
             }
             inReceipts = false;
@@ -434,6 +533,10 @@ public final class BundleVerifier {
             PublicKey key = keyId instanceof String id ? keys.get(id) : null;
             if (key == null) {
                 throw receiptFailure(index, unknownKey(keyId));
+            }
+            String validity = outsideWindow((String) keyId, receipt.get("ts"));
+            if (validity != null) {
+                throw receiptFailure(index, validity);
             }
             try {
                 if (!crypto.verify(SignatureAlgorithm.EDDSA, key, CanonicalJson.bytes(receipt), signatureBytes)) {
@@ -480,6 +583,10 @@ public final class BundleVerifier {
                 } catch (IllegalArgumentException e) {
                     throw headFailure(head, "not canonicalizable JSON: " + e.getMessage());
                 }
+                String validity = outsideWindow(head.keyId(), head.content().get("timestamp"));
+                if (validity != null) {
+                    throw headFailure(head, validity);
+                }
                 if (!crypto.verify(SignatureAlgorithm.EDDSA, key, signed, head.signature())) {
                     throw headFailure(head, "signature does not verify");
                 }
@@ -490,6 +597,21 @@ public final class BundleVerifier {
                 usedKeys.add(head.keyId());
                 headsVerified++;
                 lastHeadSize = head.treeSize();
+            }
+        }
+
+        /** Why {@code keyId} could not sign at {@code ts}, or null when it could (or states no validity). */
+        private String outsideWindow(String keyId, Object ts) {
+            Window window = windows.get(keyId);
+            if (window == null) {
+                return null;
+            }
+            try {
+                java.time.Instant at = java.time.Instant.parse(String.valueOf(ts));
+                return window.validAt(at) ? null
+                        : "receipt key " + keyId + " was not valid at " + at + " (" + window + ")";
+            } catch (java.time.format.DateTimeParseException e) {
+                return "timestamp " + ts + " is not an ISO-8601 instant";
             }
         }
 

@@ -65,16 +65,33 @@ public final class ChainVerifier {
         public long endIndex() {
             return links.isEmpty() ? 0 : links.get(links.size() - 1).result().segment().endIndex();
         }
+
+        /** The recomputed root at the size that was asked for, if a file covers it. */
+        public java.util.Optional<byte[]> rootAtProbe() {
+            return links.stream().map(l -> l.result().rootAtProbe()).filter(java.util.Objects::nonNull).findFirst();
+        }
+
+        /** The receipt keys the files were checked with, by id. */
+        public Map<String, PublicKey> keys() {
+            Map<String, PublicKey> all = new java.util.LinkedHashMap<>();
+            links.forEach(l -> all.putAll(l.result().keys()));
+            return all;
+        }
     }
 
     /** Verifies {@code files} in the order given; {@code trustedKeys} as in {@link BundleVerifier#verify}. */
     public Result verify(List<Path> files, Map<String, PublicKey> trustedKeys) throws IOException {
+        return verify(files, trustedKeys, -1);
+    }
+
+    /** As above, also recording the root of the tree of {@code probeSize} receipts (see {@link Result#rootAtProbe}). */
+    public Result verify(List<Path> files, Map<String, PublicKey> trustedKeys, long probeSize) throws IOException {
         List<Link> links = new ArrayList<>();
         Map<Long, BundleVerifier.ExpectedSealReceipt> carried = Map.of();
         for (Path file : files) {
             BundleVerifier.FileResult checked;
             try {
-                checked = verifier.verifyFile(file, trustedKeys, carried);
+                checked = verifier.verifyFile(file, trustedKeys, carried, probeSize);
             } catch (NoSuchFileException e) {
                 throw new NoSuchFileException(file + ": no such file");
             } catch (IOException e) {

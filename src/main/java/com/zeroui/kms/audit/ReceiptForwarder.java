@@ -16,6 +16,7 @@ public final class ReceiptForwarder implements AutoCloseable {
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final String TREE_HEAD_CURSOR_PREFIX = "tree_heads:";
 
     private final AuditRepository repository;
     private final ReceiptSink sink;
@@ -32,22 +33,24 @@ public final class ReceiptForwarder implements AutoCloseable {
         this.thread.start();
     }
 
+    /** The cursor of a sink's tree heads (next tree size to deliver); not a receipt cursor, so sealing ignores it. */
+    public static String treeHeadCursor(String sinkName) {
+        return TREE_HEAD_CURSOR_PREFIX + sinkName;
+    }
+
+    public static boolean isTreeHeadCursor(String cursorName) {
+        return cursorName.startsWith(TREE_HEAD_CURSOR_PREFIX);
+    }
+
     private void run() {
         long backoff = FIRST_BACKOFF.toMillis();
         while (running) {
             try {
-                long cursor = repository.sinkCursor(sink.name());
-                delivered = cursor;
-                List<AuditRepository.ReceiptRow> batch = repository.range(cursor, BATCH);
-                if (batch.isEmpty()) {
+                boolean receipts = deliverReceipts();
+                boolean heads = deliverTreeHeads();
+                if (!receipts && !heads) {
                     sleep(IDLE_POLL.toMillis());
                     continue;
-                }
-                sink.deliver(batch);
-                // the next index after the batch, not cursor + size: below a sealed range there are no rows
-                long next = batch.get(batch.size() - 1).logIndex() + 1;
-                if (repository.advanceSinkCursor(sink.name(), cursor, next)) {
-                    delivered = next;
                 }
                 lastError = null;
                 backoff = FIRST_BACKOFF.toMillis();
@@ -62,6 +65,36 @@ public final class ReceiptForwarder implements AutoCloseable {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             }
         }
+    }
+
+    /** One batch of receipts from the sink's cursor; false when there was none. */
+    private boolean deliverReceipts() throws Exception {
+        long cursor = repository.sinkCursor(sink.name());
+        delivered = cursor;
+        List<AuditRepository.ReceiptRow> batch = repository.range(cursor, BATCH);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        sink.deliver(batch);
+        // the next index after the batch, not cursor + size: below a sealed range there are no rows
+        long next = batch.get(batch.size() - 1).logIndex() + 1;
+        if (repository.advanceSinkCursor(sink.name(), cursor, next)) {
+            delivered = next;
+        }
+        return true;
+    }
+
+    /** One batch of signed tree heads from the sink's head cursor; false when there was none. */
+    private boolean deliverTreeHeads() throws Exception {
+        String name = treeHeadCursor(sink.name());
+        long cursor = repository.sinkCursor(name);
+        List<TreeHead> heads = repository.treeHeads(cursor, Long.MAX_VALUE, BATCH);
+        if (heads.isEmpty()) {
+            return false;
+        }
+        sink.deliverTreeHeads(heads);
+        repository.advanceSinkCursor(name, cursor, heads.get(heads.size() - 1).treeSize() + 1);
+        return true;
     }
 
     private boolean sleep(long millis) {

@@ -24,13 +24,23 @@ public interface ReceiptKeyring {
     record ReceiptKey(String keyId, byte[] publicKeySpki, Instant notBefore, Instant notAfter, String status) {
         /** Whether something stamped at {@code ts} may carry this key's signature. */
         public boolean validAt(Instant ts) {
-            return (notBefore == null || !ts.isBefore(notBefore.minus(SIGNING_SKEW)))
-                    && (notAfter == null || !ts.isAfter(notAfter));
+            return ReceiptKeyring.validAt(notBefore, notAfter, ts);
         }
+    }
+
+    /** Whether a key valid from {@code notBefore} to {@code notAfter} (null: open) may have signed at {@code ts}. */
+    static boolean validAt(Instant notBefore, Instant notAfter, Instant ts) {
+        return (notBefore == null || !ts.isBefore(notBefore.minus(SIGNING_SKEW)))
+                && (notAfter == null || !ts.isAfter(notAfter));
     }
 
     /** All receipt keys, oldest first. */
     List<ReceiptKey> keys();
+
+    /** Re-reads the keys (another node may have rotated the receipt key); a fixed list does nothing. */
+    default void reload() {
+        // fixed
+    }
 
     default Optional<ReceiptKey> find(String keyId) {
         return keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
@@ -38,7 +48,17 @@ public interface ReceiptKeyring {
 
     /** The public key of a receipt key, for the exporter and the sealer. */
     default BundleExporter.ReceiptKeys publicKeys() {
-        return id -> find(id).map(ReceiptKey::publicKeySpki);
+        return new BundleExporter.ReceiptKeys() {
+            @Override
+            public Optional<byte[]> publicKey(String keyId) {
+                return find(keyId).map(ReceiptKey::publicKeySpki);
+            }
+
+            @Override
+            public Optional<ReceiptKey> describe(String keyId) {
+                return find(keyId);
+            }
+        };
     }
 
     static ReceiptKeyring of(List<ReceiptKey> keys) {

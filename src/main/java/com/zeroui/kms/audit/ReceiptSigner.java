@@ -11,6 +11,14 @@ public interface ReceiptSigner {
     /** Ed25519 signature over {@code message}. */
     byte[] sign(byte[] message);
 
+    /**
+     * The signing key now, fixed: a batch or a head takes it once, so the key id it records is the
+     * key that signs even if the service key rotates meanwhile.
+     */
+    default ReceiptSigner current() {
+        return this;
+    }
+
     static ReceiptSigner of(String keyId, java.util.function.UnaryOperator<byte[]> sign) {
         return new ReceiptSigner() {
             @Override

@@ -9,4 +9,12 @@ public interface ReceiptSink {
 
     /** Delivers a batch in log order; returns normally only when the sink has acknowledged all of it. */
     void deliver(List<AuditRepository.ReceiptRow> receipts) throws Exception;
+
+    /**
+     * Delivers signed tree heads in size order (an outside witness copy of the log); returns normally
+     * only when acknowledged. A sink that keeps no heads ignores them.
+     */
+    default void deliverTreeHeads(List<TreeHead> heads) throws Exception {
+        // keeps receipts only
+    }
 }

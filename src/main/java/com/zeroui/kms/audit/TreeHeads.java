@@ -1,24 +1,38 @@
 package com.zeroui.kms.audit;
 
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.events.EventType;
+import com.zeroui.kms.events.Events;
 import java.time.Clock;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 
 /** Signs tree heads on demand and on a schedule; the newest one is what proofs point at. */
 public final class TreeHeads {
+    static final String EVENT = "tree_head_signed";
+    /** All heads are delivered in one order: a witness sees sizes grow. */
+    static final String EVENT_ORDERING_KEY = "audit-log";
+
     private final AuditRepository repository;
     private final ReceiptSigner signer;
     private final Clock clock;
     private final LogIntegrity integrity;
+    private final Events events;
 
     public TreeHeads(AuditRepository repository, ReceiptSigner signer, Clock clock) {
-        this(repository, signer, clock, new LogIntegrity());
+        this(repository, signer, clock, new LogIntegrity(), Events.none(clock));
     }
 
-    /** Signs no head once {@code integrity} reports the stored log broken: it would fork from what was published. */
-    public TreeHeads(AuditRepository repository, ReceiptSigner signer, Clock clock, LogIntegrity integrity) {
+    /**
+     * Signs no head once {@code integrity} reports the stored log broken: it would fork from what was
+     * published. Every head signed is announced as a {@value #EVENT} event (when enabled), in the
+     * transaction that stores it, so event sinks hold a copy outside this database.
+     */
+    public TreeHeads(AuditRepository repository, ReceiptSigner signer, Clock clock, LogIntegrity integrity, Events events) {
         this.integrity = integrity;
+        this.events = events;
         this.repository = repository;
         this.signer = signer;
         this.clock = clock;
@@ -53,11 +67,13 @@ public final class TreeHeads {
 
     private TreeHead sign(long size) {
         integrity.requireIntact();
+        ReceiptSigner signer = this.signer.current();
         String root = HexFormat.of().formatHex(new MerkleTree(repository).root(size));
         var ts = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] signature = signer.sign(CanonicalJson.bytes(TreeHead.content(size, root, ts, signer.keyId())));
         TreeHead head = new TreeHead(size, root, ts, signer.keyId(), Base64.getEncoder().encodeToString(signature));
-        repository.insertTreeHead(head);
+        repository.insertTreeHead(head, events.make(EventType.TREE_HEAD_SIGNED, CallerIdentity.GLOBAL_TENANT, null, null,
+                EVENT_ORDERING_KEY, head.view()).map(List::of).orElse(List.of()));
         // another node may have signed the same size first: both are valid; return what is stored
         return repository.treeHead(size).orElse(head);
     }

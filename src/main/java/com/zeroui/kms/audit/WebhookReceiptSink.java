@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * POSTs batches of receipts as {@code {"receipts": [ <receipt>, ... ]}} to a configured URL; any
- * 2xx acknowledges the batch. Receivers deduplicate by {@code receipt_id}: after a failure or a
- * restart the same receipts may be sent again.
+ * POSTs batches of receipts as {@code {"receipts": [ <receipt>, ... ]}} to a configured URL, and
+ * signed tree heads as {@code {"receipts": [], "tree_heads": [ <head>, ... ]}}; any 2xx
+ * acknowledges the batch. Receivers deduplicate by {@code receipt_id} and {@code tree_size}: after a
+ * failure or a restart the same receipts and heads may be sent again.
  */
 public final class WebhookReceiptSink implements ReceiptSink {
     private final URI url;
@@ -31,8 +32,17 @@ public final class WebhookReceiptSink implements ReceiptSink {
     @Override
     public void deliver(List<AuditRepository.ReceiptRow> receipts) throws IOException, InterruptedException {
         // stored receipts are canonical JSON objects: joining them gives a valid JSON array
-        String body = receipts.stream().map(AuditRepository.ReceiptRow::json)
-                .collect(Collectors.joining(",", "{\"receipts\":[", "]}"));
+        post(receipts.stream().map(AuditRepository.ReceiptRow::json)
+                .collect(Collectors.joining(",", "{\"receipts\":[", "]}")));
+    }
+
+    @Override
+    public void deliverTreeHeads(List<TreeHead> heads) throws IOException, InterruptedException {
+        post(heads.stream().map(h -> CanonicalJson.string(h.view()))
+                .collect(Collectors.joining(",", "{\"receipts\":[],\"tree_heads\":[", "]}")));
+    }
+
+    private void post(String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * Turns (certificate identity, bearer token) into the effective caller. A token is a JWS (RS256 or
  * EdDSA only) from a trusted issuer, with {@code sub}, {@code module_id}, {@code tenant_id},
- * {@code environment} and {@code exp} (and {@code nbf} when present) valid within the clock skew.
+ * {@code environment} and {@code exp} (and {@code nbf} when present) valid within the clock skew, and
+ * an {@code aud} that names this service ({@link JwtSettings#audience()}).
  * Its {@code module_id} must be the certificate's module and its tenant one the certificate may act
  * for; the caller is then bound to the token's tenant and environment (see {@link CallerIdentity#boundTo}).
  *
@@ -162,6 +163,11 @@ public final class JwtAuthenticator {
                     + " (allowed clock skew " + settings.clockSkew().toSeconds() + " s)");
         } catch (BadJWTException e) {
             throw refused("invalid_claims", "the token's claims are not acceptable: " + e.getMessage());
+        }
+        List<String> audiences = claims.getAudience();
+        if (!audiences.contains(settings.audience())) {
+            throw refused("wrong_audience", "the token's aud " + audiences + " does not name this service ("
+                    + settings.audience() + "); a token minted for another service is not accepted here");
         }
         String subject = claims.getSubject();
         String moduleId = stringClaim(claims, "module_id");

@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  * @param exemptSpiffeIds callers who authenticate by certificate alone even when tokens are required — the
  *                       token issuer itself, which signs tokens through this service and cannot need one first
  * @param clockSkew      tolerance on {@code exp} and {@code nbf}
+ * @param audience       the value a token's {@code aud} must contain (RFC 7519 §4.1.3): this service's name, so
+ *                       that a token the issuer minted for another service is refused here; required once an
+ *                       issuer is trusted
  */
-public record JwtSettings(boolean required, List<TrustedIssuer> issuers, Set<String> exemptSpiffeIds, Duration clockSkew) {
+public record JwtSettings(boolean required, List<TrustedIssuer> issuers, Set<String> exemptSpiffeIds, Duration clockSkew,
+                          String audience) {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -26,8 +30,19 @@ public record JwtSettings(boolean required, List<TrustedIssuer> issuers, Set<Str
         exemptSpiffeIds = Set.copyOf(exemptSpiffeIds);
     }
 
+    public static final int MAX_AUDIENCE = 256;
+
+    /** Settings without an audience (enough while no issuer is trusted). */
+    public JwtSettings(boolean required, List<TrustedIssuer> issuers, Set<String> exemptSpiffeIds, Duration clockSkew) {
+        this(required, issuers, exemptSpiffeIds, clockSkew, null);
+    }
+
     public static JwtSettings disabled() {
         return new JwtSettings(false, List.of(), Set.of(), DEFAULT_CLOCK_SKEW);
+    }
+
+    public JwtSettings withAudience(String value) {
+        return new JwtSettings(required, issuers, exemptSpiffeIds, clockSkew, value);
     }
 
     /** Tokens are verified at all: at least one issuer is trusted. */
@@ -47,6 +62,12 @@ public record JwtSettings(boolean required, List<TrustedIssuer> issuers, Set<Str
         }
         for (TrustedIssuer issuer : issuers) {
             issuer.problem().ifPresent(problems::add);
+        }
+        if (configured() && (audience == null || audience.isBlank())) {
+            problems.add("JWT issuers are trusted but no --jwt-audience is set: name this service as tokens for it carry"
+                    + " it in aud, so that a token minted for another service is refused here");
+        } else if (audience != null && audience.length() > MAX_AUDIENCE) {
+            problems.add("JWT audience must be 1.." + MAX_AUDIENCE + " characters");
         }
         for (String spiffeId : exemptSpiffeIds) {
             if (identities.parse(spiffeId).isEmpty()) {

@@ -85,24 +85,25 @@ public final class BackupFile {
     }
 
     /**
-     * Opens a backup with {@code masterKey}: checks it is the key the file names, unwraps the data
-     * key (which authenticates the header) and returns the body, authenticated chunk by chunk as it
-     * is read. A different master key is a {@link BackupException.Kind#WRONG_MASTER_KEY}.
+     * Opens a backup with {@code masterKey}: unwraps the data key (which authenticates the header) and
+     * returns the body, authenticated chunk by chunk as it is read. A master key that cannot unwrap it
+     * and is not the one the header names is a {@link BackupException.Kind#WRONG_MASTER_KEY}.
      */
     public static Opened open(InputStream in, MasterKeyProvider masterKey, CryptoSuite crypto) throws IOException {
         DataInputStream data = new DataInputStream(in);
         Frame frame = readFrame(data);
         BackupHeader header = frame.header();
-        if (!header.masterKeyId().equals(masterKey.keyId())) {
-            throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, "this backup was made under master key "
-                    + header.masterKeyLabel() + ", but the master key given is " + masterKey.keyId()
-                    + "; restore with the master key the backup names");
-        }
         byte[] digest = headerDigest(frame.headerJson());
         byte[] dataKey;
         try {
+            // a provider with key versions unwraps with whichever version wrapped: try before comparing ids
             dataKey = masterKey.unwrap(frame.wrappedKey(), wrapAssociatedData(digest));
         } catch (MasterKeyException e) {
+            if (!header.masterKeyId().equals(masterKey.keyId())) {
+                throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, "this backup was made under master key "
+                        + header.masterKeyLabel() + ", but the master key given is " + masterKey.keyId()
+                        + "; restore with the master key the backup names", e);
+            }
             throw new BackupException(BackupException.Kind.CORRUPT, "the backup's data key does not open under master key "
                     + masterKey.keyId() + ": its header or wrapped key was modified", e);
         }

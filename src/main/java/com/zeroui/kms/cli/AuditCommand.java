@@ -7,6 +7,10 @@ import com.zeroui.kms.audit.AuditSealer;
 import com.zeroui.kms.audit.BundleExporter;
 import com.zeroui.kms.audit.BundleVerifier;
 import com.zeroui.kms.audit.ChainVerifier;
+import com.zeroui.kms.audit.ReceiptKeyring;
+import com.zeroui.kms.audit.TrustedHead;
+import com.zeroui.kms.keys.KeyRepository;
+import com.zeroui.kms.keys.ServiceKeyChain;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
@@ -45,10 +49,16 @@ final class AuditCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Only the service's own receipt-signing keys may vouch for receipts: not any key a receipt happens to name. */
-    static boolean isReceiptKey(KeyRecord key) {
-        return key.type() == KeyType.ED25519 && CallerIdentity.GLOBAL_TENANT.equals(key.tenantId())
-                && KmsNode.RECEIPT_KEY_ALIAS.equals(key.alias()) && key.publicKeySpki() != null;
+    /**
+     * Only the service's own receipt-signing keys may vouch for receipts, not any key a receipt
+     * happens to name: the key holding the receipt key alias and every key it replaced, with validity.
+     */
+    static ReceiptKeyring receiptKeys(KeyRepository keys, Clock clock) {
+        return ReceiptKeyring.of(ServiceKeyChain.history(keys, KmsNode.RECEIPT_KEY_ALIAS, clock.instant()).stream()
+                .filter(v -> v.key().type() == KeyType.ED25519 && v.key().publicKeySpki() != null)
+                .map(v -> new ReceiptKeyring.ReceiptKey(v.key().keyId(), v.key().publicKeySpki(), v.notBefore(),
+                        v.notAfter(), v.status()))
+                .toList());
     }
 
     /** Exporting or sealing must not initialise a new, empty KMS where the operator mistyped a path. */
@@ -79,8 +89,7 @@ final class AuditCommand implements Runnable {
             try (DataDirectory dir = DataDirectory.open(config, Clock.systemUTC())) {
                 JdbcKeyRepository keys = new JdbcKeyRepository(dir.database());
                 BundleExporter exporter = new BundleExporter(new JdbcAuditRepository(dir.database()),
-                        id -> keys.findById(id).filter(AuditCommand::isReceiptKey).map(KeyRecord::publicKeySpki),
-                        Clock.systemUTC());
+                        receiptKeys(keys, Clock.systemUTC()).publicKeys(), Clock.systemUTC());
                 BundleExporter.Summary summary;
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                     summary = exporter.export(os);
@@ -197,13 +206,32 @@ final class AuditCommand implements Runnable {
                 description = "Receipt keys to trust instead of the files' own: the JSON of GET /kms/v1/audit/receipt-keys")
         Path trustedKeys;
 
+        @Option(names = "--trusted-head", paramLabel = "HEAD.json",
+                description = "A signed tree head saved earlier (the body of GET /kms/v1/audit/tree-head, or the payload of"
+                        + " a tree_head_signed event): fail unless the files extend it (as many receipts or more, the same"
+                        + " root at its size)")
+        Path trustedHead;
+
         @Override
         public Integer call() {
-            BundleVerifier verifier = new BundleVerifier(CryptoSuite.select(CryptoSuite.Preference.AUTO));
+            CryptoSuite crypto = CryptoSuite.select(CryptoSuite.Preference.AUTO);
+            BundleVerifier verifier = new BundleVerifier(crypto);
+            TrustedHead head = null;
+            if (trustedHead != null) {
+                try (InputStream in = Files.newInputStream(trustedHead)) {
+                    head = TrustedHead.read(in);
+                } catch (IOException e) {
+                    System.err.println("kms: cannot read the trusted head " + trustedHead + ": " + describe(e));
+                    return 2;
+                }
+            }
             Map<String, PublicKey> trusted = null;
             if (trustedKeys != null) {
-                try (InputStream in = Files.newInputStream(trustedKeys)) {
+                try (InputStream in = Files.newInputStream(trustedKeys);
+                     InputStream again = Files.newInputStream(trustedKeys)) {
                     trusted = verifier.readKeyList(in);
+                    // each key only for what it signed while valid (not_before / not_after as published)
+                    verifier = verifier.withTrustedWindows(verifier.readKeyWindows(again));
                 } catch (IOException e) {
                     System.err.println("kms: cannot read the trusted keys " + trustedKeys + ": " + describe(e));
                     return 2;
@@ -211,13 +239,18 @@ final class AuditCommand implements Runnable {
             }
             ChainVerifier.Result result;
             try {
-                result = new ChainVerifier(verifier).verify(files, trusted);
+                result = new ChainVerifier(verifier).verify(files, trusted, head == null ? -1 : head.head().treeSize());
             } catch (IOException e) {
                 System.err.println("kms: cannot read " + e.getMessage());
                 return 2;
             }
             if (!result.ok()) {
                 System.err.println("kms: " + describeFailed(result) + " does not verify: " + result.problem());
+                return 1;
+            }
+            java.util.Optional<String> forked = head == null ? java.util.Optional.empty() : head.problem(result, crypto);
+            if (forked.isPresent()) {
+                System.err.println("kms: the log does not extend the trusted head " + trustedHead + ": " + forked.get());
                 return 1;
             }
             String keys = " (receipt keys " + String.join(", ", result.keyIds())
@@ -230,6 +263,10 @@ final class AuditCommand implements Runnable {
             }
             out.append(keys);
             System.out.println(out);
+            if (head != null) {
+                System.out.println("kms: extends the trusted head of tree size " + head.head().treeSize() + " (signed "
+                        + head.head().timestamp() + ", root " + head.head().rootHashHex() + ")");
+            }
             if (result.sealReceiptsConfirmed() > 0) {
                 System.out.println("kms: " + result.sealReceiptsConfirmed() + " archive(s) confirmed by their "
                         + AuditSealer.OPERATION + " receipts in the chain");

@@ -25,6 +25,11 @@ final class JwtOptions {
                     + " signs tokens through this KMS). Repeatable. Env KMS_JWT_EXEMPT (comma-separated)")
     List<String> exempt = new ArrayList<>();
 
+    @Option(names = "--jwt-audience", paramLabel = "AUDIENCE", defaultValue = "${env:KMS_JWT_AUDIENCE}",
+            description = "This service's name in tokens: a token's aud claim must contain it (required with --jwt-issuer)."
+                    + " Env KMS_JWT_AUDIENCE")
+    String audience;
+
     @Option(names = "--jwt-clock-skew-seconds", defaultValue = "${env:KMS_JWT_CLOCK_SKEW_SECONDS:-60}",
             description = "Tolerance on the exp and nbf claims, 0-300. Env KMS_JWT_CLOCK_SKEW_SECONDS. Default: ${DEFAULT-VALUE}")
     long clockSkewSeconds;
@@ -33,7 +38,7 @@ final class JwtOptions {
         List<JwtSettings.TrustedIssuer> trusted = withEnvironment(issuers, "KMS_JWT_ISSUERS").stream()
                 .map(JwtSettings.TrustedIssuer::parse).toList();
         return new JwtSettings(required, trusted, new LinkedHashSet<>(withEnvironment(exempt, "KMS_JWT_EXEMPT")),
-                Duration.ofSeconds(clockSkewSeconds));
+                Duration.ofSeconds(clockSkewSeconds), audience);
     }
 
     private static List<String> withEnvironment(List<String> fromFlags, String variable) {

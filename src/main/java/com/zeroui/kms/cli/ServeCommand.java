@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +26,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     PkiOptions pki;
+
+    @Mixin
+    BackupOptions backup;
 
     @Option(names = "--bind", defaultValue = "${env:KMS_BIND:-127.0.0.1}", description = "Address to listen on. Env KMS_BIND. Default: ${DEFAULT-VALUE}")
     String bind;
@@ -62,16 +64,11 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = governance.applyTo(store.toConfig(bind, port, names, fips ? CryptoSuite.Preference.FIPS : provider, maxRequestBytes).withJwt(jwt.settings()))
                     .withPki(pki.settings());
-            node = KmsNode.start(config, Clock.systemUTC());
+            node = KmsNode.start(config, Clock.systemUTC(), backup.schedule());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "kms-shutdown"));
         String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
         String url = "https://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + node.port();
         var tls = config.tlsDir();
@@ -81,7 +78,6 @@ final class ServeCommand implements Callable<Integer> {
                 + "; CA: " + tls.resolve("ca.pem"));
         System.out.println("kms: try: curl --cacert " + tls.resolve("ca.pem") + " --cert " + tls.resolve("admin.pem")
                 + " --key " + tls.resolve("admin.key") + " " + url + "/kms/v1/keys");
-        stopped.await();
-        return 0;
+        return GracefulStop.awaitSigterm(node);
     }
 }

@@ -68,6 +68,16 @@ final class StoreOptions {
             description = "How often each node archives, destroys and rotates what is due (ISO-8601). Env KMS_LIFECYCLE_INTERVAL. Default: ${DEFAULT-VALUE}")
     java.time.Duration lifecycleInterval;
 
+    @Option(names = "--service-key-rotation", defaultValue = "${env:KMS_SERVICE_KEY_ROTATION:-P90D}",
+            description = "Replace the service's receipt-signing key when it is older than this ISO-8601 period of days;"
+                    + " receipts and tree heads it signed keep verifying. Env KMS_SERVICE_KEY_ROTATION. Default: ${DEFAULT-VALUE}")
+    java.time.Period serviceKeyRotation;
+
+    @Option(names = "--service-key-overlap", defaultValue = "${env:KMS_SERVICE_KEY_OVERLAP:-P1D}",
+            description = "How long a replaced service key stays valid (nodes still signing with it switch within the"
+                    + " lifecycle interval); at least --lifecycle-interval. Env KMS_SERVICE_KEY_OVERLAP. Default: ${DEFAULT-VALUE}")
+    java.time.Duration serviceKeyOverlap;
+
     @Option(names = "--master-key-provider", defaultValue = "${env:KMS_MASTER_KEY_PROVIDER:-software}",
             converter = MasterKeyProviderConverter.class,
             description = "Where the master key lives: software (DATA_DIR/master.key) or pkcs11 (a key inside a PKCS#11 token)."
@@ -117,7 +127,8 @@ final class StoreOptions {
                 gracePeriod, d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
                 eventsConfig(), d.jwt(),
-                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation), null, null, d.pki(),
+                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation, serviceKeyRotation,
+                        serviceKeyOverlap), null, null, d.pki(),
                 masterKeySettings());
     }
 

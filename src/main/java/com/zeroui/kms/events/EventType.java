@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The spec's six supported events, plus {@code policy_violation} (the spec's "policy-violation
- * event if configured"). High-rate types are emitted once per cryptographic operation; their cost
+ * event if configured") and {@code tree_head_signed} (an outside copy of every signed tree head). High-rate types are emitted once per cryptographic operation; their cost
  * is recorded in BENCHMARKS.md and they can be switched off.
  */
 public enum EventType {
@@ -15,7 +15,9 @@ public enum EventType {
     SIGNATURE_CREATED("signature_created", true),
     SIGNATURE_VERIFIED("signature_verified", true),
     TRUST_ANCHOR_UPDATED("trust_anchor_updated", false),
-    POLICY_VIOLATION("policy_violation", false);
+    POLICY_VIOLATION("policy_violation", false),
+    /** A signed tree head of the receipt log (GLOBAL): relying parties keep these as witness copies. */
+    TREE_HEAD_SIGNED("tree_head_signed", false);
 
     private final String apiName;
     private final boolean highRate;

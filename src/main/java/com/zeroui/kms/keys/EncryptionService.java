@@ -10,7 +10,6 @@ import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.util.Map;
-import javax.crypto.SecretKey;
 
 /** Authenticated encryption with a managed AES-256 key. */
 public final class EncryptionService {
@@ -47,9 +46,9 @@ public final class EncryptionService {
         return audit.run(record, () -> {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.ENCRYPT);
             record.key(key.keyId(), key.type().sizeBits());
-            SecretKey secret = secretFor(material.load(key), algorithm);
+            LoadedKey loaded = material.load(key);
             budget.spend(key.keyId());
-            CryptoSuite.Sealed sealed = crypto.sealWithFreshNonce(algorithm, secret, plaintext, aad);
+            CryptoSuite.Sealed sealed = loaded.seal(crypto, algorithm, plaintext, aad);
             return new Encrypted(key, algorithm, sealed.ciphertextAndTag(), sealed.nonce());
         });
     }
@@ -63,9 +62,9 @@ public final class EncryptionService {
         return audit.run(record, () -> {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.DECRYPT);
             record.key(key.keyId(), key.type().sizeBits());
-            SecretKey secret = secretFor(material.load(key), algorithm);
+            LoadedKey loaded = material.load(key);
             try {
-                return new Decrypted(key, algorithm, crypto.open(algorithm, secret, nonce, ciphertext, aad));
+                return new Decrypted(key, algorithm, loaded.open(crypto, algorithm, nonce, ciphertext, aad));
             } catch (AeadAuthenticationException e) {
                 throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED, Map.of("key_id", key.keyId()));
             }
@@ -86,9 +85,5 @@ public final class EncryptionService {
                 .keyRef(ref.toString())
                 .algorithm(algorithm.apiName())
                 .param("algorithm", algorithm.apiName());
-    }
-
-    private static SecretKey secretFor(LoadedKey loaded, AeadAlgorithm algorithm) {
-        return algorithm == AeadAlgorithm.AES_256_GCM ? loaded.aesKey() : loaded.chachaKey();
     }
 }

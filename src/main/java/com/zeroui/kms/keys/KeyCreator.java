@@ -8,6 +8,7 @@ import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.events.EventType;
 import com.zeroui.kms.events.Events;
+import com.zeroui.kms.keystore.ProtectionLevel;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -65,24 +66,27 @@ final class KeyCreator {
             throw KmsException.invalid("rotation_period", "rotation_period must be between P1D and P"
                     + MAX_ROTATION_PERIOD_DAYS + "D");
         }
+        ProtectionLevel level = request.protectionLevel();
+        if (!level.supports(request.type())) {
+            throw KmsException.invalid("protection_level", level.refusal(request.type()));
+        }
+        if (level == ProtectionLevel.HSM && !material.hsmAvailable()) {
+            throw KmsException.invalid("protection_level", "protection_level hsm needs the master key in a PKCS#11 token"
+                    + " (serve --master-key-provider pkcs11)");
+        }
         gate.run();
         String keyId = RandomIds.uuid7(clock);
-        CryptoSuite.GeneratedKey generated = crypto.generate(request.type());
-        byte[] wrapped;
-        try {
-            wrapped = material.wrap(request.scope().tenantId(), keyId, generated.material());
-        } finally {
-            generated.material().destroy();
-        }
+        Material made = generate(level, request.type(), request.scope().tenantId(), keyId);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the stored precision
         KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
-                now, now, null, 0, policy, caller.moduleId(), generated.publicKeySpki(), wrapped, material.wrappedBy(wrapped),
-                KeyLifecycle.withRotationPeriod(request.rotationPeriodDays()));
+                now, now, null, 0, policy, caller.moduleId(), made.publicKeySpki(), made.wrapped(), made.masterKeyId(),
+                KeyLifecycle.withRotationPeriod(request.rotationPeriodDays()), level);
         try {
             repository.insert(key, events.make(EventType.KEY_GENERATED, key.tenantId(),
                     key.scope().environment().apiName(), key.scope().plane().apiName(), keyId, keyGenerated(key))
                     .map(List::of).orElse(List.of()));
         } catch (KeyRepository.AliasTakenException e) {
+            material.destroyInHsm(key); // the token object of a key that was never stored
             throw new KmsException(ErrorCode.INVALID_REQUEST, "key_alias " + request.alias()
                     + " is already used in tenant " + request.scope().tenantId() + " environment "
                     + request.scope().environment().apiName(), Map.of("field", "key_alias"));
@@ -96,6 +100,7 @@ final class KeyCreator {
         payload.put("key_type", key.type().apiName());
         payload.put("key_usage", key.usage().stream().map(KeyUsage::apiName).sorted().toList());
         payload.put("key_state", key.state().apiName());
+        payload.put("protection_level", key.protectionLevel().apiName());
         return payload;
     }
 
@@ -105,17 +110,30 @@ final class KeyCreator {
      */
     KeyRecord successorOf(KeyRecord old, CallerIdentity by) {
         String keyId = RandomIds.uuid7(clock);
-        CryptoSuite.GeneratedKey generated = crypto.generate(old.type());
+        Material made = generate(old.protectionLevel(), old.type(), old.tenantId(), keyId);
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return new KeyRecord(keyId, old.scope(), old.type(), old.usage(), old.alias(), KeyState.ACTIVE, now, now, null,
+                old.rotationCount() + 1, old.policy(), by.moduleId(), made.publicKeySpki(), made.wrapped(), made.masterKeyId(),
+                KeyLifecycle.withRotationPeriod(old.lifecycle().rotationPeriodDays()).withPredecessor(old.keyId()),
+                old.protectionLevel());
+    }
+
+    /** What a new key's record holds: its public key and either its wrapped material or nothing (hsm). */
+    private record Material(byte[] publicKeySpki, byte[] wrapped, String masterKeyId) {
+    }
+
+    private Material generate(ProtectionLevel level, com.zeroui.kms.crypto.KeyType type, String tenantId, String keyId) {
+        if (level == ProtectionLevel.HSM) {
+            return new Material(material.generateInHsm(type, keyId), new byte[0], ProtectionLevel.HSM_RESIDENT);
+        }
+        CryptoSuite.GeneratedKey generated = crypto.generate(type);
         byte[] wrapped;
         try {
-            wrapped = material.wrap(old.tenantId(), keyId, generated.material());
+            wrapped = material.wrap(tenantId, keyId, generated.material());
         } finally {
             generated.material().destroy();
         }
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        return new KeyRecord(keyId, old.scope(), old.type(), old.usage(), old.alias(), KeyState.ACTIVE, now, now, null,
-                old.rotationCount() + 1, old.policy(), by.moduleId(), generated.publicKeySpki(), wrapped, material.wrappedBy(wrapped),
-                KeyLifecycle.withRotationPeriod(old.lifecycle().rotationPeriodDays()).withPredecessor(old.keyId()));
+        return new Material(generated.publicKeySpki(), wrapped, material.wrappedBy(wrapped));
     }
 
     AccessPolicy policyFor(CallerIdentity caller, KeyManagementService.PolicyRequest requested) {

@@ -41,9 +41,18 @@ public final class KeyManagementService {
 
     /** {@code rotationPeriodDays} null: the configured schedule applies. */
     public record CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy,
-                            Integer rotationPeriodDays) {
+                            Integer rotationPeriodDays, com.zeroui.kms.keystore.ProtectionLevel protectionLevel) {
+        public CreateKey {
+            protectionLevel = protectionLevel == null ? com.zeroui.kms.keystore.ProtectionLevel.SOFTWARE : protectionLevel;
+        }
+
+        public CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy,
+                         Integer rotationPeriodDays) {
+            this(scope, type, usage, alias, policy, rotationPeriodDays, null);
+        }
+
         public CreateKey(KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, PolicyRequest policy) {
-            this(scope, type, usage, alias, policy, null);
+            this(scope, type, usage, alias, policy, null, null);
         }
     }
 

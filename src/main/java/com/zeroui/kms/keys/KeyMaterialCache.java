@@ -7,10 +7,13 @@ import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.SecretBytes;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.keystore.HsmKeys;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
 import com.zeroui.kms.keystore.MasterKeyUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,8 +26,15 @@ public final class KeyMaterialCache {
     private final MasterKeyProvider masterKey;
     private final CryptoSuite crypto;
     private final Cache<String, LoadedKey> cache;
+    private final HsmKeys hsm;
 
     public KeyMaterialCache(MasterKeyProvider masterKey, CryptoSuite crypto, long maximumSize) {
+        this(masterKey, crypto, maximumSize, null);
+    }
+
+    /** With {@code hsm} (null when there is no token), keys at protection level hsm can be made and used. */
+    public KeyMaterialCache(MasterKeyProvider masterKey, CryptoSuite crypto, long maximumSize, HsmKeys hsm) {
+        this.hsm = hsm;
         this.masterKey = masterKey;
         this.crypto = crypto;
         this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterAccess(Duration.ofMinutes(30)).build();
@@ -52,7 +62,56 @@ public final class KeyMaterialCache {
     }
 
     LoadedKey load(KeyRecord key) {
-        return cache.get(key.keyId(), id -> unwrap(key));
+        return cache.get(key.keyId(), id -> key.inHsm() ? inToken(key) : unwrap(key));
+    }
+
+    boolean hsmAvailable() {
+        return hsm != null;
+    }
+
+    /** Generates an hsm key inside the token; returns its SPKI public key (null for AES). */
+    byte[] generateInHsm(KeyType type, String keyId) {
+        try {
+            return requireHsm(keyId).generate(type, keyId);
+        } catch (MasterKeyException e) {
+            throw hsmFailure(keyId, e);
+        }
+    }
+
+    /** Destroys an hsm key's token object (nothing to do for a software key). */
+    void destroyInHsm(KeyRecord key) {
+        if (!key.inHsm()) {
+            return;
+        }
+        evict(key.keyId());
+        try {
+            requireHsm(key.keyId()).destroy(key.keyId());
+        } catch (MasterKeyException e) {
+            throw hsmFailure(key.keyId(), e);
+        }
+    }
+
+    private LoadedKey inToken(KeyRecord key) {
+        PublicKey publicKey = key.publicKeySpki() == null ? null : crypto.publicKey(key.type(), key.publicKeySpki());
+        return new LoadedKey(null, publicKey, null, null, requireHsm(key.keyId()), key.keyId());
+    }
+
+    private HsmKeys requireHsm(String keyId) {
+        if (hsm == null) {
+            throw new KmsException(ErrorCode.INVALID_REQUEST, "protection_level hsm needs the master key in a PKCS#11 token"
+                    + " (serve --master-key-provider pkcs11)", Map.of("field", "protection_level", "key_id", keyId));
+        }
+        return hsm;
+    }
+
+    /** A token that cannot be reached is 503 retryable; anything else it refuses is an internal error. */
+    static KmsException hsmFailure(String keyId, MasterKeyException e) {
+        if (e instanceof MasterKeyUnavailableException) {
+            return new KmsException(ErrorCode.DEPENDENCY_UNAVAILABLE, 503, "HSM unavailable",
+                    Map.of("dependency", "hsm", "key_id", keyId), e);
+        }
+        return new KmsException(ErrorCode.INTERNAL_ERROR, 500, "the HSM refused an operation on key " + keyId,
+                Map.of("key_id", keyId), e);
     }
 
     void evict(String keyId) {

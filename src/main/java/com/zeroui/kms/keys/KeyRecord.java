@@ -1,12 +1,14 @@
 package com.zeroui.kms.keys;
 
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.keystore.ProtectionLevel;
 import java.time.Instant;
 import java.util.Set;
 
 /**
  * One stored key: its metadata, its public key (SPKI DER, null for AES) and its private or secret
- * material, only ever wrapped by the master key identified by {@code masterKeyId}.
+ * material, only ever wrapped by the master-key version identified by {@code masterKeyId} — or, at
+ * protection level hsm, not here at all but a token object (see {@link ProtectionLevel}).
  */
 public record KeyRecord(
         String keyId,
@@ -24,10 +26,31 @@ public record KeyRecord(
         byte[] publicKeySpki,
         byte[] wrappedMaterial,
         String masterKeyId,
-        KeyLifecycle lifecycle) {
+        KeyLifecycle lifecycle,
+        ProtectionLevel protectionLevel) {
 
     public KeyRecord {
         lifecycle = lifecycle == null ? KeyLifecycle.NEW : lifecycle;
+        protectionLevel = protectionLevel == null ? ProtectionLevel.SOFTWARE : protectionLevel;
+    }
+
+    /** A software key (wrapped by the master key). */
+    public KeyRecord(String keyId, KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, KeyState state,
+                     Instant createdAt, Instant validFrom, Instant validUntil, int rotationCount, AccessPolicy policy,
+                     String createdBy, byte[] publicKeySpki, byte[] wrappedMaterial, String masterKeyId,
+                     KeyLifecycle lifecycle) {
+        this(keyId, scope, type, usage, alias, state, createdAt, validFrom, validUntil, rotationCount, policy, createdBy,
+                publicKeySpki, wrappedMaterial, masterKeyId, lifecycle, ProtectionLevel.SOFTWARE);
+    }
+
+    public boolean inHsm() {
+        return protectionLevel == ProtectionLevel.HSM;
+    }
+
+    /** The same key with its material re-wrapped by another master-key version. */
+    public KeyRecord rewrapped(byte[] wrapped, String byMasterKeyId) {
+        return new KeyRecord(keyId, scope, type, usage, alias, state, createdAt, validFrom, validUntil, rotationCount, policy,
+                createdBy, publicKeySpki, wrapped, byMasterKeyId, lifecycle, protectionLevel);
     }
 
     /** A key that has not moved in its lifecycle yet. */
@@ -47,7 +70,8 @@ public record KeyRecord(
     public KeyRecord asOf(Instant now) {
         KeyState effective = effectiveState(now);
         return effective == state ? this : new KeyRecord(keyId, scope, type, usage, alias, effective, createdAt, validFrom,
-                validUntil, rotationCount, policy, createdBy, publicKeySpki, wrappedMaterial, masterKeyId, lifecycle);
+                validUntil, rotationCount, policy, createdBy, publicKeySpki, wrappedMaterial, masterKeyId, lifecycle,
+                protectionLevel);
     }
 
     public KeyState effectiveState(Instant now) {

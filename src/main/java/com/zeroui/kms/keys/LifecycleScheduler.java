@@ -43,7 +43,11 @@ public final class LifecycleScheduler {
         }
         int destroyed = 0;
         for (KeyRecord key : repository.dueForDestruction(now, BATCH)) {
-            if (step("key_destroyed", "destroy", key, () -> repository.destroy(key.keyId(), now))) {
+            // an hsm key's token object goes first: were the token down, the key stays due and is retried
+            if (step("key_destroyed", "destroy", key, () -> {
+                lifecycle.material().destroyInHsm(key);
+                return repository.destroy(key.keyId(), now);
+            })) {
                 lifecycle.material().evict(key.keyId());
                 destroyed++;
             }

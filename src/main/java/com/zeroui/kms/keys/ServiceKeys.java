@@ -7,6 +7,8 @@ import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.events.Events;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Period;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -22,6 +24,7 @@ public final class ServiceKeys {
     private final CryptoSuite crypto;
     private final KeyCreator creator;
     private final CallerIdentity service;
+    private final Clock clock;
 
     public ServiceKeys(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, Clock clock,
                        String masterKeyId) {
@@ -31,6 +34,7 @@ public final class ServiceKeys {
         this.creator = new KeyCreator(repository, material, crypto, clock, Long.MAX_VALUE / 2, masterKeyId,
                 Events.none(clock)); // the service's own keys are not announced to tenants' consumers
         this.service = CallerIdentity.SERVICE;
+        this.clock = clock;
     }
 
     /**
@@ -49,8 +53,33 @@ public final class ServiceKeys {
         });
     }
 
+    /**
+     * The key named {@code alias} as a chain that rotates every {@code schedule}, the replaced key
+     * staying valid for {@code overlap} (created on first use, like {@link #ensure}).
+     */
+    public ServiceKeyChain chain(String alias, KeyType type, Set<KeyUsage> usage, SignatureAlgorithm algorithm,
+                                 Period schedule, Duration overlap) {
+        ensure(alias, type, usage);
+        return new ServiceKeyChain(this, alias, algorithm, schedule, overlap, clock);
+    }
+
+    KeyRecord holderOf(String alias) {
+        return repository.findByAlias(CallerIdentity.GLOBAL_TENANT, Environment.PROD, alias)
+                .orElseThrow(() -> new IllegalStateException("service key " + alias + " is missing"));
+    }
+
+    KeyRepository repository() {
+        return repository;
+    }
+
+    /** Replaces {@code old} by a fresh key that takes its alias; {@code old} stays valid for {@code overlap}. */
+    boolean rotate(KeyRecord old, Duration overlap) {
+        KeyRecord successor = creator.successorOf(old, service);
+        return repository.rotate(old.keyId(), successor.createdAt().plus(overlap), successor, List.of());
+    }
+
     /** Signs with a service key; the private key never leaves this package. */
     public UnaryOperator<byte[]> signer(KeyRecord key, SignatureAlgorithm algorithm) {
-        return message -> crypto.sign(algorithm, material.load(key).privateKey(), message);
+        return message -> material.load(key).sign(crypto, algorithm, message);
     }
 }

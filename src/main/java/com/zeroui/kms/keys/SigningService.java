@@ -38,7 +38,7 @@ public final class SigningService {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.SIGN);
             SignatureAlgorithm algorithm = algorithmFor(key, requested);
             record.key(key.keyId(), key.type().sizeBits()).algorithm(algorithm.apiName());
-            Signed signed = new Signed(key, algorithm, crypto.sign(algorithm, material.load(key).privateKey(), data));
+            Signed signed = new Signed(key, algorithm, material.load(key).sign(crypto, algorithm, data));
             announce(record, key, EventType.SIGNATURE_CREATED, "algorithm", algorithm.apiName());
             return signed;
         });
@@ -61,7 +61,7 @@ public final class SigningService {
             KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.VERIFY);
             SignatureAlgorithm algorithm = algorithmFor(key, requested);
             record.key(key.keyId(), key.type().sizeBits()).algorithm(algorithm.apiName());
-            boolean valid = crypto.verify(algorithm, material.load(key).publicKey(), data, signature);
+            boolean valid = material.load(key).verify(crypto, algorithm, data, signature);
             announce(record, key, EventType.SIGNATURE_VERIFIED, "valid", valid);
             return new Verified(key, algorithm, valid);
         });

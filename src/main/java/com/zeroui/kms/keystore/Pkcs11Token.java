@@ -62,6 +62,11 @@ public class Pkcs11Token implements AutoCloseable {
         this.session = session;
     }
 
+    /** A second handle on the same connection state (for a wrapper that injects faults a real token cannot). */
+    protected Pkcs11Token(Pkcs11Token other) {
+        this(other.settings, other.slot, other.pin, other.session);
+    }
+
     /** Loads the library, finds the token and logs in; every failure names what is wrong in one line. */
     public static Pkcs11Token open(MasterKeySettings settings) throws MasterKeyException {
         if (!Files.isRegularFile(settings.pkcs11Library())) {

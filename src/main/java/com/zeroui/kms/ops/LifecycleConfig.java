@@ -10,11 +10,25 @@ import java.util.List;
  * @param destructionWindowDays default wait before a scheduled destruction erases the material (7–30)
  * @param schedulerInterval     how often each node archives, destroys and rotates what is due
  * @param autoRotation          whether keys past their schedule are rotated automatically
+ * @param serviceKeyRotation    how often the service's own signing keys (receipt key) are replaced
+ * @param serviceKeyOverlap     how long a replaced service key stays valid (nodes switch, verifiers fetch the new one)
  */
-public record LifecycleConfig(int destructionWindowDays, Duration schedulerInterval, boolean autoRotation) {
+public record LifecycleConfig(int destructionWindowDays, Duration schedulerInterval, boolean autoRotation,
+                              java.time.Period serviceKeyRotation, Duration serviceKeyOverlap) {
+    public static final java.time.Period DEFAULT_SERVICE_KEY_ROTATION = java.time.Period.ofDays(90);
+    public static final Duration DEFAULT_SERVICE_KEY_OVERLAP = Duration.ofDays(1);
+
+    public LifecycleConfig(int destructionWindowDays, Duration schedulerInterval, boolean autoRotation) {
+        this(destructionWindowDays, schedulerInterval, autoRotation, DEFAULT_SERVICE_KEY_ROTATION,
+                DEFAULT_SERVICE_KEY_OVERLAP);
+    }
 
     public static LifecycleConfig defaults() {
         return new LifecycleConfig(30, Duration.ofMinutes(1), true);
+    }
+
+    public LifecycleConfig withServiceKeyRotation(java.time.Period rotation, Duration overlap) {
+        return new LifecycleConfig(destructionWindowDays, schedulerInterval, autoRotation, rotation, overlap);
     }
 
     void validate(List<String> problems) {
@@ -23,6 +37,14 @@ public record LifecycleConfig(int destructionWindowDays, Duration schedulerInter
         }
         if (schedulerInterval.compareTo(Duration.ofSeconds(1)) < 0 || schedulerInterval.compareTo(Duration.ofDays(1)) > 0) {
             problems.add("lifecycle scheduler interval " + schedulerInterval + " is outside PT1S..P1D");
+        }
+        if (serviceKeyRotation.isNegative() || serviceKeyRotation.isZero() || serviceKeyRotation.toTotalMonths() > 0) {
+            problems.add("service key rotation " + serviceKeyRotation + " must be a positive number of days, e.g. P90D");
+        } else if (serviceKeyOverlap.isNegative() || serviceKeyOverlap.toDays() >= serviceKeyRotation.getDays()
+                || serviceKeyOverlap.compareTo(schedulerInterval) < 0) {
+            problems.add("service key overlap " + serviceKeyOverlap + " must be at least the lifecycle interval "
+                    + schedulerInterval + " (every node switches within it) and shorter than the rotation "
+                    + serviceKeyRotation);
         }
     }
 }

@@ -164,6 +164,19 @@ public final class Metrics {
                 }).register(registry);
     }
 
+    /** Scheduled backups: when the last one succeeded (no sample before the first) and its size. */
+    public void registerBackups(java.util.function.DoubleSupplier lastSuccessSeconds, java.util.function.LongSupplier bytes) {
+        GaugeWithCallback.builder().name("kms_backup_last_success_timestamp_seconds")
+                .help("Unix time of this node's last successful scheduled backup").callback(cb -> {
+                    double t = lastSuccessSeconds.getAsDouble();
+                    if (!Double.isNaN(t)) {
+                        cb.call(t);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("kms_backup_bytes").help("Size of the last successful scheduled backup file")
+                .callback(cb -> cb.call(bytes.getAsLong())).register(registry);
+    }
+
     /** Group commit: receipts per batch, and how long the oldest receipt of a batch waited until durable. */
     public void recordAuditBatch(int receipts, double waitMillis) {
         auditBatchSize.observe(receipts);

@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         } else {
             config.setMaximumPoolSize(16);
-            FailoverSettings.apply(config);
+            FailoverSettings.apply(config, jdbcUrl);
             if (user != null) {
                 config.setUsername(user);
             }

@@ -3,6 +3,7 @@ package com.zeroui.kms.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -11,41 +12,59 @@ import org.postgresql.ds.PGSimpleDataSource;
  * docs/high-availability.md). With a multi-host URL and {@code targetServerType=primary} pgjdbc
  * only opens connections to the writable server; these settings make a call to a server that died,
  * hangs or was demoted fail within bounded time (a retryable 503) and leave no such connection in
- * the pool, so the next call reaches the new primary.
+ * the pool, so the next call reaches the new primary, which the pool finds as soon as it is promoted.
  */
 final class FailoverSettings {
     /** Seconds to open a TCP connection to one host of the URL before trying the next. */
-    static final String CONNECT_TIMEOUT_SECONDS = "3";
+    static final int CONNECT_TIMEOUT_SECONDS = 3;
     /**
      * Seconds a statement may wait for the server's answer: a primary that stops answering (or a
      * commit waiting for a synchronous standby that never comes) fails the call instead of holding
      * its thread. Below a client's request timeout, above any single statement the service runs
      * (bulk work is chunked). A URL that sets {@code socketTimeout} wins ({@code 0} turns it off).
      */
-    static final String SOCKET_TIMEOUT_SECONDS = "15";
+    static final int SOCKET_TIMEOUT_SECONDS = 15;
     /** SQLSTATE read_only_sql_transaction: the server is (now) a standby. */
     static final String READ_ONLY_SQL_TRANSACTION = "25006";
 
     private FailoverSettings() {
     }
 
-    static void apply(HikariConfig config) {
-        // defaults only: pgjdbc lets parameters in the URL override these properties
-        config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
-        config.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
+    /** Points the pool at {@code jdbcUrl} through {@link AwaitPrimaryDataSource}, with the defaults above. */
+    static void apply(HikariConfig config, String jdbcUrl) {
+        Properties inUrl = org.postgresql.Driver.parseURL(jdbcUrl, null);
+        if (inUrl == null) {
+            throw new IllegalStateException("cannot connect to the database at " + Database.redact(jdbcUrl)
+                    + ": not a valid PostgreSQL URL");
+        }
+        PGSimpleDataSource pg = plainDataSource(jdbcUrl);
+        // defaults only: a URL that names a timeout keeps it
+        if (!inUrl.containsKey("connectTimeout")) {
+            pg.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+        }
+        if (!inUrl.containsKey("socketTimeout")) {
+            pg.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
+        }
+        config.setJdbcUrl(null);
+        config.setDataSource(new AwaitPrimaryDataSource(pg));
         config.setExceptionOverride(new EvictReadOnly());
     }
 
     /** A plain data source for migrations, without the pool's socket timeout. */
     static DataSource migrationDataSource(String jdbcUrl, String user, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(jdbcUrl);
+        PGSimpleDataSource ds = plainDataSource(jdbcUrl);
         if (user != null) {
             ds.setUser(user);
         }
         if (password != null) {
             ds.setPassword(password);
         }
+        return ds;
+    }
+
+    private static PGSimpleDataSource plainDataSource(String jdbcUrl) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(jdbcUrl); // every host of a multi-host URL, and its parameters
         return ds;
     }
 

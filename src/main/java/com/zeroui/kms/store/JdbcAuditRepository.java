@@ -244,6 +244,11 @@ public final class JdbcAuditRepository implements AuditRepository {
 
     @Override
     public void insertTreeHead(TreeHead head) {
+        insertTreeHead(head, List.of());
+    }
+
+    @Override
+    public void insertTreeHead(TreeHead head, List<com.zeroui.kms.events.KmsEvent> events) {
         Jdbc.transaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_audit_tree_heads (tree_size, root_hash, ts, "
                     + "key_id, signature) VALUES (?,?,?,?,?) ON CONFLICT (tree_size) DO NOTHING")) {
@@ -252,7 +257,10 @@ public final class JdbcAuditRepository implements AuditRepository {
                 ps.setLong(3, head.timestamp().toEpochMilli());
                 ps.setString(4, head.keyId());
                 ps.setString(5, head.signatureBase64());
-                return ps.executeUpdate();
+                if (ps.executeUpdate() == 1) {
+                    JdbcEventOutbox.append(c, events);
+                }
+                return null;
             }
         });
     }

@@ -29,7 +29,8 @@ import javax.sql.DataSource;
  */
 public final class JdbcTrustAnchorRepository implements TrustAnchorRepository {
     private static final String COLUMNS = "anchor_id, tenant_id, anchor_type, planes, fingerprint_sha256, subject, "
-            + "not_before, not_after, key_size_bits, certificate_pem, version, created_at, created_by";
+            + "not_before, not_after, key_size_bits, certificate_pem, version, created_at, created_by, "
+            + "revoked_at, revocation_reason, revoked_by";
     /** Optimistic bundle reads before one that holds the head lock (only under a stream of changes). */
     private static final int BUNDLE_READ_ATTEMPTS = 5;
 
@@ -45,7 +46,7 @@ public final class JdbcTrustAnchorRepository implements TrustAnchorRepository {
             return Jdbc.transaction(ds, c -> {
                 long version = nextVersion(c);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_trust_anchors (" + COLUMNS
-                        + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)")) {
                     int i = 1;
                     ps.setString(i++, a.anchorId());
                     ps.setString(i++, a.tenantId());
@@ -91,6 +92,41 @@ public final class JdbcTrustAnchorRepository implements TrustAnchorRepository {
             recordVersion(c, removed.get().tenantId(), removed.get().planes(), version);
             JdbcEventOutbox.append(c, events.apply(version));
             return OptionalLong.of(version);
+        });
+    }
+
+    @Override
+    public OptionalLong revoke(String anchorId, TrustAnchor.Revocation revocation, LongFunction<List<KmsEvent>> events) {
+        return Jdbc.transaction(ds, c -> {
+            lockHead(c); // before the update: a concurrent revocation of the same anchor then finds it revoked
+            Optional<TrustAnchor> revoked;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE kms_trust_anchors SET revoked_at = ?, "
+                    + "revocation_reason = ?, revoked_by = ? WHERE anchor_id = ? AND revoked_at IS NULL RETURNING " + COLUMNS)) {
+                ps.setLong(1, revocation.revokedAt().toEpochMilli());
+                ps.setString(2, revocation.reason());
+                ps.setString(3, revocation.revokedBy());
+                ps.setString(4, anchorId);
+                revoked = single(ps);
+            }
+            if (revoked.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            long version = nextVersion(c);
+            recordVersion(c, revoked.get().tenantId(), revoked.get().planes(), version);
+            JdbcEventOutbox.append(c, events.apply(version));
+            return OptionalLong.of(version);
+        });
+    }
+
+    @Override
+    public List<TrustAnchor> revoked(String tenantId) {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM kms_trust_anchors "
+                    + "WHERE tenant_id IN (?, ?) AND revoked_at IS NOT NULL ORDER BY anchor_id")) {
+                ps.setString(1, CallerIdentity.GLOBAL_TENANT);
+                ps.setString(2, tenantId);
+                return all(ps);
+            }
         });
     }
 
@@ -263,6 +299,15 @@ public final class JdbcTrustAnchorRepository implements TrustAnchorRepository {
                 planes, rs.getString("fingerprint_sha256"), rs.getString("subject"),
                 Instant.ofEpochMilli(rs.getLong("not_before")), Instant.ofEpochMilli(rs.getLong("not_after")),
                 rs.getInt("key_size_bits"), rs.getString("certificate_pem"), rs.getLong("version"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("created_by"));
+                Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("created_by"), revocation(rs));
+    }
+
+    private static TrustAnchor.Revocation revocation(ResultSet rs) throws SQLException {
+        long at = rs.getLong("revoked_at");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new TrustAnchor.Revocation(Instant.ofEpochMilli(at), rs.getString("revocation_reason"),
+                rs.getString("revoked_by"));
     }
 }

@@ -146,7 +146,9 @@ public final class CertificateAuthority {
 
     public static void writeAtomically(Path file, String content, boolean secret) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) { // a directory of credentials: the owner's alone
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         Path tmp = Files.createTempFile(dir, ".tmp-", ".pem",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
         Files.writeString(tmp, content, StandardCharsets.US_ASCII);

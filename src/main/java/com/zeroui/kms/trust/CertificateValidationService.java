@@ -11,6 +11,8 @@ import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.Plane;
 import com.zeroui.kms.trust.validation.ChainValidator;
+import com.zeroui.kms.trust.validation.Profile;
+import com.zeroui.kms.trust.validation.ResponderStatus;
 import com.zeroui.kms.trust.validation.Purpose;
 import com.zeroui.kms.trust.validation.RevocationMode;
 import com.zeroui.kms.trust.validation.ValidationRequest;
@@ -44,11 +46,17 @@ import org.bouncycastle.asn1.x509.Extension;
  */
 public final class CertificateValidationService {
     public static final int MAX_CRLS_PER_REQUEST = 16;
+    public static final int MAX_OCSP_RESPONSES_PER_REQUEST = 16;
     private static final String ALL = "all";
 
     /** The trust anchors a (tenant, plane) trusts: the effective bundle. */
     public interface AnchorSource {
         List<X509Certificate> effectiveAnchors(String tenantId, Plane plane);
+
+        /** Revoked anchors of GLOBAL and the tenant: a path to one fails with ANCHOR_REVOKED, whoever supplied it. */
+        default List<ValidationRequest.RevokedAnchor> revokedAnchors(String tenantId) {
+            return List.of();
+        }
     }
 
     private final ChainValidator validator;
@@ -57,12 +65,24 @@ public final class CertificateValidationService {
     private final java.util.function.Supplier<List<byte[]>> ownCrls;
     private final AuditTrail audit;
     private final Clock clock;
+    private final ResponderStatus responder;
     /** Parsed ingested and own CRLs, re-read every few seconds so every node sees a new CRL soon. */
     private final LoadingCache<String, List<X509CRL>> ingested;
 
-    /** @param ownCrls the internal CAs' current CRLs (DER), so certificates the service issued are checked too */
     public CertificateValidationService(ChainValidator validator, AnchorSource anchors, CrlRepository crls,
                                         java.util.function.Supplier<List<byte[]>> ownCrls, AuditTrail audit, Clock clock) {
+        this(validator, anchors, crls, ownCrls, null, audit, clock);
+    }
+
+    /**
+     * @param ownCrls   the internal CAs' current CRLs (DER), so certificates the service issued are checked too
+     * @param responder the status of the internal CAs' certificates read from the store per request (what OCSP
+     *                  and mTLS see), ahead of any CRL; null for none
+     */
+    public CertificateValidationService(ChainValidator validator, AnchorSource anchors, CrlRepository crls,
+                                        java.util.function.Supplier<List<byte[]>> ownCrls, ResponderStatus responder,
+                                        AuditTrail audit, Clock clock) {
+        this.responder = responder;
         this.ownCrls = ownCrls;
         this.validator = validator;
         this.anchors = anchors;
@@ -77,11 +97,17 @@ public final class CertificateValidationService {
      * @param crlsPem          CRLs in PEM or base64 DER, used with the ingested ones
      */
     public record Request(List<String> chainPem, String tenantId, Plane plane, Purpose purpose, Instant validationTime,
-                          String hostname, List<String> trustAnchorsPem, List<String> crlsPem, RevocationMode revocation) {
+                          String hostname, List<String> trustAnchorsPem, List<String> crlsPem, RevocationMode revocation,
+                          Profile profile, Integer maxPathLength, List<String> ocspResponses) {
+        public Request(List<String> chainPem, String tenantId, Plane plane, Purpose purpose, Instant validationTime,
+                       String hostname, List<String> trustAnchorsPem, List<String> crlsPem, RevocationMode revocation) {
+            this(chainPem, tenantId, plane, purpose, validationTime, hostname, trustAnchorsPem, crlsPem, revocation,
+                    Profile.RFC5280, null, null);
+        }
     }
 
-    /** The validation's answer, and where its anchors came from ("request" or "bundle"). */
-    public record Outcome(ValidationResult result, String anchorsFrom) {
+    /** The validation's answer, where its anchors came from ("request" or "bundle"), and the profile applied. */
+    public record Outcome(ValidationResult result, String anchorsFrom, Profile profile) {
     }
 
     public Audited<Outcome> validate(CallerIdentity caller, Request r) {
@@ -91,12 +117,26 @@ public final class CertificateValidationService {
                 .param("validation_time", r.validationTime() == null ? null : r.validationTime().toString())
                 .param("chain_sha256", r.chainPem().stream().map(Digests::sha256Hex).toList())
                 .param("trust_anchors", r.trustAnchorsPem() == null ? "bundle" : "request")
-                .param("crls", r.crlsPem() == null ? 0 : r.crlsPem().size());
+                .param("crls", r.crlsPem() == null ? 0 : r.crlsPem().size())
+                .param("profile", r.profile().wireName()).param("max_path_length", r.maxPathLength())
+                .param("ocsp_responses", r.ocspResponses() == null ? 0 : r.ocspResponses().size());
         return audit.run(record, () -> {
-            List<X509Certificate> trusted;
+            if (r.hostname() != null) {
+                try {
+                    ValidationRequest.normalizeHostname(r.hostname());
+                } catch (IllegalArgumentException e) {
+                    throw KmsException.invalid("hostname", e.getMessage());
+                }
+            }
+            // the caller's anchors go to the validator as DER: its own parser judges what the JDK's would refuse
+            List<byte[]> requestAnchors = null;
+            List<X509Certificate> trusted = List.of();
             String from;
             if (r.trustAnchorsPem() != null) {
-                trusted = parseCertificates("trust_anchors", r.trustAnchorsPem());
+                requestAnchors = new ArrayList<>();
+                for (int i = 0; i < r.trustAnchorsPem().size(); i++) {
+                    requestAnchors.add(certificateStructure(i, decode("trust_anchors", r.trustAnchorsPem().get(i), "CERTIFICATE")));
+                }
                 from = "request";
             } else {
                 if (r.tenantId() == null || r.plane() == null) {
@@ -109,7 +149,7 @@ public final class CertificateValidationService {
                 }
                 trusted = anchors.effectiveAnchors(r.tenantId(), r.plane());
                 from = "bundle";
-                if (trusted.isEmpty()) {
+                if (trusted.isEmpty() && anchors.revokedAnchors(r.tenantId()).isEmpty()) {
                     throw KmsException.invalid("tenant_id", "the trust bundle of tenant " + r.tenantId() + " on plane "
                             + r.plane().apiName() + " is empty");
                 }
@@ -123,16 +163,39 @@ public final class CertificateValidationService {
                     revocationLists.add(parseCrl("crls", crl));
                 }
             }
+            List<byte[]> ocsp = List.of();
+            if (r.ocspResponses() != null) {
+                if (r.ocspResponses().size() > MAX_OCSP_RESPONSES_PER_REQUEST) {
+                    throw KmsException.invalid("ocsp_responses", "at most " + MAX_OCSP_RESPONSES_PER_REQUEST
+                            + " OCSP responses per request");
+                }
+                ocsp = r.ocspResponses().stream().map(o -> decode("ocsp_responses", o, "OCSP RESPONSE")).toList();
+            }
+            // never another tenant's revocations: they would tell the caller about that tenant's anchors
+            String tenantForRevokedAnchors = r.tenantId() != null && caller.mayActFor(r.tenantId()) ? r.tenantId()
+                    : caller.tenantId();
+            ValidationRequest.Builder builder = ValidationRequest.builder()
+                    .purpose(r.purpose()).time(r.validationTime()).hostname(r.hostname())
+                    .crls(revocationLists).revocationMode(r.revocation()).profile(r.profile())
+                    .maxPathLength(r.maxPathLength()).responderStatus(responder)
+                    .revokedAnchors(anchors.revokedAnchors(tenantForRevokedAnchors));
+            try {
+                builder.ocspResponses(ocsp);
+            } catch (IllegalArgumentException e) {
+                throw KmsException.invalid("ocsp_responses", e.getMessage());
+            }
+            if (requestAnchors != null) {
+                builder.trustAnchorsDer(requestAnchors);
+            } else {
+                builder.trustAnchors(trusted);
+            }
             ValidationRequest request;
             try {
-                request = ValidationRequest.builder()
-                        .chainDer(r.chainPem().stream().map(p -> certificateDer("chain", p)).toList())
-                        .trustAnchors(trusted).purpose(r.purpose()).time(r.validationTime()).hostname(r.hostname())
-                        .crls(revocationLists).revocationMode(r.revocation()).build();
+                request = builder.chainDer(r.chainPem().stream().map(p -> certificateDer("chain", p)).toList()).build();
             } catch (IllegalArgumentException e) {
                 throw KmsException.invalid("chain", e.getMessage());
             }
-            return new Outcome(validator.validate(request), from);
+            return new Outcome(validator.validate(request), from, r.profile());
         });
     }
 
@@ -199,17 +262,20 @@ public final class CertificateValidationService {
         return Digests.sha256Hex(crl.getIssuerX500Principal().getName() + "|" + keyId).substring(0, 32);
     }
 
-    private static List<X509Certificate> parseCertificates(String field, List<String> pems) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (int i = 0; i < pems.size(); i++) {
-            try {
-                out.add((X509Certificate) factory().generateCertificate(new ByteArrayInputStream(certificateDer(field, pems.get(i)))));
-            } catch (CertificateException | RuntimeException e) {
-                // the parser's own words name its internals; the index is what the caller needs
-                throw KmsException.invalid(field, field + "[" + i + "] is not a DER or PEM X.509 certificate");
+    /**
+     * A trust anchor must at least be a DER SEQUENCE of three (a Certificate's outline); whether it is
+     * a good certificate is the validator's verdict, not a 400, even where the JDK's parser gives up.
+     */
+    private static byte[] certificateStructure(int index, byte[] der) {
+        try {
+            if (org.bouncycastle.asn1.ASN1Primitive.fromByteArray(der) instanceof org.bouncycastle.asn1.ASN1Sequence seq
+                    && seq.size() == 3) {
+                return der;
             }
+        } catch (java.io.IOException | RuntimeException e) {
+            // fall through
         }
-        return out;
+        throw KmsException.invalid("trust_anchors", "trust_anchors[" + index + "] is not a DER or PEM X.509 certificate");
     }
 
     /** One PEM CERTIFICATE block (or bare base64 DER) as DER; its content is judged by the validator. */

@@ -41,9 +41,18 @@ class AuthenticationIT {
     }
 
     @Test
+    void theOpenApiDocumentNeedsNoCertificate() {
+        KmsClient.Response document = node.anonymous().get("/openapi.json");
+        assertThat(document.status()).as(document.body()).isEqualTo(200);
+        assertThat(document.text("openapi")).startsWith("3.1.");
+        // and it says so itself: no security requirement on the operation
+        assertThat(document.json().at("/paths/~1kms~1v1~1openapi.json/get/security").isEmpty()).isTrue();
+    }
+
+    @Test
     void everyOtherEndpointAnswers401WithoutACertificate() {
         KmsClient anonymous = node.anonymous();
-        for (String path : List.of("/keys", "/keys/abc", "/config", "/openapi.json")) {
+        for (String path : List.of("/keys", "/keys/abc", "/config")) {
             assertError(anonymous.get(path), 401, "UNAUTHENTICATED");
         }
         for (String path : List.of("/keys", "/sign", "/verify", "/encrypt", "/decrypt")) {

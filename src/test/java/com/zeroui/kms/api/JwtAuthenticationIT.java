@@ -51,7 +51,8 @@ class JwtAuthenticationIT {
         ed25519 = JwtTokens.newEd25519Key("iam-ed-1");
         Path jwks = JwtTokens.writeJwks(dir.resolve("iam-jwks.json"), rsa, ed25519);
         node = TestNode.start(cfg -> cfg.withJwt(new JwtSettings(true,
-                List.of(JwtSettings.TrustedIssuer.parse(ISSUER + "=jwks:" + jwks)), Set.of(EXEMPT), Duration.ofSeconds(60))));
+                List.of(JwtSettings.TrustedIssuer.parse(ISSUER + "=jwks:" + jwks)), Set.of(EXEMPT), Duration.ofSeconds(60),
+                JwtTokens.AUDIENCE)));
         m40 = node.client("M40", "acme");
     }
 
@@ -121,6 +122,8 @@ class JwtAuthenticationIT {
         cases.put("untrusted_issuer", JwtTokens.rs256(rsa, JwtTokens.claims("https://other-iam", "M40", "acme", "dev", now)
                 .build()));
         cases.put("module_mismatch", JwtTokens.rs256(rsa, claims("M41", "acme", "dev").build()));
+        // issue 11 §7: a token minted for another service, or for no service, is refused here
+        cases.put("wrong_audience", JwtTokens.rs256(rsa, claims("M40", "acme", "dev").audience("payments").build()));
         cases.put("tenant_mismatch", JwtTokens.rs256(rsa, claims("M40", "globex", "dev").build()));
         cases.put("unknown_key", JwtTokens.sign(JWSAlgorithm.EdDSA, "iam-rsa-1", JwtTokens.signer(ed25519),
                 claims("M40", "acme", "dev").build()));

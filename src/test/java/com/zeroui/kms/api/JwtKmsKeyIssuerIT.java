@@ -39,12 +39,12 @@ class JwtKmsKeyIssuerIT {
             keyId = created.text("key_id");
         }
         JwtSettings jwt = new JwtSettings(true, List.of(JwtSettings.TrustedIssuer.parse("iam=key:" + keyId)),
-                Set.of("spiffe://zeroui.local/module/M21"), Duration.ofSeconds(60));
+                Set.of("spiffe://zeroui.local/module/M21"), Duration.ofSeconds(60), "kms.zeroui.local");
         try (TestNode node = TestNode.startIn(dir, cfg -> cfg.withJwt(jwt), true)) {
             KmsClient iam = node.client("M21", null);
             KmsClient m40 = node.client("M40", "acme");
             long now = Instant.now().getEpochSecond();
-            String claims = "{\"iss\":\"iam\",\"sub\":\"alice\",\"module_id\":\"M40\",\"tenant_id\":\"acme\","
+            String claims = "{\"iss\":\"iam\",\"aud\":\"kms.zeroui.local\",\"sub\":\"alice\",\"module_id\":\"M40\",\"tenant_id\":\"acme\","
                     + "\"environment\":\"dev\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}";
 
             String token = signThroughKms(iam, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + keyId + "\"}", claims, keyId);

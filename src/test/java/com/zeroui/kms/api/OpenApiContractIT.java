@@ -95,7 +95,7 @@ class OpenApiContractIT {
             problems.add(where + ": schema missing");
             return;
         }
-        if (theirs.has("type") && !theirs.get("type").equals(ours.get("type"))) {
+        if (theirs.has("type") && !theirs.get("type").equals(ours.get("type")) && !nullableAlike(theirs, ours)) {
             problems.add(where + ": type " + theirs.get("type") + " vs ours " + ours.get("type"));
         }
         for (JsonNode required : theirs.path("required")) {
@@ -122,6 +122,13 @@ class OpenApiContractIT {
                     problems);
         }
         compare(where + "[]", theirs.path("items"), ours.path("items"), problems);
+    }
+
+    /** Ours may also allow null: OpenAPI 3.1 spells that {@code type: [T, "null"]} (3.0 had {@code nullable: true}). */
+    private static boolean nullableAlike(JsonNode theirs, JsonNode ours) {
+        JsonNode type = ours.path("type");
+        return type.isArray() && type.size() == 2
+                && type.get(0).equals(theirs.get("type")) && type.get(1).asText().equals("null");
     }
 
     private JsonNode resolve(JsonNode schema) {

@@ -10,6 +10,7 @@ import com.zeroui.kms.support.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,12 @@ class StorageOutageIT {
         assertThat(m21.sign(T, cachedKey, DATA, null).status()).isEqualTo(200); // its material is now cached
         assertThat(health(admin).get("status").asText()).isEqualTo("healthy");
 
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
         db.refuseConnections();
         try {
             assertUnavailable(m21.createKey(T, "Ed25519", "sign", "verify"));
@@ -57,13 +64,22 @@ class StorageOutageIT {
             // Even cached material is not used without the key's current row (state, policy).
             assertUnavailable(m21.sign(T, cachedKey, DATA, null));
             assertUnavailable(m21.sign(T, uncachedKey, DATA, null));
-            JsonNode health = health(admin);
+            // health results are cached for up to a second (issue 11 §5), so the outage shows within one
+            JsonNode health = eventually(() -> health(admin), h -> h.get("status").asText().equals("unhealthy"));
             assertThat(health.get("status").asText()).as(health.toString()).isEqualTo("unhealthy");
             assertThat(check(health, "storage").get("status").asText()).as(health.toString()).isEqualTo("fail");
             assertThat(check(health, "master_key").get("status").asText()).isEqualTo("pass");
         } finally {
             db.allowConnections();
+            root.detachAppender(log);
         }
+        // issue 11 §4: four failed requests are one line per kind of failure, with no stack trace
+        List<ch.qos.logback.classic.spi.ILoggingEvent> answered503 = log.list.stream()
+                .filter(e -> e.getLoggerName().equals(ErrorResponses.class.getName())).toList();
+        assertThat(answered503).as("lines for four requests answered 503").hasSizeLessThanOrEqualTo(2)
+                .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+        assertThat(log.list).as("no SQL in the log").noneMatch(e -> e.getFormattedMessage().matches(
+                "(?s).*\\b(INSERT|SELECT|UPDATE|DELETE)\\b.*"));
 
         JsonNode recovered = eventually(() -> health(admin), h -> h.get("status").asText().equals("healthy"));
         assertThat(check(recovered, "storage").get("status").asText()).isEqualTo("pass");
@@ -85,9 +101,10 @@ class StorageOutageIT {
         assertThat(r.headers().get("retry-after")).as("Retry-After on %s", r.body()).isNotNull().isNotEmpty();
     }
 
+    /** The health body; load balancers read the status code: 503 exactly when unhealthy (issue 11 §5). */
     private static JsonNode health(KmsClient client) {
         KmsClient.Response r = client.get("/health");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as(r.body()).isEqualTo(r.json().get("status").asText().equals("unhealthy") ? 503 : 200);
         return r.json();
     }
 

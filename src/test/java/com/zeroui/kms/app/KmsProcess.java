@@ -91,6 +91,10 @@ final class KmsProcess implements AutoCloseable {
                 + Files.readString(out) + Files.readString(err));
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
     int port() {
         return port;
     }
@@ -110,6 +114,13 @@ final class KmsProcess implements AutoCloseable {
         process.destroyForcibly();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the process died after SIGKILL").isTrue();
         assertThat(process.exitValue()).as("exit status of a SIGKILLed process").isEqualTo(SIGKILL_EXIT);
+    }
+
+    /** SIGTERM, as an init system sends it; returns the exit status once the process has ended. */
+    int terminate() throws InterruptedException {
+        process.destroy(); // SIGTERM on POSIX
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the process ended after SIGTERM").isTrue();
+        return process.exitValue();
     }
 
     /** Everything the node printed: standard output then standard error. */

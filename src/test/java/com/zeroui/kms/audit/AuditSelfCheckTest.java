@@ -107,7 +107,8 @@ class AuditSelfCheckTest {
     void truncationWhileRunningIsFoundByTheNextRunAndStopsReceiptsAndTreeHeads() throws Exception {
         LogIntegrity integrity = new LogIntegrity();
         AuditLog gated = new AuditLog(log.repository, signer(), Duration.ofMillis(1), 8, Duration.ofSeconds(10), integrity);
-        TreeHeads heads = new TreeHeads(log.repository, signer(), Clock.systemUTC(), integrity);
+        TreeHeads heads = new TreeHeads(log.repository, signer(), Clock.systemUTC(), integrity,
+                com.zeroui.kms.events.Events.none(Clock.systemUTC()));
         try {
             for (int i = 0; i < 30; i++) {
                 gated.append(TestReceiptLog.draft(i, T0.plusSeconds(i)));

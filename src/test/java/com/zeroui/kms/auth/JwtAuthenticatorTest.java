@@ -61,7 +61,7 @@ class JwtAuthenticatorTest {
 
     static JwtSettings settings(boolean required, Set<String> exempt, String... issuers) {
         return new JwtSettings(required, java.util.Arrays.stream(issuers).map(JwtSettings.TrustedIssuer::parse).toList(),
-                exempt, Duration.ofSeconds(60));
+                exempt, Duration.ofSeconds(60), JwtTokens.AUDIENCE);
     }
 
     static JwtAuthenticator authenticator(JwtSettings settings, IssuerKeyLookup kmsKeys) {
@@ -205,6 +205,17 @@ class JwtAuthenticatorTest {
                 "token_expired", "expired at 2030-01-01T11:58:59Z");
         assertRefused(fromFile(), M40, JwtTokens.rs256(rsa, claims().notBeforeTime(Date.from(NOW.plusSeconds(61))).build()),
                 "invalid_claims", "before use time");
+    }
+
+    @Test
+    void aTokenMustNameThisServiceInItsAudience() {
+        assertRefused(fromFile(), M40, JwtTokens.rs256(rsa, claims().audience("payments.zeroui.local").build()),
+                "wrong_audience", "payments.zeroui.local");
+        assertRefused(fromFile(), M40, JwtTokens.rs256(rsa, claims().audience((String) null).build()),
+                "wrong_audience", "does not name this service");
+        CallerIdentity caller = fromFile().authenticate(M40, JwtTokens.rs256(rsa, claims()
+                .audience(List.of("payments.zeroui.local", JwtTokens.AUDIENCE)).build()));
+        assertThat(caller.tenantId()).isEqualTo("acme");
     }
 
     @ParameterizedTest

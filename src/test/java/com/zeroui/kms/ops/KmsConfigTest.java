@@ -97,9 +97,12 @@ class KmsConfigTest {
                 .hasMessageContaining("JWT exemption 'spiffe://elsewhere/module/M21'")
                 .hasMessageContaining("JWT exemption 'M21'")
                 .hasMessageContaining("clock skew 360 s is outside 0..300 s");
-        KmsConfig ok = d.withJwt(new JwtSettings(true, List.of(JwtSettings.TrustedIssuer.parse(
+        JwtSettings withoutAudience = new JwtSettings(true, List.of(JwtSettings.TrustedIssuer.parse(
                 "https://iam.zeroui.local=key:0190a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b")),
-                Set.of("spiffe://zeroui.local/module/M21"), Duration.ZERO));
+                Set.of("spiffe://zeroui.local/module/M21"), Duration.ZERO);
+        assertThatThrownBy(() -> d.withJwt(withoutAudience)).hasMessageContaining("no --jwt-audience is set");
+        KmsConfig ok = d.withJwt(withoutAudience.withAudience("kms.zeroui.local"));
+        assertThat(ok.jwt().audience()).isEqualTo("kms.zeroui.local");
         assertThat(ok.jwt().issuers().get(0).issuer()).isEqualTo("https://iam.zeroui.local");
         assertThat(ok.jwt().issuers().get(0).source()).isEqualTo(JwtSettings.KeySource.KMS_KEY);
         assertThat(d.jwt().configured()).isFalse();

@@ -145,7 +145,7 @@ class JdbcTest {
     @Test
     void poolConnectionsHaveTheDefaultSocketTimeout() throws SQLException {
         try (Connection c = database.dataSource().getConnection()) {
-            assertThat(c.getNetworkTimeout()).isEqualTo(Integer.parseInt(FailoverSettings.SOCKET_TIMEOUT_SECONDS) * 1000);
+            assertThat(c.getNetworkTimeout()).isEqualTo(FailoverSettings.SOCKET_TIMEOUT_SECONDS * 1000);
         }
     }
 

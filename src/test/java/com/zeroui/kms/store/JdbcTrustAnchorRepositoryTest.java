@@ -106,6 +106,29 @@ class JdbcTrustAnchorRepositoryTest {
     }
 
     @Test
+    void aRevocationIsKeptTakesAChangeNumberCommitsItsEventAndHappensOnce() {
+        String tenant = newTenant();
+        TrustAnchor a = insert(anchor(tenant, AnchorType.EXTERNAL_CA, EnumSet.of(Plane.TENANT)));
+        TrustAnchor b = insert(anchor(tenant, AnchorType.EXTERNAL_CA, EnumSet.of(Plane.TENANT)));
+        long seq = outbox.lastSeq();
+        TrustAnchor.Revocation revocation = new TrustAnchor.Revocation(Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                "keyCompromise", "M21");
+        long version = anchors.revoke(a.anchorId(), revocation, v -> events(a, v)).orElseThrow();
+        assertThat(version).isGreaterThan(b.version());
+        assertThat(anchors.bundle(tenant, Plane.TENANT).version()).isEqualTo(version);
+        assertThat(anchors.findById(a.anchorId()).orElseThrow().revocation()).isEqualTo(revocation);
+        assertThat(anchors.findById(b.anchorId()).orElseThrow().revocation()).isNull();
+        assertThat(anchors.revoked(tenant)).extracting(TrustAnchor::anchorId).containsExactly(a.anchorId());
+        assertThat(anchors.revoked(newTenant())).extracting(TrustAnchor::anchorId).doesNotContain(a.anchorId());
+        assertThat(anchors.bundle(tenant, Plane.TENANT).anchors()).extracting(TrustAnchor::anchorId)
+                .as("still in the store's bundle snapshot; callers filter").contains(a.anchorId(), b.anchorId());
+        assertThat(outbox.after(seq, tenant, 10)).hasSize(1);
+        assertThat(anchors.revoke(a.anchorId(), revocation, v -> events(a, v))).as("already revoked").isEmpty();
+        assertThat(outbox.after(seq, tenant, 10)).as("and nothing announced").hasSize(1);
+        assertThat(anchors.revoke(UUID.randomUUID().toString(), revocation, v -> List.of())).isEmpty();
+    }
+
+    @Test
     void theBundleLayersGlobalAnchorsUnderTheTenantsOwnPerPlane() {
         String tenant = newTenant();
         String other = newTenant();

@@ -47,10 +47,13 @@ public final class JwtTokens {
         }
     }
 
+    /** The audience test services are configured with (--jwt-audience). */
+    public static final String AUDIENCE = "kms.zeroui.local";
+
     /** The claims the service requires, valid for five minutes from {@code now}. */
     public static JWTClaimsSet.Builder claims(String issuer, String moduleId, String tenantId, String environment,
                                               Instant now) {
-        return new JWTClaimsSet.Builder().issuer(issuer).subject("user-42@" + tenantId)
+        return new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).subject("user-42@" + tenantId)
                 .claim("module_id", moduleId).claim("tenant_id", tenantId).claim("environment", environment)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
     }

@@ -48,6 +48,35 @@ public final class SoftHsm {
         }
     }
 
+    private static SoftHsm jvmToken;
+
+    /**
+     * The token for tests that load the PKCS#11 library in this JVM. The library reads SOFTHSM2_CONF
+     * (set for the test JVM by the build) once, when first loaded, and sees only the tokens that exist
+     * then: so the token directory is made afresh, and its one token created, before the first use.
+     */
+    public static synchronized SoftHsm forThisJvm() {
+        if (jvmToken == null) {
+            String conf = System.getenv("SOFTHSM2_CONF");
+            if (conf == null) {
+                throw new AssertionError("SOFTHSM2_CONF is not set for this JVM (the build sets it for surefire)");
+            }
+            Path dir = Path.of(conf).getParent();
+            try {
+                if (Files.exists(dir)) {
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            jvmToken = create(dir, "kms-unit");
+        }
+        return jvmToken;
+    }
+
     /** Initialises one more token in the same token directory. */
     public void initToken(String tokenLabel, String tokenPin) {
         run(List.of("softhsm2-util", "--init-token", "--free", "--label", tokenLabel, "--pin", tokenPin, "--so-pin", "so-" + tokenPin));

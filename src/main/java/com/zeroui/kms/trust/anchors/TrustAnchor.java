@@ -8,11 +8,30 @@ import java.util.Set;
 
 /**
  * One trust anchor: a CA certificate trusted in one scope ({@code tenantId}: GLOBAL or a tenant)
- * for some planes. {@code version} is the trust store change that added it.
+ * for some planes. {@code version} is the trust store change that added it. {@code revocation} is
+ * null unless the anchor was revoked: it then stays in the store (so validation can say so) but
+ * leaves every distributed bundle.
  */
 public record TrustAnchor(String anchorId, String tenantId, AnchorType type, Set<Plane> planes,
                           String fingerprintSha256, String subject, Instant notBefore, Instant notAfter,
-                          int keySizeBits, String certificatePem, long version, Instant createdAt, String createdBy) {
+                          int keySizeBits, String certificatePem, long version, Instant createdAt, String createdBy,
+                          Revocation revocation) {
+
+    /** When, why (an RFC 5280 CRLReason name) and by whom an anchor was revoked. */
+    public record Revocation(Instant revokedAt, String reason, String revokedBy) {
+    }
+
+    /** A live (not revoked) anchor. */
+    public TrustAnchor(String anchorId, String tenantId, AnchorType type, Set<Plane> planes, String fingerprintSha256,
+                       String subject, Instant notBefore, Instant notAfter, int keySizeBits, String certificatePem,
+                       long version, Instant createdAt, String createdBy) {
+        this(anchorId, tenantId, type, planes, fingerprintSha256, subject, notBefore, notAfter, keySizeBits,
+                certificatePem, version, createdAt, createdBy, null);
+    }
+
+    public boolean isRevoked() {
+        return revocation != null;
+    }
 
     public TrustAnchor {
         planes = planes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(planes));
@@ -29,6 +48,6 @@ public record TrustAnchor(String anchorId, String tenantId, AnchorType type, Set
 
     public TrustAnchor withVersion(long changeVersion) {
         return new TrustAnchor(anchorId, tenantId, type, planes, fingerprintSha256, subject, notBefore, notAfter,
-                keySizeBits, certificatePem, changeVersion, createdAt, createdBy);
+                keySizeBits, certificatePem, changeVersion, createdAt, createdBy, revocation);
     }
 }

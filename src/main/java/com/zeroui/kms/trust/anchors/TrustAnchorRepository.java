@@ -21,6 +21,15 @@ public interface TrustAnchorRepository {
     /** Removes an anchor; returns the change number, or empty when it was not there (any more). */
     OptionalLong remove(String anchorId, LongFunction<List<KmsEvent>> events);
 
+    /**
+     * Marks an anchor revoked; returns the change number, or empty when it is not there (any more) or
+     * already revoked. Like a removal, it changes the bundles of the anchor's scope and planes.
+     */
+    OptionalLong revoke(String anchorId, TrustAnchor.Revocation revocation, LongFunction<List<KmsEvent>> events);
+
+    /** The revoked anchors of GLOBAL and of {@code tenantId}, every plane. */
+    List<TrustAnchor> revoked(String tenantId);
+
     Optional<TrustAnchor> findById(String anchorId);
 
     Optional<TrustAnchor> findByFingerprint(String tenantId, String fingerprintSha256);
@@ -31,7 +40,8 @@ public interface TrustAnchorRepository {
     /**
      * The effective bundle of (tenant, plane) as of one consistent moment: the GLOBAL anchors for
      * the plane, then the tenant's own (just the GLOBAL ones when {@code tenantId} is GLOBAL), each
-     * layer in id order, with the bundle's version (0 before any change touched it).
+     * layer in id order, with the bundle's version (0 before any change touched it). Revoked anchors are
+     * included (callers decide: a distributed bundle leaves them out, validation names them).
      */
     BundleSnapshot bundle(String tenantId, Plane plane);
 

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * for that tenant. GLOBAL anchors are readable by every caller (they are in every bundle); another
  * tenant's anchor is a 404 indistinguishable from an unknown id.
  */
-public final class TrustAnchorService {
+public final class TrustAnchorService implements com.zeroui.kms.trust.CertificateValidationService.AnchorSource {
     private static final Logger LOG = LoggerFactory.getLogger(TrustAnchorService.class);
     public static final int MAX_PAGE = 1000;
     public static final int DEFAULT_PAGE = 100;
@@ -167,6 +167,53 @@ public final class TrustAnchorService {
         });
     }
 
+    /** The reasons an anchor may be revoked with (RFC 5280 CRLReason names; no hold: a revocation is final). */
+    public static final List<String> REVOCATION_REASONS = List.of("unspecified", "keyCompromise", "cACompromise",
+            "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn");
+
+    public record Revoked(TrustAnchor anchor, long version) {
+    }
+
+    /**
+     * Revokes an anchor: it stays in the store with the time, reason and caller, leaves every
+     * distributed bundle, and validation of a path through it fails with ANCHOR_REVOKED. Who may
+     * revoke is who may remove. One receipt; one {@code trust_anchor_updated} event (change
+     * {@code revoked}) committed with the change number. A second revocation is a 409.
+     */
+    public Audited<Revoked> revoke(CallerIdentity caller, String anchorId, String reason) {
+        AuditRecord record = audit.begin("trust_anchor_revoked", "revoke", caller).keyRef(anchorId).param("reason", reason);
+        return audit.run(record, () -> {
+            if (!REVOCATION_REASONS.contains(reason)) {
+                throw KmsException.invalid("reason", "reason must be one of " + REVOCATION_REASONS);
+            }
+            TrustAnchor anchor = findVisible(caller, anchorId);
+            fileUnder(record, anchor);
+            requireManage(caller, anchor.tenantId());
+            if (anchor.isGlobal() && anchor.fingerprintSha256().equals(internalRootFingerprint)) {
+                throw new KmsException(ErrorCode.INVALID_REQUEST, 409, "trust anchor " + anchorId + " is the internal"
+                        + " CA's root, which every caller certificate chains to; it cannot be revoked here",
+                        Map.of("trust_anchor_id", anchorId, "reason", "internal_ca_root"), null);
+            }
+            if (anchor.isRevoked()) {
+                throw alreadyRevoked(anchor);
+            }
+            TrustAnchor.Revocation revocation = new TrustAnchor.Revocation(clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                    reason, caller.moduleId());
+            TrustAnchor revoked = new TrustAnchor(anchor.anchorId(), anchor.tenantId(), anchor.type(), anchor.planes(),
+                    anchor.fingerprintSha256(), anchor.subject(), anchor.notBefore(), anchor.notAfter(), anchor.keySizeBits(),
+                    anchor.certificatePem(), anchor.version(), anchor.createdAt(), anchor.createdBy(), revocation);
+            long version = repository.revoke(anchorId, revocation, v -> updated(revoked, v, "revoked"))
+                    .orElseThrow(() -> repository.findById(anchorId).map(TrustAnchorService::alreadyRevoked)
+                            .orElseGet(() -> notFound(anchorId)));
+            return new Revoked(revoked, version);
+        });
+    }
+
+    private static KmsException alreadyRevoked(TrustAnchor anchor) {
+        return new KmsException(ErrorCode.INVALID_REQUEST, 409, "trust anchor " + anchor.anchorId() + " is already revoked",
+                Map.of("trust_anchor_id", anchor.anchorId(), "reason", "already_revoked"), null);
+    }
+
     /** Lists anchors of one scope (a module: its own tenant's unless it names GLOBAL; an admin: any or all). */
     public Audited<Page> list(CallerIdentity caller, String tenantId, Plane plane, AnchorType type, Integer limit,
                               String cursor) {
@@ -203,7 +250,8 @@ public final class TrustAnchorService {
         return audit.run(record, () -> {
             requireRead(caller, tenant);
             TrustAnchorRepository.BundleSnapshot snapshot = repository.bundle(tenant, plane);
-            return TrustBundle.sign(tenant, plane, snapshot.version(), snapshot.anchors(),
+            return TrustBundle.sign(tenant, plane, snapshot.version(),
+                    snapshot.anchors().stream().filter(a -> !a.isRevoked()).toList(),
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), signer);
         });
     }
@@ -212,9 +260,19 @@ public final class TrustAnchorService {
      * The certificates of the effective bundle of (tenant, plane), for chain validation; the caller
      * of this (an audited validation) has checked the tenant already.
      */
+    @Override
     public java.util.List<java.security.cert.X509Certificate> effectiveAnchors(String tenantId, Plane plane) {
-        return repository.bundle(tenantId, plane).anchors().stream()
+        return repository.bundle(tenantId, plane).anchors().stream().filter(a -> !a.isRevoked())
                 .flatMap(a -> com.zeroui.kms.trust.Pem.parseCertificates(a.certificatePem()).stream()).toList();
+    }
+
+    /** The revoked anchors of GLOBAL and of the tenant, for validation to name (ANCHOR_REVOKED). */
+    @Override
+    public List<com.zeroui.kms.trust.validation.ValidationRequest.RevokedAnchor> revokedAnchors(String tenantId) {
+        return repository.revoked(tenantId).stream().flatMap(a -> Pem.parseCertificates(a.certificatePem()).stream()
+                .map(c -> new com.zeroui.kms.trust.validation.ValidationRequest.RevokedAnchor(encoded(c),
+                        "trust anchor " + a.anchorId() + " of " + a.tenantId() + " revoked at " + a.revocation().revokedAt()
+                                + " (" + a.revocation().reason() + ")"))).toList();
     }
 
     private TrustAnchor findVisible(CallerIdentity caller, String anchorId) {
@@ -295,6 +353,10 @@ public final class TrustAnchorService {
         payload.put("change", change);
         payload.put("planes", anchor.orderedPlanes().stream().map(Plane::apiName).toList());
         payload.put("fingerprint_sha256", anchor.fingerprintSha256());
+        if (anchor.isRevoked()) {
+            payload.put("revocation_reason", anchor.revocation().reason());
+            payload.put("revoked_at", anchor.revocation().revokedAt().toString());
+        }
         return events.make(EventType.TRUST_ANCHOR_UPDATED, anchor.tenantId(), null, null, anchor.anchorId(), payload)
                 .map(List::of).orElse(List.of());
     }

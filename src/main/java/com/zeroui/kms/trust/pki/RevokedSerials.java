@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevokedSerials {
     private static final Logger LOG = LoggerFactory.getLogger(RevokedSerials.class);
+    private static final com.zeroui.kms.error.FailureLog FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
 
     private final CertificateStore store;
     private final Clock clock;
@@ -44,7 +45,7 @@ public final class RevokedSerials {
                 loadedEpochs = epochs;
             }
         } catch (RuntimeException e) {
-            LOG.warn("reloading revoked certificate serials failed (keeping {} known): {}", serials.size(), e.getMessage());
+            FAILURES.warn("reloading revoked certificate serials failed (keeping the last known set)", e);
         }
     }
 }

@@ -23,9 +23,11 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  * AKI/SKI → basicConstraints and path length → keyUsage → extendedKeyUsage → name constraints.
  *
  * <p>The trust anchor is a certificate, and it is held to the CA rules too (basicConstraints present,
- * critical, cA; keyCertSign; subjectKeyIdentifier; no unprocessed critical extension; validity; key
- * strength); its pathLenConstraint and nameConstraints bind the path (as RFC 5937 describes). Its own
- * self-signature is not checked: nothing rests on it.
+ * critical, cA; keyCertSign when keyUsage is present; subjectKeyIdentifier; an authorityKeyIdentifier
+ * unless self-signed; no unprocessed critical extension; validity; key strength), but not to the serial
+ * number rules (it is trusted by configuration); its pathLenConstraint and nameConstraints bind the path
+ * (as RFC 5937 describes). Its own self-signature is not checked: nothing rests on it. keyUsage is
+ * checked only when present (§6.1.4 (n)); purpose-based keyUsage rules are the webpki profile's.
  */
 final class PathValidator {
     private static final int SERIAL_MAX_OCTETS = 20;

@@ -2,11 +2,12 @@ package com.zeroui.kms.trust.validation;
 
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
-/** What the leaf certificate is about to be used for; selects the key usage and extended key usage rules. */
+/** What the leaf certificate is about to be used for; selects the extended key usage rule (and, in the webpki profile,
+ *  the key usage rule). */
 public enum Purpose {
-    /** A TLS server: EKU id-kp-serverAuth, key usage digitalSignature, keyEncipherment or keyAgreement. */
+    /** A TLS server: EKU id-kp-serverAuth; webpki: key usage digitalSignature, keyEncipherment or keyAgreement. */
     SERVER_AUTH("server_auth", KeyPurposeId.id_kp_serverAuth),
-    /** A TLS client: EKU id-kp-clientAuth, key usage digitalSignature or keyAgreement. */
+    /** A TLS client: EKU id-kp-clientAuth; webpki: key usage digitalSignature or keyAgreement. */
     CLIENT_AUTH("client_auth", KeyPurposeId.id_kp_clientAuth),
     /** No purpose-specific checks on the leaf. */
     ANY("any", null);

@@ -33,7 +33,8 @@ public enum ReasonCode {
     BASIC_CONSTRAINTS,
     /** More CA certificates below an issuer than its pathLenConstraint allows. */
     PATH_LENGTH_EXCEEDED,
-    /** keyUsage missing keyCertSign on an issuer, unfit for the purpose on the leaf, or keyCertSign without cA. */
+    /** keyUsage (when present) missing keyCertSign on an issuer, or keyCertSign without cA; webpki: a CA without
+     *  keyUsage, or a leaf keyUsage unfit for the purpose. */
     KEY_USAGE,
     /** extendedKeyUsage on the leaf or an issuer that does not allow the requested purpose. */
     EXTENDED_KEY_USAGE,
@@ -41,18 +42,19 @@ public enum ReasonCode {
     NAME_CONSTRAINTS,
     /** A critical extension this validator does not process (anchors included). */
     UNKNOWN_CRITICAL_EXTENSION,
-    /** A certificate that is not self-signed has no authorityKeyIdentifier. */
+    /** A certificate that is not self-signed (a trust anchor included) has no authorityKeyIdentifier. */
     MISSING_AKI,
     /** A CA certificate has no subjectKeyIdentifier. */
     MISSING_SKI,
     /** authorityKeyIdentifier does not match the issuer's subjectKeyIdentifier (or its issuer and serial). */
     AKI_MISMATCH,
-    /** A certificate in the path is revoked by a valid CRL. */
+    /** A certificate in the path is revoked by a valid CRL, an authentic OCSP response or the service's own responder. */
     REVOKED,
-    /** Revocation was required and no usable CRL covers a certificate. */
+    /** Revocation was required and no usable CRL or OCSP answer covers a certificate. */
     REVOCATION_UNKNOWN,
-    /** Revocation was required and the CRL in scope cannot be trusted: bad signature, signer without cRLSign,
-     *  no CRL number, unknown critical extension, unsupported kind (delta, indirect). */
+    /** Revocation was checked (any mode but none) and the CRL in scope cannot be trusted, nothing else vouching:
+     *  bad signature, signer without cRLSign, no or critical CRL number, unknown critical extension, unsupported
+     *  kind (delta, indirect). */
     CRL_INVALID,
     /** Revocation was required and the CRL in scope is past its nextUpdate (or not yet issued). */
     CRL_EXPIRED,

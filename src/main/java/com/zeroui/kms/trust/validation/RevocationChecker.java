@@ -15,13 +15,14 @@ import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 import org.bouncycastle.asn1.x509.KeyUsage;
 
 /**
- * Revocation by CRL (RFC 5280 §6.3, complete and direct CRLs) for every certificate of a validated
- * path below the trust anchor.
+ * Revocation for every certificate of a validated path below the trust anchor: the service's own
+ * responder status where it is authoritative, stapled OCSP responses ({@link OcspEvidence}) and CRLs
+ * (RFC 5280 §6.3, complete and direct CRLs).
  *
  * <p>A CRL counts for a certificate when it is issued under the certificate's issuer name; is in scope
  * (issuingDistributionPoint: user/CA-only flags, distribution point name matching one in the
  * certificate's cRLDistributionPoints, or the issuer's name when the certificate has none); is
- * signed either by the issuer's key, the issuer having keyUsage cRLSign, or by a delegated CRL signer:
+ * signed either by the issuer's key, the issuer's keyUsage (when present) having cRLSign, or by a delegated CRL signer:
  * a certificate from the bag with the issuer's name, issued by the issuer, valid, with cRLSign;
  * carries a CRL number and a nextUpdate; and, to say "good", is current (thisUpdate ≤ time ≤ nextUpdate).
  * An authentic CRL that lists the serial (revoked at or before the validation time) means revoked,

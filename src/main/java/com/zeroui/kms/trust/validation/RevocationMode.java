@@ -4,8 +4,9 @@ package com.zeroui.kms.trust.validation;
 public enum RevocationMode {
     /** Every certificate below the anchor needs a usable, current CRL that does not list it. */
     REQUIRE("require"),
-    /** A certificate listed on a usable CRL is refused; when no usable CRL covers it the chain passes with
-     *  revocation status {@code unknown}. */
+    /** A certificate revoked by a usable CRL or OCSP answer is refused, and so is one whose CRL or OCSP response in
+     *  scope cannot be trusted (unless another usable answer vouches); when nothing answers (or only stale answers do)
+     *  the chain passes with revocation status {@code unknown}. */
     BEST_EFFORT("best_effort"),
     /** Revocation is not checked; status {@code not_checked}. */
     NONE("none");

@@ -14,7 +14,7 @@ public record RevocationStatus(Status status, Source source) {
         }
     }
 
-    /** Where the answer came from. OCSP is reserved for the OCSP work; today answers come from CRLs. */
+    /** Where the answer came from: a CRL, or OCSP (a stapled response, or the service's own responder status). */
     public enum Source {
         CRL, OCSP, NONE;
 

@@ -60,7 +60,7 @@ public final class ValidationRequest {
             throw new IllegalArgumentException("chain has " + b.chain.size() + " certificates; at most "
                     + MAX_CHAIN_CERTIFICATES + " are accepted");
         }
-        if (b.trustAnchors.isEmpty()) {
+        if (b.trustAnchors.isEmpty() && b.revokedAnchors.isEmpty()) {
             throw new IllegalArgumentException("at least one trust anchor is needed");
         }
         this.chain = List.copyOf(b.chain);

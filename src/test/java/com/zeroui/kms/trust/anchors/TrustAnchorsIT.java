@@ -253,6 +253,65 @@ class TrustAnchorsIT {
     }
 
     @Test
+    void aRevokedAnchorIsKeptWithItsReasonLeavesTheBundleAndIsAnnouncedWithAReceipt() {
+        String tenant = newTenant();
+        String other = newTenant();
+        KmsClient m21 = node.client("M21", tenant);
+        KmsClient stranger = node.client("M21", other);
+        String cursor = latestCursor(m21);
+        KmsClient.Response added = add(m21, tenant, "external_ca", List.of("tenant"), TestCertificates.ca("to-revoke").build().pem());
+        String id = added.text("trust_anchor_id");
+        long before = version(m21, "tenant", null);
+
+        assertField(m21.post("/trust-anchors/" + id + "/revoke", "{\"reason\":\"bored\"}"), "reason");
+        assertField(m21.post("/trust-anchors/" + id + "/revoke", "{}"), "reason");
+        assertError(stranger.post("/trust-anchors/" + id + "/revoke", "{\"reason\":\"keyCompromise\"}"), 404, "INVALID_REQUEST");
+
+        KmsClient.Response revoked = m21.post("/trust-anchors/" + id + "/revoke", "{\"reason\":\"keyCompromise\"}");
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        JsonNode revocation = revoked.json().get("revocation");
+        assertThat(revocation.get("reason").asText()).isEqualTo("keyCompromise");
+        assertThat(revocation.get("revoked_by").asText()).isEqualTo("M21");
+        assertThat(Instant.parse(revocation.get("revoked_at").asText())).isBeforeOrEqualTo(Instant.now());
+        assertReceipt(m21, revoked.text("receipt_id"), "trust_anchor_revoked", tenant, id, true);
+        long after = Long.parseLong(revoked.text("version"));
+        assertThat(after).isGreaterThan(before).isEqualTo(version(m21, "tenant", null));
+
+        // kept and readable with its revocation; gone from the distributed bundle
+        assertThat(m21.get("/trust-anchors/" + id).json().get("revocation").get("reason").asText()).isEqualTo("keyCompromise");
+        assertThat(ids(m21.get("/trust-bundles/tenant").json().get("anchors"))).doesNotContain(id);
+
+        JsonNode again = assertError(m21.post("/trust-anchors/" + id + "/revoke", "{\"reason\":\"superseded\"}"), 409,
+                "INVALID_REQUEST");
+        assertThat(again.get("details").get("reason").asText()).isEqualTo("already_revoked");
+
+        List<JsonNode> announced = events(m21, cursor);
+        assertThat(announced).extracting(e -> e.get("payload").get("change").asText()).containsExactly("added", "revoked");
+        JsonNode payload = announced.get(1).get("payload");
+        assertThat(payload.get("trust_anchor_id").asText()).isEqualTo(id);
+        assertThat(payload.get("revocation_reason").asText()).isEqualTo("keyCompromise");
+        assertThat(payload.get("version").asText()).isEqualTo(Long.toString(after));
+
+        // GLOBAL anchors are revoked by admins only; the internal root is not revocable here
+        KmsClient.Response global = add(admin, "GLOBAL", "external_ca", List.of("shared"), TestCertificates.ca("global-rev").build().pem());
+        assertError(m21.post("/trust-anchors/" + global.text("trust_anchor_id") + "/revoke", "{\"reason\":\"keyCompromise\"}"),
+                403, "UNAUTHORIZED");
+        assertThat(admin.post("/trust-anchors/" + global.text("trust_anchor_id") + "/revoke",
+                "{\"reason\":\"cACompromise\"}").status()).isEqualTo(200);
+        String rootPem = Pem.certificate(node.node().data().ca().ca().root());
+        List<String> rootIds = new ArrayList<>();
+        admin.get("/trust-anchors?tenant_id=GLOBAL&anchor_type=internal_ca").json().get("trust_anchors").forEach(a -> {
+            if (a.get("certificate_pem").asText().equals(rootPem)) {
+                rootIds.add(a.get("trust_anchor_id").asText());
+            }
+        });
+        JsonNode refused = assertError(admin.post("/trust-anchors/" + rootIds.get(0) + "/revoke",
+                "{\"reason\":\"keyCompromise\"}"), 409, "INVALID_REQUEST");
+        assertThat(refused.get("details").get("reason").asText()).isEqualTo("internal_ca_root");
+        admin.raw("DELETE", "/trust-anchors/" + global.text("trust_anchor_id"), null, null);
+    }
+
+    @Test
     void changesAreAnnouncedAsTrustAnchorUpdatedEventsWithTheBundleVersion() {
         String acme = newTenant();
         String globex = newTenant();

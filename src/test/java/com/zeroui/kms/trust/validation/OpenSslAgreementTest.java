@@ -37,7 +37,14 @@ class OpenSslAgreementTest {
 
     /** One scenario; {@code opensslSays} is a fragment of OpenSSL's error text, or "OK". */
     record Case(String name, Issued leaf, List<Issued> intermediates, Purpose purpose, String hostname,
-                List<X509CRL> crls, boolean strongAuthLevel, ReasonCode expected, String opensslSays) {
+                List<X509CRL> crls, boolean strongAuthLevel, ReasonCode expected, String opensslSays, Profile profile,
+                Issued root) {
+        Case(String name, Issued leaf, List<Issued> intermediates, Purpose purpose, String hostname,
+             List<X509CRL> crls, boolean strongAuthLevel, ReasonCode expected, String opensslSays) {
+            this(name, leaf, intermediates, purpose, hostname, crls, strongAuthLevel, expected, opensslSays,
+                    Profile.RFC5280, ROOT);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -122,13 +129,22 @@ class OpenSslAgreementTest {
                 "too weak"));
         cases.add(new Case("RSA-1024 leaf key", cert("CN=small").issuer(CA).leaf().keys(TestPki.rsa(1024)).build(),
                 List.of(CA), Purpose.SERVER_AUTH, null, List.of(), true, ReasonCode.WEAK_ALGORITHM, "too weak"));
+        // issue 11 §6: where the new rules meet OpenSSL's strict mode
+        Issued noKuCa = cert("CN=No KU CA,O=Test").issuer(ROOT).basicConstraints(true, new BasicConstraints(true)).build();
+        cases.add(new Case("webpki: CA without keyUsage", TestPki.leaf("a.example", noKuCa), List.of(noKuCa),
+                Purpose.SERVER_AUTH, null, List.of(), false, ReasonCode.KEY_USAGE, "key usage", Profile.WEBPKI, ROOT));
+        Issued zeroRoot = cert("CN=Zero Root,O=Test").ca().serial(java.math.BigInteger.ZERO).build();
+        Issued underZero = TestPki.intermediate("Under Zero", zeroRoot);
+        cases.add(new Case("trust anchor with serial number 0", TestPki.leaf("a.example", underZero), List.of(underZero),
+                Purpose.SERVER_AUTH, null, List.of(), false, ReasonCode.OK, "OK", Profile.RFC5280, zeroRoot));
         return cases.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void ourVerdictAgreesWithOpenSsl(Case c, @TempDir Path dir) throws Exception {
-        ValidationRequest.Builder request = Chains.request(c.leaf(), c.intermediates(), ROOT).purpose(c.purpose())
+        ValidationRequest.Builder request = Chains.request(c.leaf(), c.intermediates(), c.root()).purpose(c.purpose())
+                .profile(c.profile())
                 .hostname(c.hostname()).crls(c.crls())
                 .revocationMode(c.crls().isEmpty() ? RevocationMode.NONE : RevocationMode.REQUIRE);
         ValidationResult ours = Chains.VALIDATOR.validate(request.build());
@@ -145,7 +161,7 @@ class OpenSslAgreementTest {
     }
 
     private static OpenSsl openSslVerify(Case c, Path dir) throws Exception {
-        Path rootFile = write(dir, "root.pem", ROOT.pem());
+        Path rootFile = write(dir, "root.pem", c.root().pem());
         StringBuilder chain = new StringBuilder();
         c.intermediates().forEach(i -> chain.append(i.pem()));
         Path leafFile = write(dir, "leaf.pem", c.leaf().pem());

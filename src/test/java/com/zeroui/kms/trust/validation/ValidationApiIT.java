@@ -138,6 +138,120 @@ class ValidationApiIT {
         assertError(node.anonymous().post("/certificates/validate", request(pki.leaf())), 401, "UNAUTHENTICATED");
     }
 
+    /** Issue 11 §6: a certificate of the internal CA, revoked, is refused by validation at once (as by mTLS and OCSP). */
+    @Test
+    void aRevocationByTheInternalCaIsVisibleToValidationAtOnceWithSourceOcsp() {
+        KmsClient admin = node.admin();
+        for (int round = 0; round < 3; round++) {
+            String tenant = "t-val" + round;
+            KmsClient.Response issued = admin.post("/certificates", com.zeroui.kms.support.Csrs.body(
+                    com.zeroui.kms.support.Csrs.withUris(com.zeroui.kms.support.Csrs.ec("secp256r1"),
+                            com.zeroui.kms.support.Csrs.spiffe(tenant, "M21")), "client", "P1D"));
+            assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+            ObjectNode body = KmsClient.JSON.createObjectNode().put("tenant_id", "acme").put("plane", "tenant")
+                    .put("purpose", "client_auth");
+            body.putArray("chain").add(issued.text("certificate"))
+                    .add(Pem.certificate(node.node().data().ca().ca().issuing()));
+            JsonNode good = m21.post("/certificates/validate", body).json();
+            assertThat(good.get("valid").asBoolean()).as(good.toString()).isTrue();
+            assertThat(good.get("revocation").get("status").asText()).isEqualTo("good");
+            assertThat(good.get("revocation").get("source").asText()).isEqualTo("ocsp");
+
+            KmsClient.Response revoked = admin.post("/certificates/" + issued.text("serial") + "/revoke",
+                    "{\"reason\":\"keyCompromise\"}");
+            assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+            JsonNode after = m21.post("/certificates/validate", body).json();
+            assertThat(after.get("reason").asText()).as(after.toString()).isEqualTo("REVOKED");
+            assertThat(after.get("revocation").get("source").asText()).isEqualTo("ocsp");
+        }
+    }
+
+    @Test
+    void aRevokedTrustAnchorFailsValidationWithItsOwnReason() {
+        Chains.Standard own = Chains.Standard.create();
+        String tenant = "t-anch" + Long.toHexString(System.nanoTime()).substring(0, 6);
+        KmsClient client = node.client("M21", tenant);
+        ObjectNode add = KmsClient.JSON.createObjectNode().put("tenant_id", tenant).put("anchor_type", "external_ca")
+                .put("certificate_pem", own.root().pem());
+        add.putArray("planes").add("tenant");
+        KmsClient.Response added = client.post("/trust-anchors", add);
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        ObjectNode body = request(own.leaf(), own.intermediate()).put("tenant_id", tenant).put("plane", "tenant");
+        assertThat(client.post("/certificates/validate", body).json().get("valid").asBoolean()).isTrue();
+
+        assertThat(client.post("/trust-anchors/" + added.text("trust_anchor_id") + "/revoke",
+                "{\"reason\":\"cACompromise\"}").status()).isEqualTo(200);
+        JsonNode fromBundle = client.post("/certificates/validate", body).json();
+        assertThat(fromBundle.get("reason").asText()).as(fromBundle.toString()).isEqualTo("ANCHOR_REVOKED");
+        assertThat(fromBundle.get("failed_index").asInt()).isEqualTo(2);
+        assertThat(fromBundle.get("detail").asText()).contains("cACompromise");
+        // the caller supplying the same anchor itself does not get around the revocation
+        ObjectNode supplied = request(own.leaf(), own.intermediate());
+        supplied.putArray("trust_anchors").add(own.root().pem());
+        assertThat(client.post("/certificates/validate", supplied).json().get("reason").asText()).isEqualTo("ANCHOR_REVOKED");
+        // another tenant's revocations are not applied to (nor revealed by) this caller's validation
+        assertThat(validate(request(own.leaf(), own.intermediate()), own.root()).get("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    void profileMaxPathLengthAndStapledOcspAreRequestFields() {
+        JsonNode webpki = validate(request(pki.leaf(), pki.intermediate()).put("profile", "webpki").put("purpose", "server_auth"),
+                pki.root());
+        assertThat(webpki.get("valid").asBoolean()).as(webpki.toString()).isTrue();
+        assertThat(webpki.get("profile").asText()).isEqualTo("webpki");
+        TestPki.Issued cnMismatch = TestPki.cert("CN=other.example.com").issuer(pki.intermediate()).leaf()
+                .dns("www.example.com").build();
+        assertThat(validate(request(cnMismatch, pki.intermediate()).put("profile", "webpki"), pki.root()).get("reason").asText())
+                .isEqualTo("SUBJECT_ALT_NAME");
+        assertThat(validate(request(cnMismatch, pki.intermediate()), pki.root()).get("profile").asText()).isEqualTo("rfc5280");
+
+        assertThat(validate(request(pki.leaf(), pki.intermediate()).put("max_path_length", 0), pki.root()).get("reason").asText())
+                .isEqualTo("PATH_LENGTH_EXCEEDED");
+        assertThat(validate(request(pki.leaf(), pki.intermediate()).put("max_path_length", 1), pki.root()).get("valid")
+                .asBoolean()).isTrue();
+
+        byte[] revoked = OcspRevocationTest.ocsp(pki.leaf(), pki.intermediate(), new org.bouncycastle.cert.ocsp.RevokedStatus(
+                java.util.Date.from(TestPki.NOW.minus(Duration.ofDays(1))), org.bouncycastle.asn1.x509.CRLReason.keyCompromise),
+                pki.intermediate().keys(), null, TestPki.NOW.minus(Duration.ofHours(1)), TestPki.NOW.plus(Duration.ofHours(1)));
+        ObjectNode stapled = request(pki.leaf(), pki.intermediate());
+        stapled.putArray("ocsp_responses").add(Base64.getEncoder().encodeToString(revoked));
+        JsonNode r = validate(stapled, pki.root());
+        assertThat(r.get("reason").asText()).as(r.toString()).isEqualTo("REVOKED");
+        assertThat(r.get("revocation").get("source").asText()).isEqualTo("ocsp");
+
+        assertField(request(pki.leaf()).put("profile", "strict"), "profile");
+        assertField(request(pki.leaf()).put("max_path_length", -1), "max_path_length");
+        assertField(request(pki.leaf()).put("max_path_length", "two"), "max_path_length");
+        ObjectNode garbage = request(pki.leaf());
+        garbage.putArray("ocsp_responses").add(Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+        assertField(garbage, "ocsp_responses");
+    }
+
+    @Test
+    void aBadHostnameIsNamedAsTheHostnameField() {
+        assertField(request(pki.leaf(), pki.intermediate()).put("hostname", "exa mple..com"), "hostname");
+        assertField(request(pki.leaf(), pki.intermediate()).put("hostname", "."), "hostname");
+    }
+
+    @Test
+    void anAnchorTheJdkCannotParseGetsAVerdictNotA400() {
+        java.security.KeyPair keys = TestPki.ec();
+        TestPki.Issued odd = TestPki.cert("CN=Odd Root,O=Test").ca().keys(keys)
+                .signedBy(new org.bouncycastle.asn1.x500.X500Name(new org.bouncycastle.asn1.x500.RDN[0]), keys).build();
+        JsonNode r = validate(request(TestPki.leaf("a.example.com", odd)), odd);
+        assertThat(r.get("valid").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.get("path")).hasSize(2);
+    }
+
+    private static void assertField(ObjectNode body, String field) {
+        ObjectNode withAnchor = body.deepCopy();
+        if (!withAnchor.has("trust_anchors")) {
+            withAnchor.putArray("trust_anchors").add(pki.root().pem());
+        }
+        JsonNode error = assertError(m21.post("/certificates/validate", withAnchor), 400, "INVALID_REQUEST");
+        assertThat(error.get("details").get("field").asText()).as(error.toString()).isEqualTo(field);
+    }
+
     private static ObjectNode request(TestPki.Issued leaf, TestPki.Issued... intermediates) {
         ObjectNode body = KmsClient.JSON.createObjectNode().put("validation_time", TestPki.NOW.toString());
         ArrayNode chain = body.putArray("chain");
