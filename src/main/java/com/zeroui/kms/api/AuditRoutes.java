@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /** GET /receipts/{id}, /audit/tree-head, /audit/consistency, /audit/receipts, /audit/receipt-keys. */
 final class AuditRoutes {
-    private static final Set<String> SEARCH_PARAMS = Set.of("tenant_id", "key_id", "operation", "from", "to", "cursor", "limit");
+    private static final Set<String> SEARCH_PARAMS = Set.of("tenant_id", "key_id", "operation", "from", "to", "success", "cursor",
+            "limit");
 
     private final AuditQueries queries;
     private final Supplier<List<Map<String, Object>>> receiptKeys;
@@ -71,7 +72,12 @@ final class AuditRoutes {
         Long cursor = QueryParams.optional(ctx, "cursor").map(v -> QueryParams.parseLong("cursor", v)).orElse(null);
         Integer limit = QueryParams.optional(ctx, "limit").map(v -> (int) QueryParams.parseLong("limit", v)).orElse(null);
         AuditQueries.Page page = queries.search(Callers.of(ctx), tenant, QueryParams.optional(ctx, "key_id").orElse(null),
-                QueryParams.optional(ctx, "operation").orElse(null), instant(ctx, "from"), instant(ctx, "to"), cursor, limit);
+                QueryParams.optional(ctx, "operation").orElse(null), instant(ctx, "from"), instant(ctx, "to"),
+                QueryParams.optional(ctx, "success").map(v -> switch (v) {
+                    case "true" -> Boolean.TRUE;
+                    case "false" -> Boolean.FALSE;
+                    default -> throw KmsException.invalid("success", "success must be true or false");
+                }).orElse(null), cursor, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("receipts", page.receipts().stream().map(r -> receiptView(r)).toList());
         body.put("next_cursor", page.nextCursor() == null ? null : page.nextCursor().toString());

@@ -116,6 +116,12 @@ public final class AuditQueries {
 
     public Page search(CallerIdentity caller, String tenantId, String keyId, String operation, Instant from, Instant to,
                        Long afterIndex, Integer limit) {
+        return search(caller, tenantId, keyId, operation, from, to, null, afterIndex, limit);
+    }
+
+    /** As above, only successes ({@code success} true) or only refusals and failures (false); both when null. */
+    public Page search(CallerIdentity caller, String tenantId, String keyId, String operation, Instant from, Instant to,
+                       Boolean success, Long afterIndex, Integer limit) {
         String tenant = tenantId;
         if (tenant != null && !caller.mayActFor(tenant)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not read tenant "
@@ -129,7 +135,7 @@ public final class AuditQueries {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
         List<AuditRepository.ReceiptRow> rows = repository.query(
-                new AuditRepository.Query(tenant, keyId, operation, from, to, afterIndex), size + 1);
+                new AuditRepository.Query(tenant, keyId, operation, from, to, afterIndex, success), size + 1);
         boolean more = rows.size() > size;
         List<AuditRepository.ReceiptRow> page = more ? rows.subList(0, size) : rows;
         // the tenant column only narrows the search: a row is shown only when its signed tenant matches

@@ -51,7 +51,12 @@ public interface AuditRepository extends MerkleTree.NodeSource {
 
     Optional<ReceiptRow> findByReceiptId(String receiptId);
 
-    record Query(String tenantId, String keyId, String operation, Instant from, Instant to, Long afterIndex) {
+    record Query(String tenantId, String keyId, String operation, Instant from, Instant to, Long afterIndex,
+                 Boolean success) {
+        /** Successes and failures alike. */
+        public Query(String tenantId, String keyId, String operation, Instant from, Instant to, Long afterIndex) {
+            this(tenantId, keyId, operation, from, to, afterIndex, null);
+        }
     }
 
     /** Receipts matching the query in log order, strictly after {@code afterIndex}. */

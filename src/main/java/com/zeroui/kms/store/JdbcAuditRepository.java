@@ -163,6 +163,10 @@ public final class JdbcAuditRepository implements AuditRepository {
             sql.append(" AND ts < ?");
             args.add(q.to().toEpochMilli());
         }
+        if (q.success() != null) {
+            sql.append(" AND success = ?");
+            args.add(q.success() ? 1 : 0);
+        }
         if (q.afterIndex() != null) {
             sql.append(" AND log_index > ?");
             args.add(q.afterIndex());

@@ -66,21 +66,85 @@ class ConsoleBrowserIT {
 
     /** Signs the browser in as {@code who}: the link its certificate mints, opened once. */
     private static void signInAs(KmsClient who) {
-        browser.driver().manage().deleteAllCookies();
+        browser.driver().manage().deleteAllCookies(); // of the page open now: the console's origin
+        browser.open("about:blank"); // a link to the page already open would only change its fragment
         KmsClient.Response link = who.post("/console/login-links", Map.of());
         assertThat(link.status()).as(link.body()).isEqualTo(201);
         browser.open(link.text("url"));
         browser.await(By.id("approvals-page"));
     }
 
+    private static int loads;
+
+    /** A fresh load of the page at {@code hash} (a new query string: never just a fragment change of the page open). */
     private static void go(String hash, By ready) {
-        browser.open(origin + "/console/" + hash);
+        browser.open(origin + "/console/?load=" + ++loads + hash);
         browser.await(ready);
     }
 
     private static void signOut() {
         browser.await(By.id("logout")).click();
         browser.await(By.id("signed-out"));
+    }
+
+    /** The browser's RFC 9162 verifier against the service's own Merkle tree, every index and size up to 33. */
+    @Test
+    @Order(0)
+    void theBrowsersProofVerifierAgreesWithTheLogsMerkleTree() {
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 33; i++) {
+            leaves.add(com.zeroui.kms.audit.MerkleHash.leaf(("leaf " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        com.zeroui.kms.audit.MerkleTree tree = new com.zeroui.kms.audit.MerkleTree(new com.zeroui.kms.audit.MerkleTree.NodeSource() {
+            @Override
+            public byte[] perfect(int level, long index) {
+                if (level == 0) {
+                    return leaves.get((int) index);
+                }
+                return com.zeroui.kms.audit.MerkleHash.node(perfect(level - 1, 2 * index), perfect(level - 1, 2 * index + 1));
+            }
+        });
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        List<Map<String, Object>> cases = new ArrayList<>();
+        for (int n = 1; n <= leaves.size(); n++) {
+            String root = hex.formatHex(tree.root(n));
+            for (int m = 0; m < n; m++) {
+                cases.add(Map.of("kind", "inclusion", "m", m, "n", n, "leaf", hex.formatHex(leaves.get(m)), "root", root,
+                        "proof", tree.inclusionProof(m, n).stream().map(hex::formatHex).toList()));
+                if (m > 0) {
+                    cases.add(Map.of("kind", "consistency", "m", m, "n", n, "leaf", hex.formatHex(tree.root(m)), "root", root,
+                            "proof", tree.consistencyProof(m, n).stream().map(hex::formatHex).toList()));
+                }
+            }
+        }
+        browser.open(origin + "/console/");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) browser.driver().executeAsyncScript("""
+                const [cases, done] = arguments;
+                import('/console/verify.js').then(async (v) => {
+                  let good = 0, bad = [], tamperedAccepted = [];
+                  const check = async (c, proof, leaf) => c.kind === 'inclusion'
+                    ? (await v.rootFromInclusionProof(c.m, c.n, leaf, proof)
+                        .then((r) => r !== null && v.hex(r) === c.root))
+                    : v.verifyConsistency(c.m, c.n, leaf, v.fromHex(c.root), proof);
+                  for (const c of cases) {
+                    const proof = c.proof.map(v.fromHex);
+                    if (await check(c, proof, v.fromHex(c.leaf))) { good++; } else { bad.push(c.kind + ' ' + c.m + '/' + c.n); }
+                    const leaf = v.fromHex(c.leaf);
+                    leaf[0] ^= 1;
+                    if (await check(c, proof, leaf)) { tamperedAccepted.push(c.kind + ' ' + c.m + '/' + c.n); }
+                    if (proof.length) {
+                      proof[proof.length - 1][31] ^= 1;
+                      if (await check(c, proof, v.fromHex(c.leaf))) { tamperedAccepted.push('proof ' + c.kind + ' ' + c.m + '/' + c.n); }
+                    }
+                  }
+                  done({good, bad, tamperedAccepted});
+                }).catch((e) => done({error: String(e)}));
+                """, cases);
+        assertThat(result).doesNotContainKey("error");
+        assertThat((List<?>) result.get("bad")).isEmpty();
+        assertThat((List<?>) result.get("tamperedAccepted")).isEmpty();
+        assertThat(((Number) result.get("good")).intValue()).isEqualTo(cases.size());
     }
 
     @Test
@@ -223,6 +287,14 @@ class ConsoleBrowserIT {
         browser.await(By.cssSelector("#crl table"));
         assertThat(browser.text()).contains("internal-issuing", "Trust bundles per plane", "Issued certificates");
         browser.screenshot("trust");
+        // revoking an issued certificate from the list: the spy's, whose serial the API names
+        String serial = node.admin().get("/certificates?subject=spiffe://zeroui.local/tenant/globex/module/spy").json()
+                .path("certificates").get(0).path("serial").asText();
+        WebElement row = browser.await(By.xpath("//table[@id='certificates']//tr[td/code[text()='" + serial + "']]"));
+        row.findElement(By.tagName("button")).click();
+        browser.driver().switchTo().alert().accept();
+        browser.awaitText(" revoked");
+        assertThat(node.admin().get("/certificates/" + serial).text("status")).isEqualTo("revoked");
     }
 
     @Test
@@ -230,7 +302,11 @@ class ConsoleBrowserIT {
     void aReviewerSeesProofsVerifiedInTheBrowserAndATamperedReceiptFail() throws Exception {
         KmsClient reviewer = node.client("rev", "acme");
         signInAs(reviewer);
+        go("#/audit?key_id=" + guardedKey + "&success=false", By.id("receipts"));
+        List<WebElement> refusals = browser.driver().findElements(By.cssSelector("#receipts tr.receipt-row"));
+        assertThat(refusals).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("no (POLICY_VIOLATION)"));
         go("#/audit?key_id=" + guardedKey, By.id("receipts"));
+        assertThat(browser.driver().findElements(By.cssSelector("#receipts tr.receipt-row"))).hasSizeGreaterThan(refusals.size());
         browser.screenshot("audit-search");
         String receiptId = browser.driver().findElement(By.cssSelector("#receipts tr.receipt-row")).getAttribute("data-receipt");
         go("#/receipt/" + receiptId, By.id("verification-status"));

@@ -84,6 +84,23 @@ class ConsoleSessionIT {
     }
 
     @Test
+    void kmsConsoleLoginPrintsALinkForTheDataDirectorysAdminCertificate() {
+        com.zeroui.kms.support.CliRun run = com.zeroui.kms.support.CliRun.run("console", "login", "--url", origin,
+                "--data-dir", node.dataDir().toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String url = run.out().trim();
+        assertThat(url).startsWith(origin + "/console/login.html#");
+        assertThat(run.err()).contains("spiffe://zeroui.local/module/kms-admin");
+        KmsClient.Response session = browser().post("/console/session", Map.of("code", URI.create(url).getFragment()));
+        assertThat(session.status()).isEqualTo(201);
+        assertThat(session.json().path("roles").toString()).isEqualTo("[\"admin\"]");
+        com.zeroui.kms.support.CliRun refused = com.zeroui.kms.support.CliRun.run("console", "login", "--url", origin,
+                "--data-dir", node.dataDir().resolve("nowhere").toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("console login failed");
+    }
+
+    @Test
     void aSessionActsAsItsCertificateIdentityAndItsReceiptsSayConsole() {
         Session s = signIn(alice);
         KmsClient session = browser("Cookie", s.cookie(), "X-CSRF-Token", s.csrf());
