@@ -309,6 +309,11 @@ public final class KmsNode implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
+            com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
+                    health::check, effectiveConfig(config, crypto, budget),
+                    com.zeroui.kms.compliance.ComplianceService.standardChecks(), clock,
+                    com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
+            metrics.registerComplianceChecks(compliance::gauges);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
@@ -317,7 +322,7 @@ public final class KmsNode implements AutoCloseable {
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
