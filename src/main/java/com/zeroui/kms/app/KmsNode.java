@@ -311,7 +311,7 @@ public final class KmsNode implements AutoCloseable {
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget),
-                    com.zeroui.kms.compliance.ComplianceService.standardChecks(), clock,
+                    complianceChecks(keys, data, lifecycle.settings().rotationScheduleDays()), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
             ApiServices services = new ApiServices(keyManagement,
@@ -458,6 +458,15 @@ public final class KmsNode implements AutoCloseable {
                 pki.crls().current(InternalCa.ISSUING_ID).der());
         return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
                 new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
+    }
+
+    private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
+                                                                             DataDirectory data, int rotationScheduleDays) {
+        List<com.zeroui.kms.compliance.ComplianceCheck> checks =
+                new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
+        checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
+                new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
+        return checks;
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
