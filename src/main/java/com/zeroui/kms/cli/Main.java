@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ZeroUI Key & Trust Management service (M33)",
         subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, AuditCommand.class, BenchCommand.class,
-                TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class})
+                TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
+                ComplianceCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.support.CliRun;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.TestNode;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,21 @@ class ComplianceRoutesTest {
             assertThat(openItem.get("status").asText()).isEqualTo("fail");
             assertThat(openItem.get("control").asText()).isEqualTo("CC6.1");
             assertThat(openItem.get("evidence").get("key_ids").toString()).contains(unrestricted).doesNotContain(overdue);
+        }
+    }
+
+    @Test
+    void theCliPrintsTheReportAsMarkdownAndJson() throws Exception {
+        try (TestNode node = TestNode.start()) {
+            CliRun markdown = CliRun.run("compliance", "report", "--url", node.baseUrl(), "--data-dir",
+                    node.dataDir().toString());
+            // FIPS is off on a test node: an item fails, and the exit code says so
+            assertThat(markdown.exitCode()).as(markdown.err()).isEqualTo(2);
+            assertThat(markdown.out()).contains("# KMS compliance report", "| CC6.1 | fips_mode | fail |",
+                    "| CC6.8 | backup | warn |");
+            CliRun json = CliRun.run("compliance", "report", "--url", node.baseUrl(), "--data-dir",
+                    node.dataDir().toString(), "--format", "json");
+            assertThat(KmsClient.JSON.readTree(json.out()).get("items").findValuesAsText("check")).contains("mtls");
         }
     }
 
