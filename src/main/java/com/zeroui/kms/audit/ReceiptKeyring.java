@@ -24,9 +24,14 @@ public interface ReceiptKeyring {
     record ReceiptKey(String keyId, byte[] publicKeySpki, Instant notBefore, Instant notAfter, String status) {
         /** Whether something stamped at {@code ts} may carry this key's signature. */
         public boolean validAt(Instant ts) {
-            return (notBefore == null || !ts.isBefore(notBefore.minus(SIGNING_SKEW)))
-                    && (notAfter == null || !ts.isAfter(notAfter));
+            return ReceiptKeyring.validAt(notBefore, notAfter, ts);
         }
+    }
+
+    /** Whether a key valid from {@code notBefore} to {@code notAfter} (null: open) may have signed at {@code ts}. */
+    static boolean validAt(Instant notBefore, Instant notAfter, Instant ts) {
+        return (notBefore == null || !ts.isBefore(notBefore.minus(SIGNING_SKEW)))
+                && (notAfter == null || !ts.isAfter(notAfter));
     }
 
     /** All receipt keys, oldest first. */

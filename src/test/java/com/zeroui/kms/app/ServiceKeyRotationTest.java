@@ -147,6 +147,17 @@ class ServiceKeyRotationTest {
         BundleVerifier.Result stillOld = new BundleVerifier(CRYPTO).verify(new ByteArrayInputStream(later.toByteArray()));
         assertThat(stillOld.problem().message()).startsWith("index 6: receipt key " + old.key().keyId()
                 + " was not valid at");
+
+        // with the published key list as the trusted keys, its validity applies (the file's own is ignored)
+        byte[] published = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsBytes(Map.of("keys", receiptKey.published()));
+        BundleVerifier plain = new BundleVerifier(CRYPTO);
+        var trusted = plain.readKeyList(new ByteArrayInputStream(published));
+        BundleVerifier pinned = plain.withTrustedWindows(plain.readKeyWindows(new ByteArrayInputStream(published)));
+        assertThat(pinned.verify(new ByteArrayInputStream(later.toByteArray()), trusted).problem().message())
+                .startsWith("index 6: receipt key " + old.key().keyId() + " was not valid at");
+        assertThat(plain.verify(new ByteArrayInputStream(later.toByteArray()), trusted).problem())
+                .as("without the windows the stale receipt's signature itself is fine").isNull();
     }
 
     /** Signs with the retired key's material, as a node that never switched would. */
