@@ -311,7 +311,7 @@ public final class KmsNode implements AutoCloseable {
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget),
-                    complianceChecks(keys, data, lifecycle.settings().rotationScheduleDays()), clock,
+                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
             ApiServices services = new ApiServices(keyManagement,
@@ -461,11 +461,13 @@ public final class KmsNode implements AutoCloseable {
     }
 
     private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-                                                                             DataDirectory data, int rotationScheduleDays) {
+            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays) {
         List<com.zeroui.kms.compliance.ComplianceCheck> checks =
                 new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
         checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
                 new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
+        // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
+        checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
         return checks;
     }
 

@@ -25,7 +25,8 @@ class ComplianceRoutesTest {
             JsonNode body = admin.json();
             assertThat(body.get("status").asText()).isIn("pass", "warn", "fail");
             assertThat(body.get("items").findValuesAsText("check")).contains("mtls", "fips_mode", "backup", "master_key",
-                    "audit_integrity", "dual_authorization", "destruction_waiting_period");
+                    "audit_integrity", "dual_authorization", "destruction_waiting_period", "signed_tree_head",
+                    "keys_overdue_for_rotation", "keys_without_allowed_modules", "keys_grace_ended_not_archived");
             // a test node runs without FIPS and without a backup schedule: the report says so
             assertThat(item(body, "fips_mode").get("status").asText()).isEqualTo("fail");
             assertThat(item(body, "backup").get("status").asText()).isEqualTo("warn");

@@ -128,4 +128,33 @@ class ComplianceServiceTest {
                 .containsEntry(List.of("CC6.1", "fips_mode"), 0.0)
                 .containsEntry(List.of("CC6.1", "mtls"), 1.0);
     }
+
+    /** A stalled signer is a fault the real log cannot be made to show on demand: a repository answering only size and head. */
+    private static com.zeroui.kms.audit.AuditRepository log(long size, com.zeroui.kms.audit.TreeHead head) {
+        return (com.zeroui.kms.audit.AuditRepository) java.lang.reflect.Proxy.newProxyInstance(
+                ComplianceServiceTest.class.getClassLoader(), new Class<?>[] {com.zeroui.kms.audit.AuditRepository.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "size" -> size;
+                    case "latestTreeHead" -> java.util.Optional.ofNullable(head);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void unsignedReceiptsOlderThanTheLimitFailTheTreeHeadItem() {
+        Instant signedAt = clock.instant().minus(Duration.ofMinutes(10));
+        var head = new com.zeroui.kms.audit.TreeHead(100, "ab", signedAt, "k1", "sig");
+        ComplianceInputs inputs = new ComplianceInputs(new HealthService(List.of(), Map.of()).check(), Map.of(),
+                clock.instant());
+        ComplianceItem current = new TreeHeadCheck(log(100, head), Duration.ofMinutes(1)).evaluate(inputs).get(0);
+        assertThat(current.status()).as("an old head over an unchanged log").isEqualTo(ComplianceStatus.PASS);
+        assertThat(current.evidence()).containsEntry("age", "PT10M").containsEntry("tree_size", 100L);
+
+        ComplianceItem stalled = new TreeHeadCheck(log(150, head), Duration.ofMinutes(1)).evaluate(inputs).get(0);
+        assertThat(stalled.status()).isEqualTo(ComplianceStatus.FAIL);
+        assertThat(stalled.check()).isEqualTo("signed_tree_head");
+        assertThat(stalled.evidence()).containsEntry("unsigned_receipts", 50L);
+        assertThat(new TreeHeadCheck(log(150, head), Duration.ofMinutes(30)).evaluate(inputs).get(0).status())
+                .isEqualTo(ComplianceStatus.PASS);
+    }
 }
