@@ -27,5 +27,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
                           CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors,
                           java.time.Clock clock, com.zeroui.kms.auth.ConsoleSessions consoleSessions,
-                          java.util.function.ToLongBiFunction<String, Long> usageReserved) {
+                          java.util.function.ToLongBiFunction<String, Long> usageReserved,
+                          com.zeroui.kms.compliance.ComplianceService compliance) {
 }

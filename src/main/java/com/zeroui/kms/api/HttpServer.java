@@ -131,6 +131,7 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/health", "health", ops::health);
             registerOpen(routes, "GET", "/metrics", "metrics", ops::metrics);
             register(routes, "GET", "/config", "config", ops::config);
+            register(routes, "GET", "/compliance", "compliance", new ComplianceRoutes(services.compliance())::report);
             registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);

@@ -309,6 +309,11 @@ public final class KmsNode implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
+            com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
+                    health::check, effectiveConfig(config, crypto, budget),
+                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
+                    com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
+            metrics.registerComplianceChecks(compliance::gauges);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
@@ -317,7 +322,7 @@ public final class KmsNode implements AutoCloseable {
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved);
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -454,6 +459,17 @@ public final class KmsNode implements AutoCloseable {
                 pki.crls().current(InternalCa.ISSUING_ID).der());
         return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
                 new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
+    }
+
+    private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
+            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays) {
+        List<com.zeroui.kms.compliance.ComplianceCheck> checks =
+                new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
+        checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
+                new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
+        // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
+        checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
+        return checks;
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {

@@ -8,7 +8,9 @@ public enum Role {
     /** May act for any tenant. Per-key policy still applies to key use. */
     ADMIN,
     /** May approve another identity's dual-authorization request (lifecycle work). */
-    APPROVER;
+    APPROVER,
+    /** May read the compliance report (and nothing else beyond its tenant's rights). */
+    AUDITOR;
 
     public static final String URN_PREFIX = "urn:zeroui:kms:role:";
 

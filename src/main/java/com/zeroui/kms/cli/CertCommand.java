@@ -101,7 +101,7 @@ final class CertCommand implements Runnable {
         @Option(names = "--tenant-id", description = "Bind the certificate to this tenant (omit for a platform module: tenant GLOBAL)")
         String tenantId;
 
-        @Option(names = "--role", description = "admin or approver, repeatable")
+        @Option(names = "--role", description = "admin, approver or auditor, repeatable")
         List<String> roles = List.of();
 
         @Option(names = "--out", required = true, description = "Output directory")
@@ -115,7 +115,7 @@ final class CertCommand implements Runnable {
             Set<Role> parsed = EnumSet.noneOf(Role.class);
             for (String r : roles) {
                 parsed.add(Role.fromApiName(r).orElseThrow(() ->
-                        new picocli.CommandLine.ParameterException(spec.commandLine(), "--role must be admin or approver: " + r)));
+                        new picocli.CommandLine.ParameterException(spec.commandLine(), "--role must be admin, approver or auditor: " + r)));
             }
             try {
                 SpiffeIdentities.requireId("--module-id", moduleId);

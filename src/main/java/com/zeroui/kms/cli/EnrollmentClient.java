@@ -70,9 +70,18 @@ final class EnrollmentClient {
 
     /** POSTs {@code body} to {@code path} under /kms/v1; the JSON answer when it has {@code expectedStatus}. */
     JsonNode post(String path, ObjectNode body, int expectedStatus) throws IOException, EnrollmentException {
-        HttpRequest request = HttpRequest.newBuilder(api.resolve(api.getPath() + path))
+        return send(HttpRequest.newBuilder(api.resolve(api.getPath() + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), expectedStatus);
+    }
+
+    /** GETs {@code path} under /kms/v1; the JSON answer when it is 200. */
+    JsonNode get(String path) throws IOException, EnrollmentException {
+        return send(HttpRequest.newBuilder(api.resolve(api.getPath() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                200);
+    }
+
+    private JsonNode send(HttpRequest request, int expectedStatus) throws IOException, EnrollmentException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());

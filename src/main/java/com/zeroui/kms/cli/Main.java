@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "ZeroUI Key & Trust Management service (M33)",
         subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, AuditCommand.class, BenchCommand.class,
                 TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
-                MasterKeyCommand.class})
+                MasterKeyCommand.class, ComplianceCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

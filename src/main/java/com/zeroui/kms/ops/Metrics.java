@@ -114,6 +114,19 @@ public final class Metrics {
                 }).register(registry);
     }
 
+    /** kms_compliance_check{control,check}: 1 pass, 0.5 warn, 0 fail (from the cached compliance report). */
+    public void registerComplianceChecks(Supplier<Map<List<String>, Double>> checks) {
+        GaugeWithCallback.builder().name("kms_compliance_check")
+                .help("Compliance report items: 1 pass, 0.5 warn, 0 fail").labelNames("control", "check")
+                .callback(cb -> {
+                    try {
+                        checks.get().forEach((labels, value) -> cb.call(value, labels.get(0), labels.get(1)));
+                    } catch (RuntimeException e) {
+                        // report unavailable: omit the series rather than fail the scrape
+                    }
+                }).register(registry);
+    }
+
     /** One policy violation (403 POLICY_VIOLATION) by {@code module}. */
     public void recordPolicyViolation(String module) {
         policyViolations.labelValues(module).inc();

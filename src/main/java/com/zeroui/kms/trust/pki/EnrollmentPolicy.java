@@ -57,8 +57,8 @@ public final class EnrollmentPolicy {
         for (String uri : csr.uris()) {
             if (uri.startsWith(Role.URN_PREFIX)) {
                 roles.add(Role.fromApiName(uri.substring(Role.URN_PREFIX.length())).orElseThrow(() ->
-                        KmsException.invalid("csr", "unknown role " + uri + "; roles are " + Role.URN_PREFIX + "admin and "
-                                + Role.URN_PREFIX + "approver")));
+                        KmsException.invalid("csr", "unknown role " + uri + "; roles are " + Role.URN_PREFIX + "admin, "
+                                + Role.URN_PREFIX + "approver and " + Role.URN_PREFIX + "auditor")));
                 continue;
             }
             if (!SpiffeId.claimsToBe(uri)) {
