@@ -165,15 +165,37 @@ final class ParsedCertificate {
      * other certificate the path validator refuses it with a reason.
      */
     static ParsedCertificate parse(byte[] der, X509Certificate original, int index, String who) throws ValidationFailure {
-        boolean set = org.bouncycastle.util.Properties.setThreadOverride(ALLOW_EMPTY_ISSUER, true);
+        boolean set = allowEmptyIssuer();
         try {
             return new ParsedCertificate(der, original);
         } catch (IOException | RuntimeException e) {
             throw new ValidationFailure(ReasonCode.MALFORMED, index, who + " does not decode: " + e.getMessage());
         } finally {
             if (set) {
-                org.bouncycastle.util.Properties.removeThreadOverride(ALLOW_EMPTY_ISSUER);
+                clearEmptyIssuer();
             }
+        }
+    }
+
+    /**
+     * Lets Bouncy Castle decode an empty issuer name on this thread. Reached by name because the FIPS
+     * module's {@code Properties} has no thread overrides: there such anchors stay undecodable (MALFORMED).
+     */
+    private static boolean allowEmptyIssuer() {
+        try {
+            return (Boolean) org.bouncycastle.util.Properties.class
+                    .getMethod("setThreadOverride", String.class, boolean.class).invoke(null, ALLOW_EMPTY_ISSUER, true);
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
+    private static void clearEmptyIssuer() {
+        try {
+            org.bouncycastle.util.Properties.class.getMethod("removeThreadOverride", String.class)
+                    .invoke(null, ALLOW_EMPTY_ISSUER);
+        } catch (ReflectiveOperationException e) {
+            // nothing was set
         }
     }
 
@@ -251,7 +273,7 @@ final class ParsedCertificate {
         }
         X509Certificate c = x509;
         if (c == null) {
-            boolean set = org.bouncycastle.util.Properties.setThreadOverride(ALLOW_EMPTY_ISSUER, true);
+            boolean set = allowEmptyIssuer();
             try {
                 c = (X509Certificate) CertificateFactory.getInstance("X.509", BC)
                         .generateCertificate(new ByteArrayInputStream(der));
@@ -259,7 +281,7 @@ final class ParsedCertificate {
                 throw new IllegalStateException("certificate parsed by ASN.1 but not by the provider", e);
             } finally {
                 if (set) {
-                    org.bouncycastle.util.Properties.removeThreadOverride(ALLOW_EMPTY_ISSUER);
+                    clearEmptyIssuer();
                 }
             }
             x509 = c;

@@ -229,7 +229,6 @@ final class WebPkiProfile {
     }
 
     private static byte[] keyId(AuthorityKeyIdentifier aki) {
-        return aki.getKeyIdentifierObject() == null ? null
-                : ASN1OctetString.getInstance(aki.getKeyIdentifierObject()).getOctets();
+        return aki.getKeyIdentifier(); // the accessor both bcprov and bc-fips have
     }
 }
