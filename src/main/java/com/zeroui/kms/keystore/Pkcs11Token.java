@@ -182,12 +182,15 @@ public class Pkcs11Token implements AutoCloseable {
      * (another node, {@code kms master-key rotate}) created since are found.
      */
     Key find(Session session, String label) throws GeneralSecurityException {
-        Key key = session.keyStore().getKey(label, null);
-        if (key != null) {
-            return key;
+        // one lock with reload: a lookup during another thread's reload would see a half-read object list
+        synchronized (session.keyStore()) {
+            Key key = session.keyStore().getKey(label, null);
+            if (key != null) {
+                return key;
+            }
+            reload(session);
+            return session.keyStore().getKey(label, null);
         }
-        reload(session);
-        return session.keyStore().getKey(label, null);
     }
 
     private void reload(Session session) throws GeneralSecurityException {
@@ -209,10 +212,12 @@ public class Pkcs11Token implements AutoCloseable {
     public void store(String label, Key key, java.security.cert.Certificate[] chain)
             throws MasterKeyUnavailableException, GeneralSecurityException {
         call(s -> {
-            if (key instanceof javax.crypto.SecretKey secret) {
-                s.keyStore().setEntry(label, new KeyStore.SecretKeyEntry(secret), null);
-            } else {
-                s.keyStore().setKeyEntry(label, key, null, chain);
+            synchronized (s.keyStore()) {
+                if (key instanceof javax.crypto.SecretKey secret) {
+                    s.keyStore().setEntry(label, new KeyStore.SecretKeyEntry(secret), null);
+                } else {
+                    s.keyStore().setKeyEntry(label, key, null, chain);
+                }
             }
             return null;
         });
@@ -226,11 +231,13 @@ public class Pkcs11Token implements AutoCloseable {
     /** Destroys the token objects labelled {@code label}; false when there were none. */
     public boolean destroy(String label) throws MasterKeyUnavailableException, GeneralSecurityException {
         return call(s -> {
-            if (find(s, label) == null) {
-                return false;
+            synchronized (s.keyStore()) {
+                if (find(s, label) == null) {
+                    return false;
+                }
+                s.keyStore().deleteEntry(label);
+                return true;
             }
-            s.keyStore().deleteEntry(label);
-            return true;
         });
     }
 

@@ -90,7 +90,9 @@ class EventWebhookIT {
                     .add(e.get("event_id").asText()));
             Map<String, List<String>> actual = new LinkedHashMap<>();
             synchronized (arrived) {
-                arrived.forEach(id -> actual.computeIfAbsent(keyOf.get(id), k -> new ArrayList<>()).add(id));
+                // events written after the outbox was read (a tree head signed meanwhile) are not compared
+                arrived.stream().filter(ids::contains)
+                        .forEach(id -> actual.computeIfAbsent(keyOf.get(id), k -> new ArrayList<>()).add(id));
             }
             assertThat(actual).as("first arrivals in order per key").isEqualTo(expected);
         }

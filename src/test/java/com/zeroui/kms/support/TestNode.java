@@ -77,10 +77,14 @@ public final class TestNode implements AutoCloseable {
         return KmsClient.fromPemFiles(baseUrl(), tls.resolve("admin.pem"), tls.resolve("admin.key"), tls.resolve("ca.pem"));
     }
 
-    /** A client whose certificate names {@code moduleId}, bound to {@code tenantId} (null: platform module). */
+    /**
+     * A client whose certificate names {@code moduleId}, bound to {@code tenantId} (null: platform module).
+     * Valid 365 days, like an enrolled client's default: tests move the node's clock by days and validity
+     * is checked on every request.
+     */
     public KmsClient client(String moduleId, String tenantId, Role... roles) {
         CertificateAuthority ca = node.data().ca();
-        CertificateAuthority.ClientCredential credential = ca.issueClient(moduleId, tenantId, Set.of(roles), Duration.ofDays(1));
+        CertificateAuthority.ClientCredential credential = ca.issueClient(moduleId, tenantId, Set.of(roles), Duration.ofDays(365));
         return KmsClient.fromCredential(baseUrl(), credential.privateKey(), credential.chain(), ca.ca().root());
     }
 
