@@ -269,7 +269,9 @@ class AuditBundleIT {
             for (Path source : (Iterable<Path>) files::iterator) {
                 Path target = copy.resolve(pristine.relativize(source).toString());
                 if (Files.isDirectory(source)) {
+                    // a data directory is the owner's alone (0700), or the tools refuse it
                     Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
                 } else {
                     // keeps the master key's 0600
                     Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
