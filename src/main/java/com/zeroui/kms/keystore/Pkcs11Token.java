@@ -27,6 +27,8 @@ import javax.crypto.AEADBadTagException;
  */
 public class Pkcs11Token implements AutoCloseable {
     private static final long RECONNECT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Serialises calls into the token (see {@link #call}). */
+    private final Object serial = new Object();
     private static final String GENERATED_KEYS_ARE_SENSITIVE = """
             attributes(generate, CKO_SECRET_KEY, *) = {
               CKA_SENSITIVE = true
@@ -121,7 +123,11 @@ public class Pkcs11Token implements AutoCloseable {
     public <T> T call(TokenCall<T> call) throws MasterKeyUnavailableException, GeneralSecurityException {
         Session current = usableSession();
         try {
-            return call.run(current);
+            // one call at a time: SoftHSM2 2.6 crashed the JVM (SIGSEGV in C_GCMEncryptInit) when the health
+            // self-test, requests and an object-list reload reached it concurrently
+            synchronized (serial) {
+                return call.run(current);
+            }
         } catch (AEADBadTagException e) {
             throw e;
         } catch (ProviderException | KeyStoreException e) {

@@ -67,7 +67,9 @@ final class KmsProcess implements AutoCloseable {
         Process process = builder.start();
         try {
             int port = awaitPort(process, out, err);
-            return new KmsProcess(process, dataDir, out, err, port);
+            KmsProcess started = new KmsProcess(process, dataDir, out, err, port);
+            started.awaitAnswer();
+            return started;
         } catch (RuntimeException | Error e) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             throw e;
@@ -89,6 +91,35 @@ final class KmsProcess implements AutoCloseable {
         }
         throw new AssertionError("kms serve did not report a listening port within " + START_TIMEOUT_MS + " ms:\n"
                 + Files.readString(out) + Files.readString(err));
+    }
+
+    /**
+     * Waits until the listening port answers an HTTPS request (any status): the port is printed when the
+     * connector is bound, which a loaded machine may be slow to follow. A process that dies instead fails
+     * here with its output.
+     */
+    private void awaitAnswer() throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        UncheckedIOException last = null;
+        // no client certificate: health is public, and some modes refuse some client key types
+        KmsClient probe;
+        try (var in = Files.newInputStream(dataDir.resolve("tls").resolve("ca.pem"))) {
+            probe = KmsClient.anonymous(baseUrl(), (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException("tls/ca.pem does not parse", e);
+        }
+        while (System.currentTimeMillis() < deadline && process.isAlive()) {
+            try {
+                probe.get("/health");
+                return;
+            } catch (UncheckedIOException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("kms serve listened on " + port + " but did not answer (alive: " + process.isAlive()
+                + ", last error: " + last + "):\n" + Files.readString(stdout) + Files.readString(stderr));
     }
 
     Path dataDir() {
