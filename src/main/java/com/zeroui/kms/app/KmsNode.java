@@ -117,6 +117,8 @@ public final class KmsNode implements AutoCloseable {
     static final int AUDIT_MAX_BATCH = 512;
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+    /** How old kms_keys_total may be: the count is a scan of one index entry per key (100 ms at a million keys). */
+    static final Duration KEY_COUNT_MAX_AGE = Duration.ofSeconds(30);
     /** How often the stored log is verified incrementally (and at start-up and shutdown). */
     static final Duration AUDIT_SELF_CHECK_INTERVAL = Duration.ofSeconds(30);
     /** How soon a revocation made through another node stops that certificate here. */
@@ -212,7 +214,9 @@ public final class KmsNode implements AutoCloseable {
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
-            Metrics metrics = new Metrics(keys::countByTypeAndState);
+            // counting every key is a scan of an index with one entry per key: at most once per KEY_COUNT_MAX_AGE
+            Metrics metrics = new Metrics(new com.zeroui.kms.ops.ScrapeCache<>(keys::countByTypeAndState, KEY_COUNT_MAX_AGE));
+            metrics.registerKeyCache(material::hits, material::misses);
             ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeyChains, data);
             ApprovalService approvals = new ApprovalService(new JdbcApprovalRepository(data.database()), keys,
                     approvalGate.tokens(), trail, clock, config.approvals().requestTtl(), config.approvals().tokenTtl());
