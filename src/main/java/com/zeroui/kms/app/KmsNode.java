@@ -293,7 +293,8 @@ public final class KmsNode implements AutoCloseable {
                 metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
             }
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    // the current master-key version: a rotation run beside the node changes it
+                    () -> Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
             healthChecks = health;
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
@@ -307,7 +308,7 @@ public final class KmsNode implements AutoCloseable {
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
-                    health::check, effectiveConfig(config, crypto, budget),
+                    health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
                     complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
@@ -316,7 +317,7 @@ public final class KmsNode implements AutoCloseable {
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
                     new AuditQueries(auditRepository, heads), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
+                    health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
@@ -462,7 +463,8 @@ public final class KmsNode implements AutoCloseable {
         return checks;
     }
 
-    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
+    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
+                                              com.zeroui.kms.keystore.MasterKeyProvider masterKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
@@ -496,6 +498,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
         m.put("master_key_provider", config.masterKey().provider().apiName());
+        m.put("master_key_id", new CurrentValue(masterKey::keyId)); // read at every request: a rotation changes it
         Map<String, Object> levels = new LinkedHashMap<>();
         for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
             boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM
