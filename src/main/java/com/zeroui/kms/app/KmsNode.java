@@ -326,7 +326,7 @@ public final class KmsNode implements AutoCloseable {
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data, crypto), services);
+                    password, trustStore(data, crypto), services, config.limits().admission());
             serving.set(http);
             http.start();
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,

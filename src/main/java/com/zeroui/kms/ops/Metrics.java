@@ -70,6 +70,18 @@ public final class Metrics {
                 }).register(registry);
     }
 
+    /** Admission control: requests holding a slot, waiting for one, and refused with 503 since start. */
+    public void registerAdmission(java.util.function.LongSupplier active, java.util.function.LongSupplier queued,
+                                  java.util.function.LongSupplier rejected) {
+        GaugeWithCallback.builder().name("kms_admission_active").help("API requests being handled (holding an admission slot)")
+                .callback(cb -> cb.call(active.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("kms_admission_queued").help("API requests waiting for an admission slot")
+                .callback(cb -> cb.call(queued.getAsLong())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_admission_rejected_total")
+                .help("API requests refused with 503 because the node was at capacity")
+                .callback(cb -> cb.call(rejected.getAsLong())).register(registry);
+    }
+
     /** The key-material cache's hits and misses since start (their ratio is the hit rate under a benchmark's key spread). */
     public void registerKeyCache(java.util.function.LongSupplier hits, java.util.function.LongSupplier misses) {
         io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_key_cache_requests_total")
