@@ -150,6 +150,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
             register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
