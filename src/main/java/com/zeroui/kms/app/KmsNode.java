@@ -312,16 +312,21 @@ public final class KmsNode implements AutoCloseable {
                     complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
+            EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
-                    new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
+                    encryption,
                     new AuditQueries(auditRepository, heads), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
                     health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance);
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
+                    new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
+                    new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
+                            config.maxUsagePerDayDefault(), data.masterKey().keyId()),
+                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
