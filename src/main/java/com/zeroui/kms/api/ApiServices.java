@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 
 /** What the HTTP layer calls: one service per route family. */
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
-                          AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
+                          AuditQueries audit, Supplier<List<Map<String, Object>>> serviceKeys,
+                          Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,

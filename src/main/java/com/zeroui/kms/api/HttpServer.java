@@ -155,6 +155,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "GET", "/service-keys", "service_keys", new ServiceKeyRoutes(services.serviceKeys())::list);
             register(routes, "GET", "/events", "event_feed", events::feed);
             register(routes, "POST", "/certificates/validate", "validate_certificate_chain", validation::validate);
             register(routes, "POST", "/crls", "ingest_crl", validation::ingestCrl);

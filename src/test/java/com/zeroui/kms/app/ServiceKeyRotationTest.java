@@ -16,6 +16,7 @@ import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.keys.KeyMaterialCache;
 import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.keys.ServiceKeyChain;
+import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.JdbcAuditRepository;
@@ -64,8 +65,7 @@ class ServiceKeyRotationTest {
         JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
         ServiceKeys serviceKeys = new ServiceKeys(keys, new KeyMaterialCache(data.masterKey(), CRYPTO, 16), CRYPTO, clock,
                 data.masterKey().keyId());
-        chain = serviceKeys.chain(KmsNode.RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY),
-                SignatureAlgorithm.EDDSA, SCHEDULE, OVERLAP);
+        chain = serviceKeys.chain(ServiceKeyPurpose.RECEIPT, SCHEDULE, OVERLAP);
         receiptKey = new RotatingReceiptKey(chain);
         repository = new JdbcAuditRepository(data.database());
     }
@@ -88,7 +88,7 @@ class ServiceKeyRotationTest {
         assertThat(second).isNotEqualTo(first);
         assertThat(chain.rotateIfDue()).as("the new key is not due").isFalse();
 
-        List<Map<String, Object>> listed = receiptKey.published();
+        List<Map<String, Object>> listed = published();
         assertThat(listed).extracting(k -> k.get("key_id")).containsExactly(first, second);
         assertThat(listed.get(0)).containsEntry("status", "retiring")
                 .containsEntry("not_before", null)
@@ -98,7 +98,7 @@ class ServiceKeyRotationTest {
 
         clock.advance(OVERLAP.plusSeconds(1));
         chain.reload();
-        assertThat(receiptKey.published().get(0)).containsEntry("status", "retired");
+        assertThat(published().get(0)).containsEntry("status", "retired");
     }
 
     @Test
@@ -150,7 +150,7 @@ class ServiceKeyRotationTest {
 
         // with the published key list as the trusted keys, its validity applies (the file's own is ignored)
         byte[] published = new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsBytes(Map.of("keys", receiptKey.published()));
+                .writeValueAsBytes(Map.of("keys", published()));
         BundleVerifier plain = new BundleVerifier(CRYPTO);
         var trusted = plain.readKeyList(new ByteArrayInputStream(published));
         BundleVerifier pinned = plain.withTrustedWindows(plain.readKeyWindows(new ByteArrayInputStream(published)));
@@ -158,6 +158,10 @@ class ServiceKeyRotationTest {
                 .startsWith("index 6: receipt key " + old.key().keyId() + " was not valid at");
         assertThat(plain.verify(new ByteArrayInputStream(later.toByteArray()), trusted).problem())
                 .as("without the windows the stale receipt's signature itself is fine").isNull();
+    }
+
+    private List<Map<String, Object>> published() {
+        return chain.versions().stream().map(v -> ServiceKeyDirectory.view(ServiceKeyPurpose.RECEIPT, v)).toList();
     }
 
     /** Signs with the retired key's material, as a node that never switched would. */
