@@ -310,7 +310,7 @@ public final class KmsNode implements AutoCloseable {
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
-                    new AuditQueries(auditRepository, heads), serviceKeyChains::listing,
+                    new AuditQueries(auditRepository, heads, integrity), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
