@@ -316,7 +316,7 @@ public final class KmsNode implements AutoCloseable {
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     encryption,
-                    new AuditQueries(auditRepository, heads), serviceKeyChains::listing,
+                    new AuditQueries(auditRepository, heads, integrity), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
                     health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
