@@ -244,6 +244,15 @@ public final class KmsNode implements AutoCloseable {
                     LOG.warn("service key rotation failed: {}", e.getMessage());
                 }
             }, 0, every, TimeUnit.MILLISECONDS);
+            com.zeroui.kms.events.EventPruner pruner = new com.zeroui.kms.events.EventPruner(outbox,
+                    config.lifecycle().eventRetention(), clock);
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    pruner.pruneOnce(); // every node may: pruning is idempotent and only ever moves forward
+                } catch (RuntimeException e) {
+                    LOG.warn("event outbox pruning failed: {}", e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     lifecycleScheduler.runOnce();
@@ -311,18 +320,26 @@ public final class KmsNode implements AutoCloseable {
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget),
-                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
+                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                            certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
+            com.zeroui.kms.audit.LocalArchiveStore archiveStore = new com.zeroui.kms.audit.LocalArchiveStore(
+                    config.lifecycle().archiveDir(config.dataDir()));
+            com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
+            com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
+                    archiveIndex, archiveStore);
+            com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
+                    archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
-                    new AuditQueries(auditRepository, heads), receiptKey::published,
+                    new AuditQueries(auditRepository, heads, archived), receiptKey::published,
                     health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance);
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance, auditRetention);
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -462,13 +479,16 @@ public final class KmsNode implements AutoCloseable {
     }
 
     private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays) {
+            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays,
+            com.zeroui.kms.compliance.CertificateExpiryCheck.ExpiringCount expiringCertificates) {
         List<com.zeroui.kms.compliance.ComplianceCheck> checks =
                 new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
         checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
                 new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
         // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
         checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
+        checks.add(new com.zeroui.kms.compliance.CertificateExpiryCheck(expiringCertificates,
+                com.zeroui.kms.compliance.CertificateExpiryCheck.WINDOW));
         return checks;
     }
 
