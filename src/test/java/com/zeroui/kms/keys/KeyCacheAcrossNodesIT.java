@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes on one PostgreSQL store, each holding key records in its cache (ADR 0028): a
- * revocation, a policy change and a rotation made through node A are enforced by node B within one
- * second, although B had just used (and cached) the key; on A itself they hold from the next request.
+ * revocation, a policy change and a rotation made through node A are enforced by node B on a
+ * request sent one second after A acknowledged the change, although B had just used (and cached)
+ * the key; on A itself they hold from the next request. (How long a loaded machine then takes to
+ * answer is not asserted; the 500 ms bound itself is KeyRecordCacheTest's.)
  */
 class KeyCacheAcrossNodesIT {
     /** The service's promise for a change made on another node. */
@@ -71,13 +73,11 @@ class KeyCacheAcrossNodesIT {
         KmsClient.Response revoked = onA.post("/keys/" + key + "/revoke", KmsClient.JSON.createObjectNode()
                 .put("reason", "compromised"));
         assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
-        long acknowledged = System.nanoTime();
         assertError(onA.sign("acme", key, MESSAGE, null), 409, "KEY_REVOKED"); // the node that wrote it: at once
 
         Thread.sleep(ONE_SECOND_MILLIS);
         assertError(onB.sign("acme", key, MESSAGE, null), 409, "KEY_REVOKED");
         assertThat(onB.get("/keys/" + key + "?tenant_id=acme").json().get("key_state").asText()).isEqualTo("revoked");
-        assertThat(millisSince(acknowledged)).as("checked after one second, not much later").isLessThan(3000);
     }
 
     @Test
@@ -85,7 +85,8 @@ class KeyCacheAcrossNodesIT {
         String key = create("Ed25519", null);
         warm(key);
 
-        ObjectNode policy = KmsClient.JSON.createObjectNode().put("tenant_id", "acme");
+        ObjectNode policy = KmsClient.JSON.createObjectNode().put("tenant_id", "acme").put("requires_approval", false)
+                .put("max_usage_per_day", 100_000);
         policy.putArray("allowed_modules").add("M22");
         KmsClient.Response changed = onA.raw("PUT", "/keys/" + key + "/policy", "application/json",
                 policy.toString().getBytes());
@@ -130,9 +131,5 @@ class KeyCacheAcrossNodesIT {
         KmsClient.Response created = onA.post("/keys", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.text("key_id");
-    }
-
-    private static long millisSince(long nanoTime) {
-        return (System.nanoTime() - nanoTime) / 1_000_000;
     }
 }
