@@ -177,7 +177,9 @@ public final class KmsNode implements AutoCloseable {
         HealthService healthChecks = null;
         com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
-            JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
+            JdbcKeyRepository storedKeys = new JdbcKeyRepository(data.database());
+            // every reader and writer of keys goes through the cache, so this node's writes evict at once
+            com.zeroui.kms.keys.KeyRecordCache keys = new com.zeroui.kms.keys.KeyRecordCache(storedKeys, config.keyCacheSize());
             com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
                     ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
@@ -197,6 +199,10 @@ public final class KmsNode implements AutoCloseable {
                     Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
             selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
+            // receipts this node signed are confirmed by digest in its self-check, not re-verified (ADR 0028)
+            com.zeroui.kms.audit.WrittenReceipts written = new com.zeroui.kms.audit.WrittenReceipts();
+            auditLog.rememberIn(written);
+            selfCheck.trust(written);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
             TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
@@ -318,7 +324,7 @@ public final class KmsNode implements AutoCloseable {
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
-                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
                             certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
