@@ -21,12 +21,15 @@ import java.util.function.Supplier;
 
 /** What the HTTP layer calls: one service per route family. */
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
-                          AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
+                          AuditQueries audit, Supplier<List<Map<String, Object>>> serviceKeys,
+                          Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
                           CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors,
                           java.time.Clock clock, com.zeroui.kms.auth.ConsoleSessions consoleSessions,
                           java.util.function.ToLongBiFunction<String, Long> usageReserved,
-                          com.zeroui.kms.compliance.ComplianceService compliance) {
+                          com.zeroui.kms.compliance.ComplianceService compliance,
+                          com.zeroui.kms.keys.RandomService random, com.zeroui.kms.keys.DerivationService derivation,
+                          com.zeroui.kms.keys.EnvelopeService envelopes) {
 }

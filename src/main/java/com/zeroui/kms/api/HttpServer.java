@@ -162,11 +162,17 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
+            register(routes, "POST", "/derive", "derive", new DerivationRoutes(services.derivation(), mapper)::derive);
+            EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);
+            register(routes, "POST", "/datakeys", "generate_data_key", envelopes::dataKey);
+            register(routes, "POST", "/rewrap", "rewrap", envelopes::rewrap);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
             register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "GET", "/service-keys", "service_keys", new ServiceKeyRoutes(services.serviceKeys())::list);
             register(routes, "GET", "/events", "event_feed", events::feed);
             register(routes, "POST", "/certificates/validate", "validate_certificate_chain", validation::validate);
             register(routes, "POST", "/crls", "ingest_crl", validation::ingestCrl);

@@ -51,6 +51,7 @@ public final class DataDirectory implements AutoCloseable {
         try {
             PrivateFiles.requirePrivateDirectory(config.dataDir());
             PrivateFiles.requirePrivateKeyFile(config.masterKeyFile());
+            PrivateFiles.requirePrivateKeyFiles(config.dataDir().resolve(SoftwareMasterKeyProvider.VERSIONS_DIRECTORY));
             PrivateFiles.privateSqliteFiles(config.databaseUrl());
         } catch (RuntimeException e) {
             if (token != null) {
@@ -87,6 +88,7 @@ public final class DataDirectory implements AutoCloseable {
 
     private static MasterKeyProvider bindMasterKey(KmsConfig config, JdbcMetaRepository meta) {
         Path file = config.masterKeyFile();
+        Path versions = config.dataDir().resolve(SoftwareMasterKeyProvider.VERSIONS_DIRECTORY);
         Optional<String> bound = meta.get(META_MASTER_KEY_ID);
         String db = Database.redact(config.databaseUrl());
         try {
@@ -95,31 +97,34 @@ public final class DataDirectory implements AutoCloseable {
                         + " inside a PKCS#11 token; start with --master-key-provider pkcs11 and the token's settings");
             }
             if (bound.isPresent()) {
-                if (!Files.exists(file)) {
+                // every version in the data directory; the database names the current one (a rotation changes it)
+                SoftwareMasterKeyProvider key = SoftwareMasterKeyProvider.open(file, versions, Pkcs11Binding.currentVersion(meta));
+                List<String> held = key.versionIds();
+                if (held.isEmpty()) {
                     throw new StartupException("master key file " + file + " is missing, but the database " + db
                             + " holds key material wrapped by master key " + bound.get() + " (" + meta.countKeys()
                             + " keys). Restore the master key file from backup. Refusing to create a new master key:"
                             + " it would orphan every existing key.");
                 }
-                MasterKeyProvider key = SoftwareMasterKeyProvider.load(file);
-                if (!key.keyId().equals(bound.get())) {
-                    throw new StartupException("master key file " + file + " holds master key " + key.keyId()
-                            + ", but the database " + db + " is bound to master key " + bound.get()
-                            + ". Point --data-dir and --database-url at matching locations.");
+                if (!held.contains(bound.get())) {
+                    throw new StartupException((held.size() == 1 ? "master key file " + key.fileOf(held.get(0))
+                            + " holds master key " + held.get(0) : "the master key files in " + config.dataDir()
+                            + " hold master keys " + held) + ", but the database " + db + " is bound to master key "
+                            + bound.get() + ". Point --data-dir and --database-url at matching locations.");
                 }
                 return key;
             }
             if (meta.countKeys() > 0) {
                 throw new StartupException("the database " + db + " holds keys but no master key binding; refusing to start");
             }
-            MasterKeyProvider key = Files.exists(file) ? SoftwareMasterKeyProvider.load(file)
+            MasterKeyProvider created = Files.exists(file) ? SoftwareMasterKeyProvider.load(file)
                     : SoftwareMasterKeyProvider.create(file);
-            String winner = meta.putIfAbsent(META_MASTER_KEY_ID, key.keyId());
-            if (!winner.equals(key.keyId())) {
+            String winner = meta.putIfAbsent(META_MASTER_KEY_ID, created.keyId());
+            if (!winner.equals(created.keyId())) {
                 throw new StartupException("another node bound the database " + db + " to master key " + winner
-                        + " while this one started with " + key.keyId() + "; copy that node's master key file");
+                        + " while this one started with " + created.keyId() + "; copy that node's master key file");
             }
-            return key;
+            return SoftwareMasterKeyProvider.open(file, versions, Pkcs11Binding.currentVersion(meta));
         } catch (MasterKeyException e) {
             throw new StartupException(e.getMessage() + ". Restore the master key file from backup; refusing to"
                     + " start with a different key.", e);

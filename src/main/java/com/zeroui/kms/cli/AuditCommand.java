@@ -54,7 +54,7 @@ final class AuditCommand implements Runnable {
      * happens to name: the key holding the receipt key alias and every key it replaced, with validity.
      */
     static ReceiptKeyring receiptKeys(KeyRepository keys, Clock clock) {
-        return ReceiptKeyring.of(ServiceKeyChain.history(keys, KmsNode.RECEIPT_KEY_ALIAS, clock.instant()).stream()
+        return ReceiptKeyring.of(ServiceKeyChain.history(keys, com.zeroui.kms.keys.ServiceKeyPurpose.RECEIPT, clock.instant()).stream()
                 .filter(v -> v.key().type() == KeyType.ED25519 && v.key().publicKeySpki() != null)
                 .map(v -> new ReceiptKeyring.ReceiptKey(v.key().keyId(), v.key().publicKeySpki(), v.notBefore(),
                         v.notAfter(), v.status()))
