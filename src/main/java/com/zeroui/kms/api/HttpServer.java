@@ -53,6 +53,12 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer(String bindAddress, int port, long maxRequestBytes, KeyStore serverKeyStore, char[] keyStorePassword,
                       KeyStore trustStore, ApiServices services) {
+        this(bindAddress, port, maxRequestBytes, serverKeyStore, keyStorePassword, trustStore, services,
+                com.zeroui.kms.ops.AdmissionConfig.defaults());
+    }
+
+    public HttpServer(String bindAddress, int port, long maxRequestBytes, KeyStore serverKeyStore, char[] keyStorePassword,
+                      KeyStore trustStore, ApiServices services, com.zeroui.kms.ops.AdmissionConfig admission) {
         ObjectMapper mapper = JsonMapper.builder()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -77,6 +83,7 @@ public final class HttpServer implements AutoCloseable {
         TrustAnchorRoutes trust = new TrustAnchorRoutes(services.trustAnchors(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
         ConsoleRoutes console = new ConsoleRoutes(consoleAuthentication, mapper);
+        AdmissionHandler admissionHandler = admissionHandler(admission, mapper, services.metrics());
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(serverKeyStore);
@@ -100,7 +107,12 @@ public final class HttpServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(mapper, false));
             // Jetty's own rejections (bad URI, oversized headers) get the JSON envelope, not HTML.
-            config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(jettyErrors);
+                if (admissionHandler != null) {
+                    server.setHandler(admissionHandler); // Javalin nests its servlet context inside
+                }
+            });
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(jettyErrors));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
@@ -150,6 +162,11 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
+            register(routes, "POST", "/derive", "derive", new DerivationRoutes(services.derivation(), mapper)::derive);
+            EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);
+            register(routes, "POST", "/datakeys", "generate_data_key", envelopes::dataKey);
+            register(routes, "POST", "/rewrap", "rewrap", envelopes::rewrap);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
             register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
@@ -191,6 +208,21 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static final String ATTR_OPERATION = "kms.operation";
+
+    /** Null when admission control is off; otherwise the gate, with its figures in the metrics. */
+    private static AdmissionHandler admissionHandler(com.zeroui.kms.ops.AdmissionConfig admission, ObjectMapper mapper,
+                                                     com.zeroui.kms.ops.Metrics metrics) {
+        if (!admission.enabled()) {
+            return null;
+        }
+        AdmissionGate gate = new AdmissionGate(admission);
+        metrics.registerAdmission(gate::active, gate::queued, gate::rejected);
+        try {
+            return new AdmissionHandler(gate, Set.of(PREFIX + "/health", PREFIX + "/metrics"), mapper);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** A registered route, in OpenAPI path syntax; the OpenAPI document is tested against this list. */
     public record Route(String method, String path, String operation) {

@@ -117,6 +117,8 @@ public final class KmsNode implements AutoCloseable {
     static final int AUDIT_MAX_BATCH = 512;
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+    /** How old kms_keys_total may be: the count is a scan of one index entry per key (100 ms at a million keys). */
+    static final Duration KEY_COUNT_MAX_AGE = Duration.ofSeconds(30);
     /** How often the stored log is verified incrementally (and at start-up and shutdown). */
     static final Duration AUDIT_SELF_CHECK_INTERVAL = Duration.ofSeconds(30);
     /** How soon a revocation made through another node stops that certificate here. */
@@ -212,7 +214,9 @@ public final class KmsNode implements AutoCloseable {
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
-            Metrics metrics = new Metrics(keys::countByTypeAndState);
+            // counting every key is a scan of an index with one entry per key: at most once per KEY_COUNT_MAX_AGE
+            Metrics metrics = new Metrics(new com.zeroui.kms.ops.ScrapeCache<>(keys::countByTypeAndState, KEY_COUNT_MAX_AGE));
+            metrics.registerKeyCache(material::hits, material::misses);
             ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeyChains, data);
             ApprovalService approvals = new ApprovalService(new JdbcApprovalRepository(data.database()), keys,
                     approvalGate.tokens(), trail, clock, config.approvals().requestTtl(), config.approvals().tokenTtl());
@@ -289,7 +293,8 @@ public final class KmsNode implements AutoCloseable {
                 metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
             }
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    // the current master-key version: a rotation run beside the node changes it
+                    () -> Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
             healthChecks = health;
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
@@ -303,25 +308,30 @@ public final class KmsNode implements AutoCloseable {
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
-                    health::check, effectiveConfig(config, crypto, budget),
+                    health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
                     complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
+            EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
-                    new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
-                    new AuditQueries(auditRepository, heads, integrity), serviceKeyChains::listing,
+                    encryption,
+                    new AuditQueries(auditRepository, heads, null, integrity), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
+                    health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance);
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
+                    new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
+                    new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
+                            config.maxUsagePerDayDefault(), data.masterKey().keyId()),
+                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data, crypto), services);
+                    password, trustStore(data, crypto), services, config.limits().admission());
             serving.set(http);
             http.start();
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
@@ -458,7 +468,8 @@ public final class KmsNode implements AutoCloseable {
         return checks;
     }
 
-    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
+    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
+                                              com.zeroui.kms.keystore.MasterKeyProvider masterKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
@@ -492,6 +503,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
         m.put("master_key_provider", config.masterKey().provider().apiName());
+        m.put("master_key_id", new CurrentValue(masterKey::keyId)); // read at every request: a rotation changes it
         Map<String, Object> levels = new LinkedHashMap<>();
         for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
             boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM
