@@ -46,6 +46,10 @@ public final class AuditQueries {
         this(repository, heads, archived, new LogIntegrity());
     }
 
+    public AuditQueries(AuditRepository repository, TreeHeads heads, LogIntegrity integrity) {
+        this(repository, heads, null, integrity);
+    }
+
     /** Reports a receipt whose indexed columns differ from what it signs, met while answering, to {@code integrity}. */
     public AuditQueries(AuditRepository repository, TreeHeads heads, ArchivedReceipts archived, LogIntegrity integrity) {
         this.repository = repository;
