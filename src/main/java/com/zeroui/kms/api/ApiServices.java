@@ -29,5 +29,8 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors,
                           java.time.Clock clock, com.zeroui.kms.auth.ConsoleSessions consoleSessions,
                           java.util.function.ToLongBiFunction<String, Long> usageReserved,
-                          com.zeroui.kms.compliance.ComplianceService compliance) {
+                          com.zeroui.kms.compliance.ComplianceService compliance,
+                          com.zeroui.kms.keys.RandomService random, com.zeroui.kms.keys.DerivationService derivation,
+                          com.zeroui.kms.keys.EnvelopeService envelopes,
+                          com.zeroui.kms.audit.AuditRetention auditRetention) {
 }

@@ -6,6 +6,7 @@ import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.AeadAuthenticationException;
+import com.zeroui.kms.crypto.CiphertextBlob;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -32,6 +33,10 @@ public final class EncryptionService {
     }
 
     public record Encrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] ciphertext, byte[] nonce) {
+        /** The same ciphertext as one self-describing blob (docs/adr/0032). */
+        public CiphertextBlob blob() {
+            return new CiphertextBlob(algorithm, key.keyId(), key.rotationCount(), nonce, ciphertext);
+        }
     }
 
     public record Decrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] plaintext) {
@@ -66,13 +71,51 @@ public final class EncryptionService {
             try {
                 return new Decrypted(key, algorithm, loaded.open(crypto, algorithm, nonce, ciphertext, aad));
             } catch (AeadAuthenticationException e) {
-                throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED, Map.of("key_id", key.keyId()));
+                throw decryptionFailed(key.keyId());
             }
         });
     }
 
+    /**
+     * Decrypts a self-describing ciphertext (docs/adr/0032): the key, its version, the algorithm and
+     * the nonce come from the blob; the key is looked up in {@code scope} with every check of the
+     * request path. A blob that is malformed, names another version of the key or does not
+     * authenticate is the one constant decryption failure.
+     */
+    public Audited<Decrypted> decryptBlob(CallerIdentity caller, KeyScope scope, byte[] blobBytes, byte[] aad) {
+        AuditRecord record = audit.begin("decrypt", "decrypt", caller)
+                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
+                .secretLength("ciphertext_blob", blobBytes.length).secretLength("aad", aad.length);
+        return audit.run(record, () -> {
+            KeyResolver.requireScope(caller, scope);
+            CiphertextBlob blob = CiphertextBlob.decode(blobBytes).orElseThrow(() -> decryptionFailed(null));
+            record.keyRef(blob.keyId()).algorithm(blob.algorithm().apiName());
+            refuseUnserved(blob.algorithm());
+            KeyRecord key = resolver.resolveForUse(caller, scope, new KeyRef(blob.keyId(), null), KeyUsage.DECRYPT);
+            record.key(key.keyId(), key.type().sizeBits());
+            return new Decrypted(key, blob.algorithm(), open(key, blob, aad));
+        });
+    }
+
+    /** Opens {@code blob} with {@code key} (already resolved for decrypt); every failure is the constant one. */
+    byte[] open(KeyRecord key, CiphertextBlob blob, byte[] aad) {
+        if (key.rotationCount() != blob.keyVersion()) {
+            throw decryptionFailed(key.keyId());
+        }
+        try {
+            return material.load(key).open(crypto, blob.algorithm(), blob.nonce(), blob.ciphertextAndTag(), aad);
+        } catch (AeadAuthenticationException e) {
+            throw decryptionFailed(key.keyId());
+        }
+    }
+
+    static KmsException decryptionFailed(String keyId) {
+        return new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED,
+                keyId == null ? Map.of() : Map.of("key_id", keyId));
+    }
+
     /** FIPS mode: a non-approved algorithm is a bad request, named with the reason. */
-    private void refuseUnserved(AeadAlgorithm algorithm) {
+    void refuseUnserved(AeadAlgorithm algorithm) {
         crypto.refusal(algorithm).ifPresent(reason -> {
             throw new KmsException(ErrorCode.INVALID_REQUEST, reason,
                     Map.of("field", "algorithm", "algorithm", algorithm.apiName()));

@@ -15,7 +15,7 @@ import java.util.Set;
  * <ul>
  *   <li>active: everything but cancelling a destruction that was never scheduled;</li>
  *   <li>pending_rotation (the grace period) and archived: verify and decrypt historical data, read,
- *       revoke, schedule destruction, change policy — never sign or encrypt anew, never rotate again;</li>
+ *       revoke, schedule destruction, change policy — never sign, encrypt or derive anew, never rotate again;</li>
  *   <li>revoked: read its metadata, schedule its destruction;</li>
  *   <li>pending_destruction: read, cancel the destruction;</li>
  *   <li>destroyed: read the tombstone.</li>

@@ -82,6 +82,19 @@ record LoadedKey(PrivateKey privateKey, PublicKey publicKey, SecretKey aesKey, S
         return plain;
     }
 
+    /**
+     * The raw secret of a software AES key, as HKDF input keying material; the caller erases it. An hsm
+     * key's secret never leaves its token, so it cannot be an HKDF input (400).
+     */
+    byte[] secretForDerivation() {
+        if (hsm != null || aesKey == null) {
+            throw new KmsException(ErrorCode.INVALID_REQUEST, "key " + keyId + " is held in an HSM token and cannot be"
+                    + " an HKDF input (its secret never leaves the token)", Map.of("field", "key_id",
+                    "protection_level", ProtectionLevel.HSM.apiName()));
+        }
+        return aesKey.getEncoded();
+    }
+
     private SecretKey secretFor(AeadAlgorithm algorithm) {
         return algorithm == AeadAlgorithm.AES_256_GCM ? aesKey : chachaKey;
     }

@@ -53,11 +53,16 @@ class KeyStateTableIT {
 
     private static Cell prepare(KmsClient c, KeyState state, KeyOperation op) {
         boolean aead = op == KeyOperation.ENCRYPT || op == KeyOperation.DECRYPT;
-        ObjectNode body = KmsClient.scope("acme", "dev", "tenant").put("key_type", aead ? "AES-256" : "Ed25519");
-        body.putArray("key_usage").add(aead ? "encrypt" : "sign").add(aead ? "decrypt" : "verify");
+        boolean derive = op == KeyOperation.DERIVE;
+        ObjectNode body = KmsClient.scope("acme", "dev", "tenant").put("key_type", aead || derive ? "AES-256" : "Ed25519");
+        if (derive) {
+            body.putArray("key_usage").add("derive");
+        } else {
+            body.putArray("key_usage").add(aead ? "encrypt" : "sign").add(aead ? "decrypt" : "verify");
+        }
         String key = c.post("/keys", body).text("key_id");
         KmsClient.Response sealed = aead ? c.encrypt("acme", key, "data".getBytes(), null, null) : null;
-        String signature = aead ? null : c.sign("acme", key, "data".getBytes(), null).text("signature");
+        String signature = aead || derive ? null : c.sign("acme", key, "data".getBytes(), null).text("signature");
         switch (state) {
             case ACTIVE -> { }
             case PENDING_ROTATION, ARCHIVED -> expectOk(c.post("/keys/" + key + "/rotate", json()));
@@ -105,6 +110,8 @@ class KeyStateTableIT {
                     "{\"allowed_modules\":[\"M21\"],\"requires_approval\":false,\"max_usage_per_day\":1000}".getBytes());
             case READ_METADATA -> c.get("/keys/" + k);
             case READ_PUBLIC_KEY -> c.get("/keys/" + k + "/public");
+            case DERIVE -> c.post("/derive", KmsClient.scope("acme", "dev", "tenant").put("key_id", k)
+                    .put("method", "HKDF-SHA256").put("length", 32));
         };
     }
 
