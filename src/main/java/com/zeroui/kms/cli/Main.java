@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
                 MasterKeyCommand.class, ComplianceCommand.class, KeyCommand.class, CryptoCommands.Sign.class,
                 CryptoCommands.Verify.class, CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class,
-                CryptoCommands.Mac.class, CryptoCommands.Random.class, AutoComplete.GenerateCompletion.class},
+                CryptoCommands.Mac.class, CryptoCommands.Derive.class, CryptoCommands.Random.class, AutoComplete.GenerateCompletion.class},
         footer = {"%n./kms help COMMAND shows its options and an example.",
                 "Shell completion: source <(./kms generate-completion)"})
 public final class Main implements Runnable {

@@ -192,6 +192,45 @@ public final class CryptoCommands {
         }
     }
 
+    @Command(name = "derive", description = "Derive bytes: HKDF-SHA256 from a key, PBKDF2 from a password",
+            footer = {"%nExample: ./kms derive -k alias/root --info 'orders v1' --length 32 -o raw --out k.bin",
+                    ConnectionOptions.FOOTER})
+    public static final class Derive extends RemoteCommand {
+        @Option(names = "--method", paramLabel = "METHOD", defaultValue = "HKDF-SHA256",
+                description = "HKDF-SHA256 (default, needs --key) or PBKDF2-HMAC-SHA256 (password on stdin)")
+        String method;
+        @Option(names = {"-k", "--key"}, paramLabel = "KEY", description = "for HKDF: key id or alias/NAME")
+        String key;
+        @Option(names = "--salt", paramLabel = "TEXT", description = "salt, UTF-8 (PBKDF2 needs one)")
+        String salt;
+        @Option(names = "--info", paramLabel = "TEXT", description = "HKDF context, UTF-8")
+        String info;
+        @Option(names = "--iterations", paramLabel = "N", description = "PBKDF2 iterations (default: the service's)")
+        Integer iterations;
+        @Option(names = "--length", paramLabel = "N", defaultValue = "32", description = "bytes to derive (default 32)")
+        int length;
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        int run() throws IOException {
+            byte[] password = null;
+            if (method.startsWith("PBKDF2")) {
+                password = System.in.readAllBytes(); // never a flag: it would show in ps and shell history
+                int end = password.length;
+                while (end > 0 && (password[end - 1] == '\n' || password[end - 1] == '\r')) {
+                    end--;
+                }
+                password = Arrays.copyOf(password, end);
+            }
+            com.zeroui.kms.client.model.DeriveResult r = connection.scopedClient().crypto().derive(method, key,
+                    salt == null ? null : salt.getBytes(StandardCharsets.UTF_8),
+                    info == null ? null : info.getBytes(StandardCharsets.UTF_8), password, iterations, length, null, null);
+            output.bytes(r.derived(), r, OutputOptions.Format.b64);
+            return 0;
+        }
+    }
+
     @Command(name = "random", description = "Random bytes from the service's DRBG (base64)",
             footer = {"%nExample: ./kms random --bytes 32 -o raw --out seed.bin", ConnectionOptions.FOOTER})
     public static final class Random extends RemoteCommand {

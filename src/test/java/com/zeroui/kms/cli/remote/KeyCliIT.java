@@ -168,6 +168,22 @@ class KeyCliIT {
     }
 
     @Test
+    void randomAndPbkdf2Derivation() throws Exception {
+        CliRun random = kms(List.of("random"), "--bytes", "24");
+        assertThat(random.exitCode()).as(random.err()).isZero();
+        assertThat(Base64.getDecoder().decode(random.out().trim())).hasSize(24);
+
+        // the password comes from stdin; the result must equal the JDK's own PBKDF2
+        CliRun derived = kmsWithStdin("correct horse\n".getBytes(StandardCharsets.UTF_8), List.of("derive"),
+                "--method", "PBKDF2-HMAC-SHA256", "--salt", "NaCl-and-more-salt", "--iterations", "600000", "--length", "32");
+        assertThat(derived.exitCode()).as(derived.err()).isZero();
+        byte[] expected = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
+                new javax.crypto.spec.PBEKeySpec("correct horse".toCharArray(), "NaCl-and-more-salt".getBytes(StandardCharsets.UTF_8),
+                        600_000, 256)).getEncoded();
+        assertThat(Base64.getDecoder().decode(derived.out().trim())).isEqualTo(expected);
+    }
+
+    @Test
     void errorsExitWithTheirCodeAndAMessage() throws Exception {
         CliRun notFound = kms(List.of("key", "show"), UUID.randomUUID().toString());
         assertThat(notFound.exitCode()).isEqualTo(RemoteCommand.REFUSED);
@@ -202,7 +218,7 @@ class KeyCliIT {
     void helpListsEveryCommandAndEachCommandOnlyItsOwnOptions() {
         CliRun help = CliRun.run("--help");
         assertThat(help.out()).contains("  test ", "  key ", "  sign ", "  verify ", "  encrypt ", "  decrypt ", "  mac ",
-                "  random ", "  serve ", "generate-completion");
+                "  random ", "  derive ", "  serve ", "generate-completion");
         assertThat(help.out().lines().count()).isLessThanOrEqualTo(40);
 
         CliRun sign = CliRun.run("help", "sign");
