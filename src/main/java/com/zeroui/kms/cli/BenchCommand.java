@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * it measures and exits non-zero only when requests fail.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark a running KMS (mTLS, keep-alive) against the raw in-process primitives")
+        description = "Benchmark a running KMS against in-process primitives")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "Server base URL. Default: ${DEFAULT-VALUE}")
     String url;
