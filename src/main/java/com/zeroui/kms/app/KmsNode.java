@@ -177,7 +177,9 @@ public final class KmsNode implements AutoCloseable {
         HealthService healthChecks = null;
         com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
-            JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
+            JdbcKeyRepository storedKeys = new JdbcKeyRepository(data.database());
+            // every reader and writer of keys goes through the cache, so this node's writes evict at once
+            com.zeroui.kms.keys.KeyRecordCache keys = new com.zeroui.kms.keys.KeyRecordCache(storedKeys, config.keyCacheSize());
             com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
                     ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
@@ -197,6 +199,10 @@ public final class KmsNode implements AutoCloseable {
                     Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
             selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
+            // receipts this node signed are confirmed by digest in its self-check, not re-verified (ADR 0028)
+            com.zeroui.kms.audit.WrittenReceipts written = new com.zeroui.kms.audit.WrittenReceipts();
+            auditLog.rememberIn(written);
+            selfCheck.trust(written);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
             TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
@@ -241,6 +247,15 @@ public final class KmsNode implements AutoCloseable {
                 // every node: rotate what is due (one wins), else pick up another node's rotation
                 serviceKeyChains.rotateDue();
             }, 0, every, TimeUnit.MILLISECONDS);
+            com.zeroui.kms.events.EventPruner pruner = new com.zeroui.kms.events.EventPruner(outbox,
+                    config.lifecycle().eventRetention(), clock);
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    pruner.pruneOnce(); // every node may: pruning is idempotent and only ever moves forward
+                } catch (RuntimeException e) {
+                    LOG.warn("event outbox pruning failed: {}", e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     lifecycleScheduler.runOnce();
@@ -293,7 +308,8 @@ public final class KmsNode implements AutoCloseable {
                 metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
             }
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    // the current master-key version: a rotation run beside the node changes it
+                    () -> Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
             healthChecks = health;
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
@@ -307,17 +323,25 @@ public final class KmsNode implements AutoCloseable {
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
-                    health::check, effectiveConfig(config, crypto, budget),
-                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
+                    health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
+                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                            certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
+            com.zeroui.kms.audit.LocalArchiveStore archiveStore = new com.zeroui.kms.audit.LocalArchiveStore(
+                    config.lifecycle().archiveDir(config.dataDir()));
+            com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
+            com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
+                    archiveIndex, archiveStore);
+            com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
+                    archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
             EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     encryption,
-                    new AuditQueries(auditRepository, heads), serviceKeyChains::listing,
+                    new AuditQueries(auditRepository, heads, archived, integrity), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
+                    health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
@@ -326,6 +350,7 @@ public final class KmsNode implements AutoCloseable {
                     new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
                             config.maxUsagePerDayDefault(), data.masterKey().keyId()),
                     new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
+                    auditRetention,
                     new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
                             material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
                             data.masterKey().keyId()));
@@ -333,7 +358,7 @@ public final class KmsNode implements AutoCloseable {
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data, crypto), services);
+                    password, trustStore(data, crypto), services, config.limits().admission());
             serving.set(http);
             http.start();
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
@@ -460,17 +485,21 @@ public final class KmsNode implements AutoCloseable {
     }
 
     private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays) {
+            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays,
+            com.zeroui.kms.compliance.CertificateExpiryCheck.ExpiringCount expiringCertificates) {
         List<com.zeroui.kms.compliance.ComplianceCheck> checks =
                 new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
         checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
                 new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
         // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
         checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
+        checks.add(new com.zeroui.kms.compliance.CertificateExpiryCheck(expiringCertificates,
+                com.zeroui.kms.compliance.CertificateExpiryCheck.WINDOW));
         return checks;
     }
 
-    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
+    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
+                                              com.zeroui.kms.keystore.MasterKeyProvider masterKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
@@ -504,6 +533,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
         m.put("master_key_provider", config.masterKey().provider().apiName());
+        m.put("master_key_id", new CurrentValue(masterKey::keyId)); // read at every request: a rotation changes it
         Map<String, Object> levels = new LinkedHashMap<>();
         for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
             boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM

@@ -2,24 +2,19 @@ package com.zeroui.kms.app;
 
 import com.zeroui.kms.approvals.ApprovalKeys;
 import com.zeroui.kms.crypto.CryptoSuite;
-import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.keys.ServiceKeyChain;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.trust.Pem;
 import com.zeroui.kms.trust.anchors.TrustBundleSigner;
-import java.security.PublicKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,47 +87,11 @@ final class ServiceKeyDirectory {
 
     /** The approval keys: the chain's current key signs, any key valid at a token's {@code iat} verifies. */
     ApprovalKeys approvalKeys(CryptoSuite crypto) {
-        return approvalKeys(chains.get(ServiceKeyPurpose.APPROVAL), crypto);
+        return ApprovalKeys.of(chains.get(ServiceKeyPurpose.APPROVAL), crypto);
     }
 
-    static ApprovalKeys approvalKeys(ServiceKeyChain chain, CryptoSuite crypto) {
-        Map<String, PublicKey> parsed = new ConcurrentHashMap<>();
-        return new ApprovalKeys() {
-            @Override
-            public Signing signing() {
-                ServiceKeyChain.Signing s = chain.signing();
-                return new Signing(s.keyId(), s.sign());
-            }
-
-            @Override
-            public Optional<Verifying> find(String keyId) {
-                return chain.find(keyId).map(version -> new Verifying() {
-                    @Override
-                    public PublicKey publicKey() {
-                        return parsed.computeIfAbsent(keyId, k -> crypto.publicKey(KeyType.ED25519,
-                                version.key().publicKeySpki()));
-                    }
-
-                    @Override
-                    public boolean validAt(Instant issuedAt) {
-                        return version.validAt(issuedAt);
-                    }
-                });
-            }
-        };
-    }
-
-    /** The trust-bundle signer of the moment: the chain's current key, with its public key for the bundle. */
+    /** The trust-bundle signer of the moment. */
     Supplier<TrustBundleSigner> trustBundleSigner() {
-        return trustBundleSigner(chains.get(ServiceKeyPurpose.TRUST_BUNDLE));
-    }
-
-    static Supplier<TrustBundleSigner> trustBundleSigner(ServiceKeyChain chain) {
-        return () -> {
-            ServiceKeyChain.Signing s = chain.signing();
-            // a chain reloaded in between still lists the key that signs here (as a predecessor)
-            ServiceKeyChain.Version version = chain.version(s.keyId()).orElseThrow();
-            return new TrustBundleSigner(s.keyId(), Pem.publicKey(version.key().publicKeySpki()), s.sign());
-        };
+        return TrustBundleSigner.current(chains.get(ServiceKeyPurpose.TRUST_BUNDLE));
     }
 }

@@ -1,8 +1,13 @@
 package com.zeroui.kms.approvals;
 
+import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.keys.ServiceKeyChain;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,6 +30,38 @@ public interface ApprovalKeys {
 
     /** The key named {@code keyId}, if the service has ever had it. */
     Optional<Verifying> find(String keyId);
+
+    /**
+     * The service's approval key chain: its current key signs; a token verifies with the key its
+     * {@code kid} names if that key was valid at the token's {@code iat} (a node that has not seen
+     * another node's rotation yet re-reads the chain on an unknown {@code kid}).
+     */
+    static ApprovalKeys of(ServiceKeyChain chain, CryptoSuite crypto) {
+        Map<String, PublicKey> parsed = new ConcurrentHashMap<>();
+        return new ApprovalKeys() {
+            @Override
+            public Signing signing() {
+                ServiceKeyChain.Signing s = chain.signing();
+                return new Signing(s.keyId(), s.sign());
+            }
+
+            @Override
+            public Optional<Verifying> find(String keyId) {
+                return chain.find(keyId).map(version -> new Verifying() {
+                    @Override
+                    public PublicKey publicKey() {
+                        return parsed.computeIfAbsent(keyId, k -> crypto.publicKey(KeyType.ED25519,
+                                version.key().publicKeySpki()));
+                    }
+
+                    @Override
+                    public boolean validAt(Instant issuedAt) {
+                        return version.validAt(issuedAt);
+                    }
+                });
+            }
+        };
+    }
 
     /** One key that never rotates (tests, and tools with a fixed key). */
     static ApprovalKeys fixed(String keyId, UnaryOperator<byte[]> sign, PublicKey publicKey) {

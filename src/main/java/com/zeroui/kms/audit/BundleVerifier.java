@@ -183,8 +183,16 @@ public final class BundleVerifier {
     /** Verifies a file, hashing it, and records the root at {@code probeSize} (see {@link #verify}). */
     public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected,
                                  long probeSize) throws IOException {
+        try (InputStream source = Files.newInputStream(file)) {
+            return verifyStream(source, trustedKeys, expected, probeSize);
+        }
+    }
+
+    /** As {@link #verifyFile}, over a stream (an archive store's object), hashing every byte of it. */
+    public FileResult verifyStream(InputStream source, Map<String, PublicKey> trustedKeys,
+                                   Map<Long, ExpectedSealReceipt> expected, long probeSize) throws IOException {
         MessageDigest sha = sha256();
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(source), sha)) {
             Result result = verify(new FilterInputStream(in) {
                 @Override
                 public void close() {

@@ -64,7 +64,7 @@ public final class KeySeeder {
                             return;
                         } catch (IOException | RuntimeException e) {
                             errors.incrementAndGet();
-                            firstError.compareAndSet(null, e.getMessage());
+                            firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
                             if (errors.get() > 100 && created.get() == 0) {
                                 return; // nothing works: stop instead of hammering a broken server
                             }

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
@@ -57,6 +58,8 @@ public final class Metrics {
         // (and what `kms bench` divides by completed requests to get server CPU per operation)
         ProcessMetrics.builder().register(registry);
         JvmMemoryMetrics.builder().register(registry);
+        // JIT compile time: process CPU includes the compiler, so a benchmark reads this to tell warm from cold
+        JvmCompilationMetrics.builder().register(registry);
         // threads and heap after GC: with RSS and open fds, the figures `kms bench --soak` watches for drift
         JvmThreadsMetrics.builder().register(registry);
         HeapAfterGc heapAfterGc = new HeapAfterGc();
@@ -68,6 +71,18 @@ public final class Metrics {
                         cb.call(bytes);
                     }
                 }).register(registry);
+    }
+
+    /** Admission control: requests holding a slot, waiting for one, and refused with 503 since start. */
+    public void registerAdmission(java.util.function.LongSupplier active, java.util.function.LongSupplier queued,
+                                  java.util.function.LongSupplier rejected) {
+        GaugeWithCallback.builder().name("kms_admission_active").help("API requests being handled (holding an admission slot)")
+                .callback(cb -> cb.call(active.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("kms_admission_queued").help("API requests waiting for an admission slot")
+                .callback(cb -> cb.call(queued.getAsLong())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_admission_rejected_total")
+                .help("API requests refused with 503 because the node was at capacity")
+                .callback(cb -> cb.call(rejected.getAsLong())).register(registry);
     }
 
     /** The key-material cache's hits and misses since start (their ratio is the hit rate under a benchmark's key spread). */
