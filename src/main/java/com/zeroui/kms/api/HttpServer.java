@@ -148,6 +148,9 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
+            KeyImportRoutes imports = new KeyImportRoutes(services.imports(), mapper);
+            register(routes, "POST", "/keys/import-params", "import_params", imports::params);
+            register(routes, "POST", "/keys/import", "import_key", imports::importKey);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}/usage", "get_key_usage", keys::usage); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);

@@ -346,7 +346,10 @@ public final class KmsNode implements AutoCloseable {
                     new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
                             config.maxUsagePerDayDefault(), data.masterKey().keyId()),
                     new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
-                    auditRetention);
+                    auditRetention,
+                    new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
+                            material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
+                            data.masterKey().keyId()));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
