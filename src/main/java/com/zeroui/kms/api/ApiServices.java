@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** What the HTTP layer calls: one service per route family. */
+/**
+ * What the HTTP layer calls: one service per route family. {@code operations} is the template every
+ * key operation runs on: a new operation's service is built from it where its routes are registered.
+ */
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
                           AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
@@ -28,5 +31,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           CertificateValidationService validation, Pki pki, TrustAnchorService trustAnchors,
                           java.time.Clock clock, com.zeroui.kms.auth.ConsoleSessions consoleSessions,
                           java.util.function.ToLongBiFunction<String, Long> usageReserved,
-                          com.zeroui.kms.compliance.ComplianceService compliance) {
+                          com.zeroui.kms.compliance.ComplianceService compliance,
+                          com.zeroui.kms.keys.KeyOperations operations) {
 }

@@ -66,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper, services.usageReserved(), services.clock());
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
+        MacRoutes macs = new MacRoutes(new com.zeroui.kms.keys.MacService(services.operations()), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         EventRoutes events = new EventRoutes(services.events(), mapper);
@@ -150,6 +151,8 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/mac", "mac", macs::mac);
+            register(routes, "POST", "/mac/verify", "mac_verify", macs::verify);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
             register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);

@@ -321,7 +321,8 @@ public final class KmsNode implements AutoCloseable {
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance);
+                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
+                    new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
