@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * key operation runs on: a new operation's service is built from it where its routes are registered.
  */
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
-                          AuditQueries audit, Supplier<List<Map<String, Object>>> receiptKeys,
+                          AuditQueries audit, Supplier<List<Map<String, Object>>> serviceKeys,
+                          Supplier<List<Map<String, Object>>> receiptKeys,
                           HealthService health, Metrics metrics, Map<String, Object> effectiveConfig,
                           SpiffeIdentities identities, EventFeed events, PublicKeys publicKeys,
                           JwtAuthenticator tokens, KeyLifecycleService lifecycle, ApprovalService approvals,
@@ -32,5 +33,8 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           java.time.Clock clock, com.zeroui.kms.auth.ConsoleSessions consoleSessions,
                           java.util.function.ToLongBiFunction<String, Long> usageReserved,
                           com.zeroui.kms.compliance.ComplianceService compliance,
+                          com.zeroui.kms.keys.RandomService random, com.zeroui.kms.keys.DerivationService derivation,
+                          com.zeroui.kms.keys.EnvelopeService envelopes,
+                          com.zeroui.kms.audit.AuditRetention auditRetention,
                           com.zeroui.kms.keys.KeyOperations operations) {
 }

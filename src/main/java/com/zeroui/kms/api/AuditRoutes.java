@@ -46,6 +46,9 @@ final class AuditRoutes {
         inclusion.put("hashes", proof.inclusionProof());
         body.put("inclusion_proof", inclusion);
         body.put("signed_tree_head", proof.treeHead().view());
+        if (proof.archive() != null) {
+            body.put("archive", archiveView(proof.archive(), proof.previousArchive()));
+        }
         ctx.json(body);
     }
 
@@ -88,6 +91,25 @@ final class AuditRoutes {
     void receiptKeys(Context ctx) {
         QueryParams.rejectUnknown(ctx, Set.of());
         ctx.json(Map.of("keys", receiptKeys.get()));
+    }
+
+    /**
+     * Where a sealed receipt was read from and how that archive joins the log: the signed head above
+     * is the one at the archive's end (its root is the one the seal recorded); the {@code audit_sealed}
+     * receipt at {@code seal_receipt_index} commits to the archive's SHA-256 and root, and the archive
+     * names the previous one by its SHA-256.
+     */
+    private static Map<String, Object> archiveView(AuditRepository.Seal seal, AuditRepository.Seal previous) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("archive_file", seal.archiveFile());
+        m.put("archive_sha256", seal.archiveSha256());
+        m.put("first_index", seal.firstIndex());
+        m.put("end_index", seal.endIndex());
+        m.put("root_hash", seal.rootHash());
+        m.put("sealed_at", seal.sealedAt().toString());
+        m.put("seal_receipt_index", seal.receiptIndex());
+        m.put("previous_archive_sha256", previous == null ? null : previous.archiveSha256());
+        return m;
     }
 
     /** Receipts below {@code log_index} were moved to archives; the newest of them is named. */

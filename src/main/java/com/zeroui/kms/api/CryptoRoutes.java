@@ -10,6 +10,7 @@ import com.zeroui.kms.keys.SigningService;
 import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,7 +22,9 @@ final class CryptoRoutes {
     private static final Set<String> ENCRYPT_FIELDS = Set.of("tenant_id", "environment", "plane", "key_id", "plaintext",
             "algorithm", "aad");
     private static final Set<String> DECRYPT_FIELDS = Set.of("tenant_id", "environment", "plane", "key_id", "ciphertext",
-            "iv", "algorithm", "aad");
+            "iv", "algorithm", "aad", "ciphertext_blob");
+    /** The fields a self-describing ciphertext replaces: a request sends either them or ciphertext_blob. */
+    private static final List<String> SEPARATE_FIELDS = List.of("key_id", "ciphertext", "iv", "algorithm");
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
     private final SigningService signing;
@@ -82,12 +85,25 @@ final class CryptoRoutes {
         out.put("key_id", encrypted.key().keyId());
         out.put("algorithm", encrypted.algorithm().apiName());
         out.put("iv", B64.encodeToString(encrypted.nonce()));
+        out.put("ciphertext_blob", B64.encodeToString(encrypted.blob().encode()));
         Receipts.respond(ctx, 200, out, audited.receiptId());
     }
 
     void decrypt(Context ctx) {
         JsonRequest body = JsonRequest.parse(ctx, mapper, DECRYPT_FIELDS);
         var scope = Fields.scope(body);
+        if (body.has("ciphertext_blob")) {
+            for (String field : SEPARATE_FIELDS) {
+                if (body.has(field)) {
+                    throw com.zeroui.kms.error.KmsException.invalid(field, field
+                            + " must not be sent with ciphertext_blob, which names the key, algorithm and iv itself");
+                }
+            }
+            byte[] blob = body.requiredBase64("ciphertext_blob");
+            byte[] aad = body.optionalBase64("aad").orElse(new byte[0]);
+            respondDecrypted(ctx, encryption.decryptBlob(Callers.of(ctx), scope, blob, aad));
+            return;
+        }
         KeyRef ref = KeyRef.parse("key_id", body.requiredString("key_id", 300));
         byte[] ciphertext = body.requiredBase64("ciphertext");
         byte[] iv = body.requiredBase64("iv");
@@ -98,7 +114,10 @@ final class CryptoRoutes {
         byte[] aad = body.optionalBase64("aad").orElse(new byte[0]);
         AeadAlgorithm algorithm = body.optionalEnum("algorithm", AeadAlgorithm::fromApiName, Fields.AEAD_ALGORITHMS)
                 .orElse(null);
-        Audited<EncryptionService.Decrypted> audited = encryption.decrypt(Callers.of(ctx), scope, ref, ciphertext, iv, aad, algorithm);
+        respondDecrypted(ctx, encryption.decrypt(Callers.of(ctx), scope, ref, ciphertext, iv, aad, algorithm));
+    }
+
+    private static void respondDecrypted(Context ctx, Audited<EncryptionService.Decrypted> audited) {
         EncryptionService.Decrypted decrypted = audited.value();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("plaintext", B64.encodeToString(decrypted.plaintext()));

@@ -53,6 +53,12 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer(String bindAddress, int port, long maxRequestBytes, KeyStore serverKeyStore, char[] keyStorePassword,
                       KeyStore trustStore, ApiServices services) {
+        this(bindAddress, port, maxRequestBytes, serverKeyStore, keyStorePassword, trustStore, services,
+                com.zeroui.kms.ops.AdmissionConfig.defaults());
+    }
+
+    public HttpServer(String bindAddress, int port, long maxRequestBytes, KeyStore serverKeyStore, char[] keyStorePassword,
+                      KeyStore trustStore, ApiServices services, com.zeroui.kms.ops.AdmissionConfig admission) {
         ObjectMapper mapper = JsonMapper.builder()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -69,6 +75,7 @@ public final class HttpServer implements AutoCloseable {
         MacRoutes macs = new MacRoutes(new com.zeroui.kms.keys.MacService(services.operations()), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
+        ArchiveRoutes archives = new ArchiveRoutes(services.auditRetention());
         EventRoutes events = new EventRoutes(services.events(), mapper);
         LifecycleRoutes lifecycle = new LifecycleRoutes(services.lifecycle(), mapper);
         ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
@@ -78,6 +85,7 @@ public final class HttpServer implements AutoCloseable {
         TrustAnchorRoutes trust = new TrustAnchorRoutes(services.trustAnchors(), mapper);
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
         ConsoleRoutes console = new ConsoleRoutes(consoleAuthentication, mapper);
+        AdmissionHandler admissionHandler = admissionHandler(admission, mapper, services.metrics());
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(serverKeyStore);
@@ -101,7 +109,12 @@ public final class HttpServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(mapper, false));
             // Jetty's own rejections (bad URI, oversized headers) get the JSON envelope, not HTML.
-            config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(jettyErrors);
+                if (admissionHandler != null) {
+                    server.setHandler(admissionHandler); // Javalin nests its servlet context inside
+                }
+            });
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(jettyErrors));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
@@ -151,6 +164,11 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
+            register(routes, "POST", "/derive", "derive", new DerivationRoutes(services.derivation(), mapper)::derive);
+            EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);
+            register(routes, "POST", "/datakeys", "generate_data_key", envelopes::dataKey);
+            register(routes, "POST", "/rewrap", "rewrap", envelopes::rewrap);
             register(routes, "POST", "/mac", "mac", macs::mac);
             register(routes, "POST", "/mac/verify", "mac_verify", macs::verify);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
@@ -158,6 +176,9 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "GET", "/audit/archives", "list_audit_archives", archives::list);
+            register(routes, "DELETE", "/audit/archives/{archive_file}", "delete_audit_archive", archives::delete);
+            register(routes, "GET", "/service-keys", "service_keys", new ServiceKeyRoutes(services.serviceKeys())::list);
             register(routes, "GET", "/events", "event_feed", events::feed);
             register(routes, "POST", "/certificates/validate", "validate_certificate_chain", validation::validate);
             register(routes, "POST", "/crls", "ingest_crl", validation::ingestCrl);
@@ -193,6 +214,21 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static final String ATTR_OPERATION = "kms.operation";
+
+    /** Null when admission control is off; otherwise the gate, with its figures in the metrics. */
+    private static AdmissionHandler admissionHandler(com.zeroui.kms.ops.AdmissionConfig admission, ObjectMapper mapper,
+                                                     com.zeroui.kms.ops.Metrics metrics) {
+        if (!admission.enabled()) {
+            return null;
+        }
+        AdmissionGate gate = new AdmissionGate(admission);
+        metrics.registerAdmission(gate::active, gate::queued, gate::rejected);
+        try {
+            return new AdmissionHandler(gate, Set.of(PREFIX + "/health", PREFIX + "/metrics"), mapper);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** A registered route, in OpenAPI path syntax; the OpenAPI document is tested against this list. */
     public record Route(String method, String path, String operation) {

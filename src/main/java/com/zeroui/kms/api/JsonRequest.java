@@ -94,6 +94,11 @@ final class JsonRequest {
         return prefix + field;
     }
 
+    /** Whether the field is sent with a non-null value. */
+    boolean has(String field) {
+        return present(field) != null;
+    }
+
     private JsonNode present(String field) {
         JsonNode value = body.get(field);
         return value == null || value.isNull() ? null : value;

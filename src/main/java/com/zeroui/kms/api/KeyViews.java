@@ -36,6 +36,7 @@ final class KeyViews {
         m.put("key_size_bits", key.type().sizeBits());
         m.put("protection_level", key.protectionLevel().apiName());
         m.put("created_by", key.createdBy());
+        m.put("origin", key.origin().apiName());
         KeyLifecycle l = key.lifecycle();
         m.put("rotation_period", l.rotationPeriodDays() == null ? null : "P" + l.rotationPeriodDays() + "D");
         m.put("predecessor_key_id", l.predecessorKeyId());

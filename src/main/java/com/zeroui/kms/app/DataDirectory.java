@@ -22,6 +22,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Opens (and on first use creates) everything a node needs from its data directory and database:
@@ -51,6 +52,7 @@ public final class DataDirectory implements AutoCloseable {
         try {
             PrivateFiles.requirePrivateDirectory(config.dataDir());
             PrivateFiles.requirePrivateKeyFile(config.masterKeyFile());
+            PrivateFiles.requirePrivateKeyFiles(config.dataDir().resolve(SoftwareMasterKeyProvider.VERSIONS_DIRECTORY));
             PrivateFiles.privateSqliteFiles(config.databaseUrl());
         } catch (RuntimeException e) {
             if (token != null) {
@@ -87,6 +89,7 @@ public final class DataDirectory implements AutoCloseable {
 
     private static MasterKeyProvider bindMasterKey(KmsConfig config, JdbcMetaRepository meta) {
         Path file = config.masterKeyFile();
+        Path versions = config.dataDir().resolve(SoftwareMasterKeyProvider.VERSIONS_DIRECTORY);
         Optional<String> bound = meta.get(META_MASTER_KEY_ID);
         String db = Database.redact(config.databaseUrl());
         try {
@@ -95,37 +98,69 @@ public final class DataDirectory implements AutoCloseable {
                         + " inside a PKCS#11 token; start with --master-key-provider pkcs11 and the token's settings");
             }
             if (bound.isPresent()) {
-                if (!Files.exists(file)) {
+                // every version in the data directory; the database names the current one (a rotation changes it)
+                SoftwareMasterKeyProvider key = SoftwareMasterKeyProvider.open(file, versions, currentVersion(meta));
+                List<String> held = key.versionIds();
+                if (held.isEmpty()) {
                     throw new StartupException("master key file " + file + " is missing, but the database " + db
                             + " holds key material wrapped by master key " + bound.get() + " (" + meta.countKeys()
                             + " keys). Restore the master key file from backup. Refusing to create a new master key:"
                             + " it would orphan every existing key.");
                 }
-                MasterKeyProvider key = SoftwareMasterKeyProvider.load(file);
-                if (!key.keyId().equals(bound.get())) {
-                    throw new StartupException("master key file " + file + " holds master key " + key.keyId()
-                            + ", but the database " + db + " is bound to master key " + bound.get()
-                            + ". Point --data-dir and --database-url at matching locations.");
+                if (!held.contains(bound.get())) {
+                    throw new StartupException((held.size() == 1 ? "master key file " + key.fileOf(held.get(0))
+                            + " holds master key " + held.get(0) : "the master key files in " + config.dataDir()
+                            + " hold master keys " + held) + ", but the database " + db + " is bound to master key "
+                            + bound.get() + ". Point --data-dir and --database-url at matching locations.");
                 }
                 return key;
             }
             if (meta.countKeys() > 0) {
                 throw new StartupException("the database " + db + " holds keys but no master key binding; refusing to start");
             }
-            MasterKeyProvider key = Files.exists(file) ? SoftwareMasterKeyProvider.load(file)
+            MasterKeyProvider created = Files.exists(file) ? SoftwareMasterKeyProvider.load(file)
                     : SoftwareMasterKeyProvider.create(file);
-            String winner = meta.putIfAbsent(META_MASTER_KEY_ID, key.keyId());
-            if (!winner.equals(key.keyId())) {
+            String winner = meta.putIfAbsent(META_MASTER_KEY_ID, created.keyId());
+            if (!winner.equals(created.keyId())) {
                 throw new StartupException("another node bound the database " + db + " to master key " + winner
-                        + " while this one started with " + key.keyId() + "; copy that node's master key file");
+                        + " while this one started with " + created.keyId() + "; copy that node's master key file");
             }
-            return key;
+            return SoftwareMasterKeyProvider.open(file, versions, currentVersion(meta));
         } catch (MasterKeyException e) {
             throw new StartupException(e.getMessage() + ". Restore the master key file from backup; refusing to"
                     + " start with a different key.", e);
         } catch (IOException e) {
             throw new StartupException("cannot create the master key file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final long REFRESH_NANOS = 1_000_000_000L;
+
+    /**
+     * The recorded current master-key version (either provider), re-read at most once a second;
+     * the last value read survives a failed read. A rotation run beside the node changes it.
+     */
+    static Supplier<String> currentVersion(JdbcMetaRepository meta) {
+        return new Supplier<>() {
+            private volatile String value;
+            private volatile long readAt;
+
+            @Override
+            public String get() {
+                long now = System.nanoTime();
+                if (value == null || now - readAt > REFRESH_NANOS) {
+                    try {
+                        meta.get(DataDirectory.META_MASTER_KEY_ID).ifPresent(v -> value = v);
+                        readAt = now;
+                    } catch (RuntimeException e) {
+                        if (value == null) {
+                            throw e;
+                        }
+                    }
+                }
+                return value;
+            }
+        };
     }
 
     /**

@@ -19,7 +19,7 @@ import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.KeyRecord;
 import com.zeroui.kms.keys.KeyUsage;
-import com.zeroui.kms.keys.ServiceKeyChain;
+import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
 import com.zeroui.kms.approvals.ApprovalIssuer;
@@ -116,15 +116,17 @@ public final class KmsNode implements AutoCloseable {
     static final int AUDIT_MAX_BATCH = 512;
     static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration TREE_HEAD_INTERVAL = Duration.ofSeconds(10);
+    /** How old kms_keys_total may be: the count is a scan of one index entry per key (100 ms at a million keys). */
+    static final Duration KEY_COUNT_MAX_AGE = Duration.ofSeconds(30);
     /** How often the stored log is verified incrementally (and at start-up and shutdown). */
     static final Duration AUDIT_SELF_CHECK_INTERVAL = Duration.ofSeconds(30);
     /** How soon a revocation made through another node stops that certificate here. */
     static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
     static final Duration RESPONDER_RENEWAL_CHECK = Duration.ofHours(1);
 
-    public static final String RECEIPT_KEY_ALIAS = "kms-receipt-signing";
-    public static final String APPROVAL_KEY_ALIAS = "kms-approval-signing";
-    public static final String TRUST_BUNDLE_KEY_ALIAS = "kms-trust-bundle-signing";
+    public static final String RECEIPT_KEY_ALIAS = ServiceKeyPurpose.RECEIPT.alias();
+    public static final String APPROVAL_KEY_ALIAS = ServiceKeyPurpose.APPROVAL.alias();
+    public static final String TRUST_BUNDLE_KEY_ALIAS = ServiceKeyPurpose.TRUST_BUNDLE.alias();
 
     private final DataDirectory data;
     private final HttpServer http;
@@ -182,10 +184,10 @@ public final class KmsNode implements AutoCloseable {
 
             Events events = new Events(config.events().enabled(), clock);
             ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
-            ServiceKeyChain receiptChain = serviceKeys.chain(RECEIPT_KEY_ALIAS, KeyType.ED25519,
-                    EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY), SignatureAlgorithm.EDDSA,
+            // receipt, approval and trust-bundle keys: one chain each, rotated on one schedule with one overlap
+            ServiceKeyDirectory serviceKeyChains = new ServiceKeyDirectory(serviceKeys,
                     config.lifecycle().serviceKeyRotation(), config.lifecycle().serviceKeyOverlap());
-            RotatingReceiptKey receiptKey = new RotatingReceiptKey(receiptChain);
+            RotatingReceiptKey receiptKey = serviceKeyChains.receiptKey();
             ReceiptSigner signer = receiptKey;
             JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
             LogIntegrity integrity = new LogIntegrity();
@@ -211,8 +213,10 @@ public final class KmsNode implements AutoCloseable {
                 }
             }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
-            Metrics metrics = new Metrics(keys::countByTypeAndState);
-            ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeys, data);
+            // counting every key is a scan of an index with one entry per key: at most once per KEY_COUNT_MAX_AGE
+            Metrics metrics = new Metrics(new com.zeroui.kms.ops.ScrapeCache<>(keys::countByTypeAndState, KEY_COUNT_MAX_AGE));
+            metrics.registerKeyCache(material::hits, material::misses);
+            ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeyChains, data);
             ApprovalService approvals = new ApprovalService(new JdbcApprovalRepository(data.database()), keys,
                     approvalGate.tokens(), trail, clock, config.approvals().requestTtl(), config.approvals().tokenTtl());
             UsageGate usage = new UsageGate(
@@ -233,16 +237,18 @@ public final class KmsNode implements AutoCloseable {
             }
             long every = config.lifecycle().schedulerInterval().toMillis();
             scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    // every node: rotate when due (one wins), else pick up another node's rotation
-                    if (receiptChain.rotateIfDue()) {
-                        LOG.info("service key {} rotated: receipts are now signed by {}", RECEIPT_KEY_ALIAS,
-                                receiptChain.current().keyId());
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("service key rotation failed: {}", e.getMessage());
-                }
+                // every node: rotate what is due (one wins), else pick up another node's rotation
+                serviceKeyChains.rotateDue();
             }, 0, every, TimeUnit.MILLISECONDS);
+            com.zeroui.kms.events.EventPruner pruner = new com.zeroui.kms.events.EventPruner(outbox,
+                    config.lifecycle().eventRetention(), clock);
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    pruner.pruneOnce(); // every node may: pruning is idempotent and only ever moves forward
+                } catch (RuntimeException e) {
+                    LOG.warn("event outbox pruning failed: {}", e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     lifecycleScheduler.runOnce();
@@ -295,7 +301,8 @@ public final class KmsNode implements AutoCloseable {
                 metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
             }
             HealthService health = new HealthService(checks,
-                    Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                    // the current master-key version: a rotation run beside the node changes it
+                    () -> Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
                     .start();
             healthChecks = health;
             KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
@@ -304,30 +311,45 @@ public final class KmsNode implements AutoCloseable {
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
-            TrustAnchorService trustAnchors = trustAnchors(data, serviceKeys, trail, clock);
+            TrustAnchorService trustAnchors = trustAnchors(data, serviceKeyChains, trail, clock);
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
-                    health::check, effectiveConfig(config, crypto, budget),
-                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
+                    health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
+                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                            certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
+            com.zeroui.kms.audit.LocalArchiveStore archiveStore = new com.zeroui.kms.audit.LocalArchiveStore(
+                    config.lifecycle().archiveDir(config.dataDir()));
+            com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
+            com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
+                    archiveIndex, archiveStore);
+            com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
+                    archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
+            EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
-                    new EncryptionService(keys, material, crypto, budget, trail, clock, usage),
-                    new AuditQueries(auditRepository, heads), receiptKey::published,
-                    health, metrics, effectiveConfig(config, crypto, budget), config.identities(), new EventFeed(outbox),
+                    encryption,
+                    new AuditQueries(auditRepository, heads, archived, integrity), serviceKeyChains::listing,
+                    () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
+                    health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
                     validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
                     CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
+                    new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
+                    new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
+                            config.maxUsagePerDayDefault(), data.masterKey().keyId()),
+                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
+                    auditRetention,
                     new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data, crypto), services);
+                    password, trustStore(data, crypto), services, config.limits().admission());
             serving.set(http);
             http.start();
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
@@ -407,14 +429,10 @@ public final class KmsNode implements AutoCloseable {
      * The trust store, with its own bundle-signing key, and the internal CA's root seeded as a
      * GLOBAL anchor for every plane (once per database; a receipt and an event record it).
      */
-    private static TrustAnchorService trustAnchors(DataDirectory data, ServiceKeys serviceKeys, AuditTrail trail,
+    private static TrustAnchorService trustAnchors(DataDirectory data, ServiceKeyDirectory serviceKeys, AuditTrail trail,
                                                    Clock clock) {
-        KeyRecord bundleKey = serviceKeys.ensure(TRUST_BUNDLE_KEY_ALIAS, KeyType.ED25519,
-                EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
-        TrustBundleSigner signer = new TrustBundleSigner(bundleKey.keyId(), Pem.publicKey(bundleKey.publicKeySpki()),
-                serviceKeys.signer(bundleKey, SignatureAlgorithm.EDDSA));
         TrustAnchorService service = new TrustAnchorService(new JdbcTrustAnchorRepository(data.database()), trail, clock,
-                signer, data.ca().ca().root());
+                serviceKeys.trustBundleSigner(), data.ca().ca().root());
         service.ensureInternalRoot();
         return service;
     }
@@ -435,15 +453,11 @@ public final class KmsNode implements AutoCloseable {
      * GLOBAL key only the service can use, like the receipt key); registered governance issuers'
      * keys are read now, so a bad key file stops start-up.
      */
-    private static ApprovalGate approvalGate(KmsConfig config, Clock clock, CryptoSuite crypto, ServiceKeys serviceKeys,
-                                             DataDirectory data) {
-        KeyRecord approvalKey = serviceKeys.ensure(APPROVAL_KEY_ALIAS, KeyType.ED25519,
-                EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
+    private static ApprovalGate approvalGate(KmsConfig config, Clock clock, CryptoSuite crypto,
+                                             ServiceKeyDirectory serviceKeys, DataDirectory data) {
         List<ApprovalIssuer> issuers = config.approvals().externalIssuers().stream()
                 .map(i -> ApprovalIssuer.load(i.name(), i.publicKeyPem(), crypto)).toList();
-        ApprovalTokens tokens = new ApprovalTokens(approvalKey.keyId(),
-                serviceKeys.signer(approvalKey, SignatureAlgorithm.EDDSA),
-                crypto.publicKey(KeyType.ED25519, approvalKey.publicKeySpki()), issuers, crypto);
+        ApprovalTokens tokens = new ApprovalTokens(serviceKeys.approvalKeys(crypto), issuers, crypto);
         return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
     }
 
@@ -462,17 +476,21 @@ public final class KmsNode implements AutoCloseable {
     }
 
     private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays) {
+            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays,
+            com.zeroui.kms.compliance.CertificateExpiryCheck.ExpiringCount expiringCertificates) {
         List<com.zeroui.kms.compliance.ComplianceCheck> checks =
                 new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
         checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
                 new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
         // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
         checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
+        checks.add(new com.zeroui.kms.compliance.CertificateExpiryCheck(expiringCertificates,
+                com.zeroui.kms.compliance.CertificateExpiryCheck.WINDOW));
         return checks;
     }
 
-    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget) {
+    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
+                                              com.zeroui.kms.keystore.MasterKeyProvider masterKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
@@ -505,6 +523,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
                 "window", config.limits().violationWindow().toString()));
         m.put("master_key_provider", config.masterKey().provider().apiName());
+        m.put("master_key_id", new CurrentValue(masterKey::keyId)); // read at every request: a rotation changes it
         Map<String, Object> levels = new LinkedHashMap<>();
         for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
             boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM

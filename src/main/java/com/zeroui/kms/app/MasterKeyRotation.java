@@ -7,10 +7,7 @@ import com.zeroui.kms.keystore.Pkcs11Token;
 import com.zeroui.kms.store.JdbcMetaRepository;
 import com.zeroui.kms.store.JdbcWrappedMaterial;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -78,10 +75,14 @@ public final class MasterKeyRotation {
         // a node that wrapped a new key with the old version just before it switched may store it now: sweep again
         Thread.sleep(NODE_SWITCH.toMillis());
         done += rewrap.rewrapAll(provider, from, provider, progress);
-        if (blobs.countWrappedBy(from) == 0) {
-            provider.destroyVersion(from);
-            progress.accept("kms: nothing is wrapped by master key " + from + " any more; destroyed it");
+        long left = blobs.countWrappedBy(from);
+        if (left != 0) {
+            // the record stays: the next run resumes, sweeps again and destroys the old version then
+            throw new MasterKeyException(left + " blobs are still wrapped by master key " + from + " (written by a node"
+                    + " that had not switched yet?); it is kept; run the command again", null);
         }
+        provider.destroyVersion(from);
+        progress.accept("kms: nothing is wrapped by master key " + from + " any more; destroyed it");
         meta.delete(META_ROTATION);
         return new Outcome(from, to, done, inProgress.isPresent());
     }
@@ -120,6 +121,9 @@ public final class MasterKeyRotation {
             throw new MasterKeyException("blobs written meanwhile are still wrapped by " + from
                     + " (was the service running on the file?); the database is bound to the token now", null);
         }
+        for (String version : software.versionIds()) {
+            software.destroyVersion(version); // master.key, and any version a software rotation left
+        }
         erase(masterKeyFile);
         progress.accept("kms: the database is bound to master key " + to + " in " + token.description() + "; "
                 + masterKeyFile + " erased");
@@ -129,15 +133,7 @@ public final class MasterKeyRotation {
     /** Overwrites the file with zeros, forces it to disk, then deletes it. */
     public static void erase(Path file) throws MasterKeyException {
         try {
-            if (!Files.exists(file)) {
-                return;
-            }
-            long size = Files.size(file);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.allocate((int) size), 0);
-                channel.force(true);
-            }
-            Files.delete(file);
+            com.zeroui.kms.keystore.MasterKeyFile.erase(file);
         } catch (IOException e) {
             throw new MasterKeyException("cannot erase " + file + ": " + e.getMessage(), e);
         }

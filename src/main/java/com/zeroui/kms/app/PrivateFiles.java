@@ -57,6 +57,27 @@ final class PrivateFiles {
         }
     }
 
+    /** The master-key version files a rotation wrote: the directory and every file in it the owner's alone. */
+    static void requirePrivateKeyFiles(Path versionsDir) {
+        if (!Files.isDirectory(versionsDir)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> mode = modeOf(versionsDir);
+            if (mode != null && mode.stream().anyMatch(NOT_OWNER::contains)) {
+                throw new StartupException("the master key directory " + versionsDir + " is accessible by others (mode "
+                        + octal(mode) + "); fix it with: chmod 700 " + versionsDir);
+            }
+            try (var files = Files.list(versionsDir)) {
+                for (Path file : files.toList()) {
+                    requirePrivateKeyFile(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new StartupException("cannot read the permissions of " + versionsDir + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Creates the SQLite database file 0600 before SQLite does (SQLite would use the umask, often
      * 0644; its -wal and -shm files then follow this file's mode) and takes group and other access

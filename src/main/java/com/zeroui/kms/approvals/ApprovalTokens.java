@@ -43,30 +43,34 @@ public final class ApprovalTokens {
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     static final int MAX_TOKEN_LENGTH = 8192;
 
-    private final String keyId;
-    private final UnaryOperator<byte[]> signer;
-    private final PublicKey publicKey;
+    private final ApprovalKeys keys;
     private final Map<String, ApprovalIssuer> external;
     private final CryptoSuite crypto;
 
     /**
+     * With one approval key that never rotates.
+     *
      * @param keyId     id of the service's approval key ({@code kid} of the tokens it mints)
      * @param signer    signs with that key (Ed25519)
      * @param publicKey that key's public half
      */
     public ApprovalTokens(String keyId, UnaryOperator<byte[]> signer, PublicKey publicKey, List<ApprovalIssuer> external,
                           CryptoSuite crypto) {
-        this.keyId = keyId;
-        this.signer = signer;
-        this.publicKey = publicKey;
+        this(ApprovalKeys.fixed(keyId, signer, publicKey), external, crypto);
+    }
+
+    /** With the service's approval keys: the current one signs, every one valid at a token's {@code iat} verifies. */
+    public ApprovalTokens(ApprovalKeys keys, List<ApprovalIssuer> external, CryptoSuite crypto) {
+        this.keys = keys;
         Map<String, ApprovalIssuer> byName = new LinkedHashMap<>();
         external.forEach(i -> byName.put(i.name(), i));
         this.external = Map.copyOf(byName);
         this.crypto = crypto;
     }
 
+    /** The key that signs tokens now. */
     public String keyId() {
-        return keyId;
+        return keys.signing().keyId();
     }
 
     public Set<String> externalIssuers() {
@@ -75,7 +79,9 @@ public final class ApprovalTokens {
 
     /** A token approving {@code approval}, signed by the service's approval key. */
     String mint(Approval approval, String approvedBy, Instant issuedAt, Instant expiresAt) {
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType(TYPE)).keyID(keyId).build();
+        ApprovalKeys.Signing signing = keys.signing();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType(TYPE))
+                .keyID(signing.keyId()).build();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .jwtID(approval.approvalId())
@@ -92,7 +98,7 @@ public final class ApprovalTokens {
         }
         SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
-            jwt.sign(new ServiceKeySigner());
+            jwt.sign(new ServiceKeySigner(signing.sign()));
         } catch (JOSEException e) {
             throw new IllegalStateException("signing an approval token failed", e);
         }
@@ -138,11 +144,20 @@ public final class ApprovalTokens {
                         + " (EdDSA, RS256, PS256)"));
         PublicKey key;
         if (ISSUER.equals(issuer)) {
-            if (!keyId.equals(header.getKeyID()) || algorithm != SignatureAlgorithm.EDDSA) {
-                throw new Invalid("bad_signature", "the approval token names this service as issuer but not its approval"
-                        + " key " + keyId + " with EdDSA (kid " + header.getKeyID() + ", alg " + algorithm + ")");
+            String kid = header.getKeyID();
+            ApprovalKeys.Verifying ours = kid == null || algorithm != SignatureAlgorithm.EDDSA ? null
+                    : keys.find(kid).orElse(null);
+            if (ours == null) {
+                throw new Invalid("bad_signature", "the approval token names this service as issuer but not one of its"
+                        + " approval keys with EdDSA (kid " + kid + ", alg " + algorithm + ")");
             }
-            key = publicKey;
+            Date issued = issueTime(claims);
+            if (issued != null && !ours.validAt(issued.toInstant())) {
+                // a node that kept signing with a replaced key after its overlap ended
+                throw new Invalid("bad_signature", "approval key " + kid + " was not valid at the token's iat "
+                        + issued.toInstant() + " (it was replaced; see GET /kms/v1/service-keys?purpose=approval)");
+            }
+            key = ours.publicKey();
         } else {
             ApprovalIssuer trusted = issuer == null ? null : external.get(issuer);
             if (trusted == null) {
@@ -163,6 +178,15 @@ public final class ApprovalTokens {
         ApprovalToken parsed = claimsOf(claims);
         checkTimes(parsed, now);
         return parsed;
+    }
+
+    /** {@code iat}, or null when it is missing or not a NumericDate (the claims check names that). */
+    private static Date issueTime(JWTClaimsSet claims) {
+        try {
+            return claims.getDateClaim("iat");
+        } catch (ParseException e) {
+            return null;
+        }
     }
 
     private static ApprovalToken claimsOf(JWTClaimsSet claims) {
@@ -228,8 +252,13 @@ public final class ApprovalTokens {
     }
 
     /** Signs with the service's approval key through the KMS's own crypto path. */
-    private final class ServiceKeySigner implements JWSSigner {
+    private static final class ServiceKeySigner implements JWSSigner {
         private final JCAContext jca = new JCAContext();
+        private final UnaryOperator<byte[]> signer;
+
+        ServiceKeySigner(UnaryOperator<byte[]> signer) {
+            this.signer = signer;
+        }
 
         @Override
         public Base64URL sign(JWSHeader header, byte[] signingInput) {

@@ -4,16 +4,10 @@ import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,9 +51,17 @@ public final class AuditSealer {
     private final BundleExporter.ReceiptKeys receiptKeys;
     private final BundleVerifier verifier;
     private final Clock clock;
+    /** Null: archives are not indexed for retrieval (they still verify offline). */
+    private final ArchiveIndex index;
 
     public AuditSealer(AuditRepository repository, TreeHeads heads, AuditTrail trail, BundleExporter.ReceiptKeys receiptKeys,
                        CryptoSuite crypto, Clock clock) {
+        this(repository, heads, trail, receiptKeys, crypto, clock, null);
+    }
+
+    public AuditSealer(AuditRepository repository, TreeHeads heads, AuditTrail trail, BundleExporter.ReceiptKeys receiptKeys,
+                       CryptoSuite crypto, Clock clock, ArchiveIndex index) {
+        this.index = index;
         this.repository = repository;
         this.heads = heads;
         this.trail = trail;
@@ -108,7 +110,10 @@ public final class AuditSealer {
         }
     }
 
-    /** A seal that was made (null when the plan was empty), where its archive is, and what left the live tables. */
+    /**
+     * A seal that was made (null when the plan was empty), where its archive is (its local path, or
+     * null in a remote store), and what left the live tables.
+     */
     public record Outcome(Plan plan, AuditRepository.Seal seal, Path archive, String receiptId, Removed removed) {
     }
 
@@ -138,18 +143,24 @@ public final class AuditSealer {
         return new Plan(first, Math.max(first, end), limitedBy);
     }
 
+    /** As {@link #seal(Bound, ArchiveStore, CallerIdentity)}, into a local directory. */
+    public Outcome seal(Bound bound, Path outDir, CallerIdentity operator) throws IOException {
+        return seal(bound, new LocalArchiveStore(outDir), operator);
+    }
+
     /**
      * Finishes a seal an earlier run left half done, then seals up to {@code bound} into a new
-     * archive in {@code outDir}. {@code operator} is who the {@value #OPERATION} receipt names.
+     * archive in {@code store}. {@code operator} is who the {@value #OPERATION} receipt names. With
+     * an index, each archive is indexed for retrieval before its receipts leave the live table (and
+     * archives sealed before indexing existed are indexed first).
      */
-    public Outcome seal(Bound bound, Path outDir, CallerIdentity operator) throws IOException {
-        Removed removed = finishLatest(operator);
+    public Outcome seal(Bound bound, ArchiveStore store, CallerIdentity operator) throws IOException {
+        Removed removed = finishLatest(operator, store);
         Plan plan = plan(bound);
         if (plan.isEmpty()) {
             return new Outcome(plan, null, null, null, removed);
         }
-        Files.createDirectories(outDir);
-        Path archive = outDir.resolve(archiveName(plan.firstIndex(), plan.endIndex()));
+        String name = archiveName(plan.firstIndex(), plan.endIndex());
         AuditRecord record = trail.begin(OPERATION, OPERATION_TYPE, operator)
                 .subject(CallerIdentity.GLOBAL_TENANT, "prod", "shared");
         Audited<AuditRepository.Seal> recorded;
@@ -158,15 +169,15 @@ public final class AuditSealer {
             recorded = trail.run(record, () -> {
                 AuditRepository.Seal seal;
                 try {
-                    seal = archive(plan, archive);
+                    seal = archive(plan, store, name);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 sealParams(seal).forEach(record::param);
                 if (!repository.insertSeal(seal)) {
                     throw new KmsException(ErrorCode.INVALID_REQUEST, "the log from index " + plan.firstIndex()
-                            + " was sealed by another run meanwhile; " + archive + " is not recorded and may be removed",
-                            Map.of("first_index", plan.firstIndex()));
+                            + " was sealed by another run meanwhile; " + store.location(name)
+                            + " is not recorded and may be removed", Map.of("first_index", plan.firstIndex()));
                 }
                 return seal;
             });
@@ -175,14 +186,27 @@ public final class AuditSealer {
         }
         repository.findByReceiptId(recorded.receiptId())
                 .ifPresent(r -> repository.setSealReceiptIndex(plan.firstIndex(), r.logIndex()));
+        indexIfMissing(recorded.value(), store);
         removed = removed.plus(removeBelow(plan.endIndex()));
-        return new Outcome(plan, recorded.value(), archive, recorded.receiptId(), removed);
+        return new Outcome(plan, recorded.value(), store.localPath(name).orElse(null), recorded.receiptId(), removed);
     }
 
-    /** Steps 1–3: the head at the end, the archive on disk, read back and verified. */
-    private AuditRepository.Seal archive(Plan plan, Path target) throws IOException {
-        if (Files.exists(target)) {
-            throw new IOException(target + " exists but no seal records it (left by an interrupted seal, or one running"
+    /** Indexes every recorded archive the store holds that has no index yet (a no-op without an index). */
+    private void indexIfMissing(AuditRepository.Seal latest, ArchiveStore store) throws IOException {
+        if (index == null) {
+            return;
+        }
+        new ArchiveIndexer(index, store, clock).indexMissing(repository.seals());
+        if (index.archive(latest.firstIndex()).isEmpty()) {
+            throw new IOException("the archive of the latest seal, " + store.location(latest.archiveFile())
+                    + ", is not in the archive store, so it cannot be indexed; its receipts stay in the live store");
+        }
+    }
+
+    /** Steps 1–3: the head at the end, the archive in the store, read back and verified. */
+    private AuditRepository.Seal archive(Plan plan, ArchiveStore store, String name) throws IOException {
+        if (store.exists(name)) {
+            throw new IOException(store.location(name) + " exists but no seal records it (left by an interrupted seal, or one running"
                     + " now); if no seal is running, move it away and seal again");
         }
         AuditRepository.Seal previous = repository.latestSeal().orElse(null);
@@ -191,36 +215,25 @@ public final class AuditSealer {
             throw new IOException("the log was sealed up to index " + previousEnd + " meanwhile; seal again");
         }
         TreeHead head = heads.at(plan.endIndex());
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        BundleExporter.Written written;
-        try {
-            try (FileOutputStream file = new FileOutputStream(tmp.toFile());
-                 OutputStream out = new BufferedOutputStream(file)) {
-                written = exporter.writeArchive(out, plan.firstIndex(), plan.endIndex(), previous);
-                out.flush();
-                file.getFD().sync();
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        syncDirectory(target.getParent());
+        BundleExporter.Written[] written = new BundleExporter.Written[1];
+        store.write(name, out -> written[0] = exporter.writeArchive(out, plan.firstIndex(), plan.endIndex(), previous));
 
         String sha256;
         try {
-            sha256 = verifyWritten(target, written, plan);
+            sha256 = verifyWritten(store, name, written[0], plan);
         } catch (IOException e) {
             // kept for inspection, out of the way of the next run; nothing was recorded or removed
-            Path rejected = target.resolveSibling(target.getFileName() + ".rejected");
-            Files.move(target, rejected, StandardCopyOption.REPLACE_EXISTING);
-            throw new IOException(e.getMessage() + "; kept as " + rejected, e);
+            store.setAside(name, ".rejected");
+            throw new IOException(e.getMessage() + "; kept as " + store.location(name + ".rejected"), e);
         }
-        return new AuditRepository.Seal(plan.firstIndex(), plan.endIndex(), target.getFileName().toString(), sha256,
-                head.rootHashHex(), written.firstTs(), written.lastTs(), clock.instant().truncatedTo(ChronoUnit.MILLIS), null);
+        return new AuditRepository.Seal(plan.firstIndex(), plan.endIndex(), name, sha256,
+                head.rootHashHex(), written[0].firstTs(), written[0].lastTs(), clock.instant().truncatedTo(ChronoUnit.MILLIS), null);
     }
 
     /** Step 3: the archive as read back from disk verifies against this store's receipt keys; returns its SHA-256. */
-    private String verifyWritten(Path target, BundleExporter.Written written, Plan plan) throws IOException {
+    private String verifyWritten(ArchiveStore store, String name, BundleExporter.Written written, Plan plan)
+            throws IOException {
+        String target = store.location(name);
         if (!written.summary().missingKeyIds().isEmpty()) {
             throw new IOException("the range names keys that are not receipt keys of this store: "
                     + written.summary().missingKeyIds());
@@ -229,7 +242,10 @@ public final class AuditSealer {
         for (String keyId : written.summary().keyIds()) {
             receiptKeys.publicKey(keyId).ifPresent(spki -> trusted.put(keyId, verifier.receiptKey(spki)));
         }
-        BundleVerifier.FileResult check = verifier.verifyFile(target, trusted, Map.of());
+        BundleVerifier.FileResult check;
+        try (java.io.InputStream in = store.open(name)) {
+            check = verifier.verifyStream(in, trusted, Map.of(), -1);
+        }
         BundleVerifier.Result result = check.result();
         if (!result.ok()) {
             throw new IOException(target + " does not verify, nothing was recorded or removed: " + result.problem().message());
@@ -247,6 +263,15 @@ public final class AuditSealer {
      * (the same request digest, so the log commits to the same archive) and removes what it covers.
      */
     public Removed finishLatest(CallerIdentity operator) {
+        try {
+            return finishLatest(operator, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As above; with a store (and an index), also indexes the latest archive before its receipts are removed. */
+    public Removed finishLatest(CallerIdentity operator, ArchiveStore store) throws IOException {
         Optional<AuditRepository.Seal> latest = repository.latestSeal();
         if (latest.isEmpty()) {
             return new Removed(0, 0, 0);
@@ -259,6 +284,9 @@ public final class AuditSealer {
             String receiptId = trail.run(record, () -> seal).receiptId();
             repository.findByReceiptId(receiptId)
                     .ifPresent(r -> repository.setSealReceiptIndex(seal.firstIndex(), r.logIndex()));
+        }
+        if (store != null) {
+            indexIfMissing(seal, store);
         }
         return removeBelow(seal.endIndex());
     }
@@ -302,11 +330,5 @@ public final class AuditSealer {
         request.put("operation", OPERATION_TYPE);
         request.putAll(sealParams(file, sha256, first, end, rootHash));
         return AuditRecord.requestDigest(request);
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 }

@@ -183,8 +183,16 @@ public final class BundleVerifier {
     /** Verifies a file, hashing it, and records the root at {@code probeSize} (see {@link #verify}). */
     public FileResult verifyFile(Path file, Map<String, PublicKey> trustedKeys, Map<Long, ExpectedSealReceipt> expected,
                                  long probeSize) throws IOException {
+        try (InputStream source = Files.newInputStream(file)) {
+            return verifyStream(source, trustedKeys, expected, probeSize);
+        }
+    }
+
+    /** As {@link #verifyFile}, over a stream (an archive store's object), hashing every byte of it. */
+    public FileResult verifyStream(InputStream source, Map<String, PublicKey> trustedKeys,
+                                   Map<Long, ExpectedSealReceipt> expected, long probeSize) throws IOException {
         MessageDigest sha = sha256();
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(source), sha)) {
             Result result = verify(new FilterInputStream(in) {
                 @Override
                 public void close() {
@@ -243,6 +251,9 @@ public final class BundleVerifier {
         }
         for (int i = 0; i < array.size(); i++) {
             JsonNode k = array.get(i);
+            if (!receiptKey(k)) {
+                continue;
+            }
             try {
                 java.time.Instant notBefore = instant(k.get("not_before"));
                 java.time.Instant notAfter = instant(k.get("not_after"));
@@ -253,6 +264,16 @@ public final class BundleVerifier {
                 throw bundleFailure(where + "[" + i + "]: not_before and not_after must be ISO-8601 instants or null");
             }
         }
+    }
+
+    /**
+     * Whether a listed key signs receipts: every key of {@code /audit/receipt-keys} does; of {@code
+     * GET /kms/v1/service-keys}, only those with {@code purpose: "receipt"} (an approval or trust-bundle
+     * key never signs receipts, so a list of all service keys can be passed as it is).
+     */
+    private static boolean receiptKey(JsonNode k) {
+        JsonNode purpose = k == null ? null : k.get("purpose");
+        return purpose == null || purpose.isNull() || "receipt".equals(purpose.asText());
     }
 
     private static java.time.Instant instant(JsonNode value) {
@@ -266,6 +287,9 @@ public final class BundleVerifier {
         Map<String, PublicKey> keys = new LinkedHashMap<>();
         for (int i = 0; i < array.size(); i++) {
             JsonNode k = array.get(i);
+            if (!receiptKey(k)) {
+                continue;
+            }
             String keyId = text(k, "key_id");
             String algorithm = text(k, "algorithm");
             String pem = text(k, "public_key");

@@ -222,7 +222,7 @@ public final class BenchOperations {
         return created.get("key_id").asText();
     }
 
-    private static ObjectNode keyRequest(String keyType, String... usage) {
+    static ObjectNode keyRequest(String keyType, String... usage) {
         ObjectNode body = scope().put("key_type", keyType);
         var usages = body.putArray("key_usage");
         for (String u : usage) {

@@ -58,7 +58,8 @@ final class BackupCommand implements Runnable {
      */
     static final class MasterKeyOption {
         @Option(names = "--master-key", paramLabel = "FILE",
-                description = "Software master key file (default: DATA_DIR/master.key). Keep it apart from the backups.")
+                description = "Software master key file (default: the data directory's master.key and master-keys/*.key). Keep it apart from"
+                        + " the backups.")
         Path file;
 
         Path resolve(KmsConfig config) {
@@ -75,7 +76,12 @@ final class BackupCommand implements Runnable {
                 if (inToken(config)) {
                     return new Pkcs11MasterKeyProvider(Pkcs11Token.open(config.masterKey()), currentVersion);
                 }
-                return SoftwareMasterKeyProvider.load(resolve(config));
+                if (file != null) {
+                    return SoftwareMasterKeyProvider.load(file);
+                }
+                // the data directory's every version: after a software rotation the current one is in master-keys/
+                return SoftwareMasterKeyProvider.open(config.masterKeyFile(),
+                        config.dataDir().resolve(SoftwareMasterKeyProvider.VERSIONS_DIRECTORY), currentVersion);
             } catch (MasterKeyException e) {
                 throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, e.getMessage());
             }

@@ -56,6 +56,34 @@ final class BenchCommand implements Callable<Integer> {
             completionCandidates = OperationNames.class)
     List<String> operations = new ArrayList<>();
 
+    @Option(names = "--soak", paramLabel = "DURATION",
+            description = "Endurance mode: mixed traffic (sign, verify, encrypt, decrypt, get-key; or --random-keys) for DURATION"
+                    + " (e.g. 10s, 90m, 72h, PT1H), one line per --interval with ops/s, p99 and the server's RSS, heap after GC,"
+                    + " open fds, threads, audit-log size and outbox depth, then a drift verdict per resource (docs/performance.md)")
+    String soak;
+
+    @Option(names = "--interval", defaultValue = "60s", paramLabel = "DURATION",
+            description = "Soak reporting interval. Default: ${DEFAULT-VALUE}")
+    String interval;
+
+    @Option(names = "--drift-threshold", defaultValue = "0.10",
+            description = "Soak: growth of a resource's last-quarter median over its first that counts as drift, when the"
+                    + " quarter medians never fall. Default: ${DEFAULT-VALUE}")
+    double driftThreshold;
+
+    @Option(names = "--create-keys", defaultValue = "0", paramLabel = "N",
+            description = "Scale mode: create N keys (alternately Ed25519 and AES-256) with --concurrency clients, append them"
+                    + " to --key-file and report the rate")
+    long createKeys;
+
+    @Option(names = "--key-file", defaultValue = "bench-keys.tsv",
+            description = "Where --create-keys appends the keys it created. Default: ${DEFAULT-VALUE}")
+    Path keyFile;
+
+    @Option(names = "--random-keys", paramLabel = "FILE",
+            description = "Soak mix: sign and encrypt over keys drawn uniformly at random from FILE (written by --create-keys)")
+    Path randomKeys;
+
     /** For the help text. */
     static final class OperationNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
@@ -67,6 +95,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (createKeys > 0 || soak != null) {
+            return new ScaleModes(this).call();
+        }
         PrintStream log = System.err;
         List<String> selected;
         try {

@@ -1,5 +1,6 @@
 package com.zeroui.kms.cli;
 
+import com.zeroui.kms.ops.AdmissionConfig;
 import com.zeroui.kms.ops.ApprovalConfig;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.LimitsConfig;
@@ -65,6 +66,22 @@ final class GovernanceOptions {
             description = "Window for --violation-threshold (ISO-8601). Env KMS_VIOLATION_WINDOW. Default: ${DEFAULT-VALUE}")
     String violationWindow;
 
+    @Option(names = "--max-concurrent-requests", defaultValue = "${env:KMS_MAX_CONCURRENT_REQUESTS:-64}",
+            description = "Admission control: API requests handled at once on this node; more wait in a bounded queue, then get "
+                    + "503 with Retry-After (0 = off; health and metrics are exempt; docs/performance.md). "
+                    + "Env KMS_MAX_CONCURRENT_REQUESTS. Default: ${DEFAULT-VALUE}")
+    int maxConcurrentRequests;
+
+    @Option(names = "--max-queued-requests", defaultValue = "${env:KMS_MAX_QUEUED_REQUESTS:-128}",
+            description = "Admission control: requests that may wait for a slot (0 = refuse when all are busy). "
+                    + "Env KMS_MAX_QUEUED_REQUESTS. Default: ${DEFAULT-VALUE}")
+    int maxQueuedRequests;
+
+    @Option(names = "--max-queue-wait", defaultValue = "${env:KMS_MAX_QUEUE_WAIT:-PT0.05S}",
+            description = "Admission control: longest wait for a slot before 503 (ISO-8601). Env KMS_MAX_QUEUE_WAIT. "
+                    + "Default: ${DEFAULT-VALUE}")
+    String maxQueueWait;
+
     KmsConfig applyTo(KmsConfig config) {
         List<ApprovalConfig.ExternalIssuer> issuers = new ArrayList<>();
         List<String> specs = new ArrayList<>(approvalIssuers);
@@ -78,7 +95,8 @@ final class GovernanceOptions {
                 duration("approval request TTL", approvalRequestTtl),
                 ApprovalConfig.parseOperations(approvalRequiredOperations), approvalGlobalTenant, issuers);
         LimitsConfig limits = new LimitsConfig(keyRate, keyBurst, callerRate, callerBurst, violationThreshold,
-                duration("policy violation window", violationWindow));
+                duration("policy violation window", violationWindow),
+                new AdmissionConfig(maxConcurrentRequests, maxQueuedRequests, duration("max queue wait", maxQueueWait)));
         return config.withMaxUsagePerDayDefault(maxUsagePerDayDefault).withApprovals(approvals).withLimits(limits);
     }
 

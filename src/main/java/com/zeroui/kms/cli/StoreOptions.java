@@ -78,6 +78,23 @@ final class StoreOptions {
                     + " lifecycle interval); at least --lifecycle-interval. Env KMS_SERVICE_KEY_OVERLAP. Default: ${DEFAULT-VALUE}")
     java.time.Duration serviceKeyOverlap;
 
+    @Option(names = "--audit-archive-dir", defaultValue = "${env:KMS_AUDIT_ARCHIVE_DIR}",
+            description = "Directory of the archive store: where 'kms audit seal' writes sealed receipt archives and the"
+                    + " server reads them for GET /receipts/{id} and the audit search. Env KMS_AUDIT_ARCHIVE_DIR."
+                    + " Default: <data-dir>/audit-archives")
+    Path auditArchiveDir;
+
+    @Option(names = "--audit-retention", defaultValue = "${env:KMS_AUDIT_RETENTION:-P7Y}",
+            description = "Keep every sealed audit archive at least this ISO-8601 period after its newest receipt;"
+                    + " deleting one earlier is refused, deleting one later is an audited operation. Env KMS_AUDIT_RETENTION."
+                    + " Default: ${DEFAULT-VALUE}")
+    java.time.Period auditRetention;
+
+    @Option(names = "--event-retention", defaultValue = "${env:KMS_EVENT_RETENTION:-P30D}",
+            description = "Prune outbox events older than this ISO-8601 duration once every event sink has delivered"
+                    + " them; the pull feed then starts after the pruned ones. Env KMS_EVENT_RETENTION. Default: ${DEFAULT-VALUE}")
+    java.time.Duration eventRetention;
+
     @Option(names = "--master-key-provider", defaultValue = "${env:KMS_MASTER_KEY_PROVIDER:-software}",
             converter = MasterKeyProviderConverter.class,
             description = "Where the master key lives: software (DATA_DIR/master.key) or pkcs11 (a key inside a PKCS#11 token)."
@@ -128,7 +145,7 @@ final class StoreOptions {
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
                 eventsConfig(), d.jwt(),
                 new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation, serviceKeyRotation,
-                        serviceKeyOverlap), null, null, d.pki(),
+                        serviceKeyOverlap, auditRetention, eventRetention, auditArchiveDir), null, null, d.pki(),
                 masterKeySettings());
     }
 

@@ -50,11 +50,18 @@ public final class CryptoSuite {
     /** The FIPS module serving every primitive, or null outside FIPS mode. */
     private final FipsModule fips;
     private final SecureRandom random;
+    /** The SP 800-90A DRBG behind {@link #randomBytes}: the module's (FIPS), AWS-LC's (ACCP) or the JDK's. */
+    private final SecureRandom drbg;
+    /** Serves HMAC for key derivation; null: the JDK's. */
+    private final Provider macProvider;
 
     private CryptoSuite(String preferred, Map<KeyType, Provider> keyProviders,
                         Map<SignatureAlgorithm, Provider> signatureProviders, Map<AeadAlgorithm, Provider> aeadProviders,
-                        Map<MacAlgorithm, Provider> macProviders, FipsModule fips, SecureRandom random) {
+                        Map<MacAlgorithm, Provider> macProviders, FipsModule fips, SecureRandom random,
+                        SecureRandom drbg, Provider macProvider) {
         this.macProviders = macProviders;
+        this.drbg = drbg;
+        this.macProvider = macProvider;
         this.preferred = preferred;
         this.keyProviders = keyProviders;
         this.signatureProviders = signatureProviders;
@@ -141,7 +148,34 @@ public final class CryptoSuite {
                 macs.put(alg, choose(candidates, fallBackToJdk, p -> probeMac(alg, p), alg.apiName()));
             }
         }
-        return new CryptoSuite(preferred, keys, sigs, aeads, macs, fips, random);
+        Provider first = candidates.isEmpty() ? null : candidates.get(0);
+        return new CryptoSuite(preferred, keys, sigs, aeads, macs, fips, random, drbg(fips, first), first);
+    }
+
+    /**
+     * The DRBG random bytes for callers come from: the FIPS module's approved DRBG, else the preferred
+     * provider's ({@code DEFAULT}: AWS-LC's CTR_DRBG under ACCP), else the JDK's SP 800-90A Hash_DRBG.
+     */
+    private static SecureRandom drbg(FipsModule fips, Provider preferred) {
+        if (fips != null) {
+            return fips.random();
+        }
+        if (preferred != null) {
+            for (String name : List.of("DEFAULT", "LibCryptoRng", "DRBG")) { // DRBGs only, never a bare OS source
+                if (preferred.getService("SecureRandom", name) != null) {
+                    try {
+                        return SecureRandom.getInstance(name, preferred);
+                    } catch (GeneralSecurityException e) {
+                        break; // listed but unusable: the JDK's DRBG below
+                    }
+                }
+            }
+        }
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no DRBG", e);
+        }
     }
 
     /** Why FIPS mode refuses a key type, or empty outside FIPS mode and when the module serves it. */
@@ -510,6 +544,23 @@ public final class CryptoSuite {
         byte[] nonce = new byte[AeadAlgorithm.NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         return nonce;
+    }
+
+    /** {@code length} bytes from the DRBG (see {@link #randomSource()}). */
+    public byte[] randomBytes(int length) {
+        byte[] out = new byte[length];
+        drbg.nextBytes(out);
+        return out;
+    }
+
+    /** The DRBG's algorithm and provider, e.g. "DEFAULT (BCFIPS)" or "DRBG (SUN)". */
+    public String randomSource() {
+        return drbg.getAlgorithm() + " (" + drbg.getProvider().getName() + ")";
+    }
+
+    /** Key derivation (HKDF, PBKDF2) on this suite's providers. */
+    public KeyDerivation derivation() {
+        return new KeyDerivation(fips == null ? macProvider : fips.provider(), fips != null);
     }
 
     // ---- static JCA plumbing, also used by the probes ------------------------------------------

@@ -1,6 +1,7 @@
 package com.zeroui.kms.crypto;
 
 import static com.zeroui.kms.crypto.KeyCapability.DECRYPT;
+import static com.zeroui.kms.crypto.KeyCapability.DERIVE;
 import static com.zeroui.kms.crypto.KeyCapability.ENCRYPT;
 import static com.zeroui.kms.crypto.KeyCapability.MAC;
 import static com.zeroui.kms.crypto.KeyCapability.MAC_VERIFY;
@@ -32,7 +33,7 @@ public enum KeyType {
             .generatedWith(() -> new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4))),
     ED25519("Ed25519", "Ed25519", 256, Traits.keyPair(Jwks.OKP_ED25519, SIGN, VERIFY)
             .notInHsm("the JDK's PKCS#11 provider has no EdDSA mechanism")),
-    AES_256("AES-256", "AES", 256, Traits.secret(ENCRYPT, DECRYPT)),
+    AES_256("AES-256", "AES", 256, Traits.secret(ENCRYPT, DECRYPT, DERIVE)),
     /** HMAC-SHA256 (RFC 2104, FIPS 198-1) with a 256-bit key. */
     HMAC_SHA256("HMAC-SHA256", "HmacSHA256", 256, Traits.secret(MAC, MAC_VERIFY)
             .notInHsm("HMAC keys are not generated in the token yet")),

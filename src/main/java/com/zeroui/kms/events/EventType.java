@@ -23,7 +23,17 @@ public enum EventType {
     TRUST_ANCHOR_UPDATED("trust_anchor_updated", false),
     POLICY_VIOLATION("policy_violation", false),
     /** A signed tree head of the receipt log (GLOBAL): relying parties keep these as witness copies. */
-    TREE_HEAD_SIGNED("tree_head_signed", false);
+    TREE_HEAD_SIGNED("tree_head_signed", false),
+    /** Random bytes handed out; the payload has their length, never the bytes. */
+    RANDOM_GENERATED("random_generated", true),
+    /** Bytes derived (HKDF from a key, PBKDF2 from a credential), returned or stored as a new key. */
+    KEY_DERIVED("key_derived", true),
+    /** A data key generated under a key (envelope encryption). */
+    DATA_KEY_GENERATED("data_key_generated", true),
+    /** A ciphertext re-encrypted under another key without the plaintext leaving the service. */
+    CIPHERTEXT_REWRAPPED("ciphertext_rewrapped", true),
+    /** A key created from material the caller brought (BYOK). */
+    KEY_IMPORTED("key_imported", false);
 
     private final String apiName;
     private final boolean highRate;

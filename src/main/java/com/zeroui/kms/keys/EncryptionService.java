@@ -6,6 +6,7 @@ import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.AeadAuthenticationException;
+import com.zeroui.kms.crypto.CiphertextBlob;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -24,17 +25,27 @@ public final class EncryptionService {
     static final Operation DECRYPT = new Operation("decrypt", "decrypt", KeyUsage.DECRYPT, EventType.DATA_DECRYPTED);
 
     private final KeyOperations operations;
+    private final KeyResolver resolver;
+    private final KeyMaterialCache material;
     private final CryptoSuite crypto;
     private final AeadInvocationBudget budget;
+    private final AuditTrail audit;
 
     public EncryptionService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
                              AeadInvocationBudget budget, AuditTrail audit, java.time.Clock clock, UsageLimiter limits) {
         this.operations = new KeyOperations(repository, material, crypto, audit, clock, limits);
+        this.resolver = new KeyResolver(repository, material, clock, limits);
+        this.material = material;
         this.crypto = crypto;
         this.budget = budget;
+        this.audit = audit;
     }
 
     public record Encrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] ciphertext, byte[] nonce) {
+        /** The same ciphertext as one self-describing blob (docs/adr/0032). */
+        public CiphertextBlob blob() {
+            return new CiphertextBlob(algorithm, key.keyId(), key.rotationCount(), nonce, ciphertext);
+        }
     }
 
     public record Decrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] plaintext) {
@@ -68,8 +79,7 @@ public final class EncryptionService {
                         return Outcome.of(new Decrypted(key.record(), algorithm, key.open(algorithm, nonce, ciphertext, aad)),
                                 "algorithm", algorithm.apiName());
                     } catch (AeadAuthenticationException e) {
-                        throw new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED,
-                                Map.of("key_id", key.record().keyId()));
+                        throw decryptionFailed(key.record().keyId());
                     }
                 });
     }
@@ -78,8 +88,46 @@ public final class EncryptionService {
         return r -> lengths.accept(r.algorithm(algorithm.apiName()).param("algorithm", algorithm.apiName()));
     }
 
+    /**
+     * Decrypts a self-describing ciphertext (docs/adr/0032): the key, its version, the algorithm and
+     * the nonce come from the blob; the key is looked up in {@code scope} with every check of the
+     * request path. A blob that is malformed, names another version of the key or does not
+     * authenticate is the one constant decryption failure.
+     */
+    public Audited<Decrypted> decryptBlob(CallerIdentity caller, KeyScope scope, byte[] blobBytes, byte[] aad) {
+        AuditRecord record = audit.begin("decrypt", "decrypt", caller)
+                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
+                .secretLength("ciphertext_blob", blobBytes.length).secretLength("aad", aad.length);
+        return audit.run(record, () -> {
+            KeyResolver.requireScope(caller, scope);
+            CiphertextBlob blob = CiphertextBlob.decode(blobBytes).orElseThrow(() -> decryptionFailed(null));
+            record.keyRef(blob.keyId()).algorithm(blob.algorithm().apiName());
+            refuseUnserved(blob.algorithm());
+            KeyRecord key = resolver.resolveForUse(caller, scope, new KeyRef(blob.keyId(), null), KeyUsage.DECRYPT);
+            record.key(key.keyId(), key.type().sizeBits());
+            return new Decrypted(key, blob.algorithm(), open(key, blob, aad));
+        });
+    }
+
+    /** Opens {@code blob} with {@code key} (already resolved for decrypt); every failure is the constant one. */
+    byte[] open(KeyRecord key, CiphertextBlob blob, byte[] aad) {
+        if (key.rotationCount() != blob.keyVersion()) {
+            throw decryptionFailed(key.keyId());
+        }
+        try {
+            return material.load(key).open(crypto, blob.algorithm(), blob.nonce(), blob.ciphertextAndTag(), aad);
+        } catch (AeadAuthenticationException e) {
+            throw decryptionFailed(key.keyId());
+        }
+    }
+
+    static KmsException decryptionFailed(String keyId) {
+        return new KmsException(ErrorCode.INVALID_REQUEST, DECRYPTION_FAILED,
+                keyId == null ? Map.of() : Map.of("key_id", keyId));
+    }
+
     /** FIPS mode: a non-approved algorithm is a bad request, named with the reason. */
-    private void refuseUnserved(AeadAlgorithm algorithm) {
+    void refuseUnserved(AeadAlgorithm algorithm) {
         crypto.refusal(algorithm).ifPresent(reason -> {
             throw new KmsException(ErrorCode.INVALID_REQUEST, reason,
                     Map.of("field", "algorithm", "algorithm", algorithm.apiName()));

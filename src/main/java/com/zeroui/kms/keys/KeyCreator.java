@@ -50,6 +50,34 @@ final class KeyCreator {
      * request that can be carried out.
      */
     KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate) {
+        return create(caller, request, gate, keyId -> generate(request.protectionLevel(), request.type(),
+                request.scope().tenantId(), keyId), KeyOrigin.GENERATED);
+    }
+
+    /**
+     * As {@link #create(CallerIdentity, KeyManagementService.CreateKey, Runnable)} but with material the
+     * service derived or the caller brought (raw secret or PKCS#8, and the SPKI public key or null);
+     * the material is wrapped by the master key and destroyed here, whatever happens. Software
+     * protection only: a token cannot take outside material through this path.
+     */
+    KeyRecord createFrom(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate,
+                         com.zeroui.kms.crypto.SecretBytes supplied, byte[] publicKeySpki, KeyOrigin origin) {
+        try {
+            if (request.protectionLevel() != ProtectionLevel.SOFTWARE) {
+                throw KmsException.invalid("protection_level", "protection_level must be software for a "
+                        + origin.apiName() + " key: its material is wrapped by the master key, not generated in a token");
+            }
+            return create(caller, request, gate, keyId -> {
+                byte[] wrapped = material.wrap(request.scope().tenantId(), keyId, supplied);
+                return new Material(publicKeySpki, wrapped, material.wrappedBy(wrapped));
+            }, origin);
+        } finally {
+            supplied.destroy();
+        }
+    }
+
+    private KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate,
+                             java.util.function.Function<String, Material> makeMaterial, KeyOrigin origin) {
         KeyResolver.requireScope(caller, request.scope());
         Set<KeyUsage> usage = EnumSet.copyOf(request.usage());
         if (!KeyUsage.permittedFor(request.type()).containsAll(usage)) {
@@ -79,11 +107,11 @@ final class KeyCreator {
         }
         gate.run();
         String keyId = RandomIds.uuid7(clock);
-        Material made = generate(level, request.type(), request.scope().tenantId(), keyId);
+        Material made = makeMaterial.apply(keyId);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the stored precision
         KeyRecord key = new KeyRecord(keyId, request.scope(), request.type(), usage, request.alias(), KeyState.ACTIVE,
                 now, now, null, 0, policy, caller.moduleId(), made.publicKeySpki(), made.wrapped(), made.masterKeyId(),
-                KeyLifecycle.withRotationPeriod(request.rotationPeriodDays()), level);
+                KeyLifecycle.withRotationPeriod(request.rotationPeriodDays()), level, origin);
         try {
             repository.insert(key, events.make(EventType.KEY_GENERATED, key.tenantId(),
                     key.scope().environment().apiName(), key.scope().plane().apiName(), keyId, keyGenerated(key))

@@ -36,7 +36,8 @@ public final class KeyMaterialCache {
         this.hsm = hsm;
         this.masterKey = masterKey;
         this.crypto = crypto;
-        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterAccess(Duration.ofMinutes(30)).build();
+        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterAccess(Duration.ofMinutes(30))
+                .recordStats().build();
     }
 
     /** Associated data binding wrapped material to its tenant and key id. */
@@ -111,6 +112,16 @@ public final class KeyMaterialCache {
         }
         return new KmsException(ErrorCode.INTERNAL_ERROR, 500, "the HSM refused an operation on key " + keyId,
                 Map.of("key_id", keyId), e);
+    }
+
+    /** Look-ups answered from the cache since start (for the metrics). */
+    public long hits() {
+        return cache.stats().hitCount();
+    }
+
+    /** Look-ups that had to unwrap (or reach the token) since start. */
+    public long misses() {
+        return cache.stats().missCount();
     }
 
     void evict(String keyId) {

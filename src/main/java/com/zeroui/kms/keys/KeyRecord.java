@@ -27,11 +27,22 @@ public record KeyRecord(
         byte[] wrappedMaterial,
         String masterKeyId,
         KeyLifecycle lifecycle,
-        ProtectionLevel protectionLevel) {
+        ProtectionLevel protectionLevel,
+        KeyOrigin origin) {
 
     public KeyRecord {
         lifecycle = lifecycle == null ? KeyLifecycle.NEW : lifecycle;
         protectionLevel = protectionLevel == null ? ProtectionLevel.SOFTWARE : protectionLevel;
+        origin = origin == null ? KeyOrigin.GENERATED : origin;
+    }
+
+    /** A key this service generated. */
+    public KeyRecord(String keyId, KeyScope scope, KeyType type, Set<KeyUsage> usage, String alias, KeyState state,
+                     Instant createdAt, Instant validFrom, Instant validUntil, int rotationCount, AccessPolicy policy,
+                     String createdBy, byte[] publicKeySpki, byte[] wrappedMaterial, String masterKeyId,
+                     KeyLifecycle lifecycle, ProtectionLevel protectionLevel) {
+        this(keyId, scope, type, usage, alias, state, createdAt, validFrom, validUntil, rotationCount, policy, createdBy,
+                publicKeySpki, wrappedMaterial, masterKeyId, lifecycle, protectionLevel, KeyOrigin.GENERATED);
     }
 
     /** A software key (wrapped by the master key). */
@@ -50,7 +61,7 @@ public record KeyRecord(
     /** The same key with its material re-wrapped by another master-key version. */
     public KeyRecord rewrapped(byte[] wrapped, String byMasterKeyId) {
         return new KeyRecord(keyId, scope, type, usage, alias, state, createdAt, validFrom, validUntil, rotationCount, policy,
-                createdBy, publicKeySpki, wrapped, byMasterKeyId, lifecycle, protectionLevel);
+                createdBy, publicKeySpki, wrapped, byMasterKeyId, lifecycle, protectionLevel, origin);
     }
 
     /** A key that has not moved in its lifecycle yet. */
@@ -71,7 +82,7 @@ public record KeyRecord(
         KeyState effective = effectiveState(now);
         return effective == state ? this : new KeyRecord(keyId, scope, type, usage, alias, effective, createdAt, validFrom,
                 validUntil, rotationCount, policy, createdBy, publicKeySpki, wrappedMaterial, masterKeyId, lifecycle,
-                protectionLevel);
+                protectionLevel, origin);
     }
 
     public KeyState effectiveState(Instant now) {

@@ -15,6 +15,7 @@ public enum KeyUsage {
     DECRYPT(KeyCapability.DECRYPT),
     MAC(KeyCapability.MAC),
     MAC_VERIFY(KeyCapability.MAC_VERIFY),
+    /** HKDF input: the key's secret is the input keying material of POST /derive. */
     DERIVE(KeyCapability.DERIVE);
 
     private final KeyCapability capability;

@@ -100,6 +100,21 @@ record LoadedKey(PrivateKey privateKey, PublicKey publicKey, Map<String, SecretK
         return plain;
     }
 
+    /**
+     * The raw secret of a software secret key (any of its key objects holds the same bytes), as HKDF
+     * input keying material; the caller erases it. An hsm key's secret never leaves its token, so it
+     * cannot be an HKDF input (400).
+     */
+    byte[] secretForDerivation() {
+        SecretKey any = secrets.isEmpty() ? null : secrets.values().iterator().next();
+        if (hsm != null || any == null) {
+            throw new KmsException(ErrorCode.INVALID_REQUEST, "key " + keyId + " is held in an HSM token and cannot be"
+                    + " an HKDF input (its secret never leaves the token)", Map.of("field", "key_id",
+                    "protection_level", ProtectionLevel.HSM.apiName()));
+        }
+        return any.getEncoded();
+    }
+
     private SecretKey secretFor(AeadAlgorithm algorithm) {
         return secrets.get(algorithm.keyAlgorithm());
     }

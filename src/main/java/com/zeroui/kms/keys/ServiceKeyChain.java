@@ -1,5 +1,6 @@
 package com.zeroui.kms.keys;
 
+import com.zeroui.kms.audit.ReceiptKeyring;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import java.time.Clock;
@@ -26,27 +27,46 @@ public final class ServiceKeyChain {
      * {@code active}, {@code retiring} (replaced, within the overlap) or {@code retired}.
      */
     public record Version(KeyRecord key, Instant notBefore, Instant notAfter, String status) {
+        /**
+         * Whether something made at {@code at} may carry this key's signature: the receipt key's rule
+         * (a minute of slack before {@code notBefore}, for work stamped just before a node switched),
+         * applied to every service key.
+         */
+        public boolean validAt(Instant at) {
+            return ReceiptKeyring.validAt(notBefore, notAfter, at);
+        }
+
+        /** Whether the key is still accepted at {@code now}: active, or replaced and within its overlap. */
+        public boolean acceptedAt(Instant now) {
+            return notAfter == null || !now.isAfter(notAfter);
+        }
     }
 
     /** The signing key at one moment: its id and its signer, taken together so they always match. */
     public record Signing(String keyId, UnaryOperator<byte[]> sign) {
     }
 
+    /** A key id this node does not know makes it re-read the chain, at most this often (ids are caller input). */
+    static final Duration UNKNOWN_KEY_RELOAD = Duration.ofSeconds(1);
+
     private final ServiceKeys keys;
+    private final ServiceKeyPurpose purpose;
     private final String alias;
     private final SignatureAlgorithm algorithm;
     private final Period schedule;
     private final Duration overlap;
     private final Clock clock;
     private volatile State state;
+    private volatile long lastUnknownReload = System.nanoTime() - UNKNOWN_KEY_RELOAD.toNanos();
 
     private record State(Signing signing, KeyRecord current, List<Version> versions) {
     }
 
-    ServiceKeyChain(ServiceKeys keys, String alias, SignatureAlgorithm algorithm, Period schedule, Duration overlap,
-                    Clock clock) {
+    ServiceKeyChain(ServiceKeys keys, ServiceKeyPurpose purpose, SignatureAlgorithm algorithm, Period schedule,
+                    Duration overlap, Clock clock) {
         this.keys = keys;
-        this.alias = alias;
+        this.purpose = purpose;
+        this.alias = purpose.alias();
         this.algorithm = algorithm;
         this.schedule = schedule;
         this.overlap = overlap;
@@ -56,6 +76,10 @@ public final class ServiceKeyChain {
 
     public String alias() {
         return alias;
+    }
+
+    public ServiceKeyPurpose purpose() {
+        return purpose;
     }
 
     public KeyRecord current() {
@@ -73,6 +97,22 @@ public final class ServiceKeyChain {
 
     public Optional<Version> version(String keyId) {
         return state.versions().stream().filter(v -> v.key().keyId().equals(keyId)).findFirst();
+    }
+
+    /**
+     * The version named {@code keyId}; an id this node does not know yet (another node rotated the
+     * chain since it last looked) makes it re-read the chain first, at most once per
+     * {@link #UNKNOWN_KEY_RELOAD} so that made-up ids cannot turn into a stream of database reads.
+     */
+    public Optional<Version> find(String keyId) {
+        Optional<Version> known = version(keyId);
+        long now = System.nanoTime();
+        if (known.isPresent() || now - lastUnknownReload < UNKNOWN_KEY_RELOAD.toNanos()) {
+            return known;
+        }
+        lastUnknownReload = now;
+        reload();
+        return version(keyId);
     }
 
     /** Re-reads the chain from the store (another node may have rotated it). */
@@ -123,9 +163,9 @@ public final class ServiceKeyChain {
         return List.copyOf(out);
     }
 
-    /** Every key id the alias has had, by the holder's predecessor links (for tools that only read the store). */
-    public static List<Version> history(KeyRepository repository, String alias, Instant now) {
-        return repository.findByAlias(CallerIdentity.GLOBAL_TENANT, Environment.PROD, alias)
+    /** Every key the purpose's alias has had, by the holder's predecessor links (for tools that only read the store). */
+    public static List<Version> history(KeyRepository repository, ServiceKeyPurpose purpose, Instant now) {
+        return repository.findByAlias(CallerIdentity.GLOBAL_TENANT, Environment.PROD, purpose.alias())
                 .map(current -> versions(repository, current, now)).orElse(List.of());
     }
 }

@@ -9,12 +9,13 @@ import com.zeroui.kms.events.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * The service's own keys (receipt signing, trust bundle signing): managed keys of the GLOBAL tenant (prod,
+ * The service's own keys (receipt, approval and trust bundle signing, see {@link ServiceKeyPurpose}): managed keys of the GLOBAL tenant (prod,
  * shared plane) usable only by the service itself. Creating and using them is not audited through
  * the receipt log, because they exist before it and sign for it.
  */
@@ -54,13 +55,12 @@ public final class ServiceKeys {
     }
 
     /**
-     * The key named {@code alias} as a chain that rotates every {@code schedule}, the replaced key
-     * staying valid for {@code overlap} (created on first use, like {@link #ensure}).
+     * The Ed25519 key of {@code purpose} as a chain that rotates every {@code schedule}, the replaced
+     * key staying valid for {@code overlap} (created on first use, like {@link #ensure}).
      */
-    public ServiceKeyChain chain(String alias, KeyType type, Set<KeyUsage> usage, SignatureAlgorithm algorithm,
-                                 Period schedule, Duration overlap) {
-        ensure(alias, type, usage);
-        return new ServiceKeyChain(this, alias, algorithm, schedule, overlap, clock);
+    public ServiceKeyChain chain(ServiceKeyPurpose purpose, Period schedule, Duration overlap) {
+        ensure(purpose.alias(), KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY));
+        return new ServiceKeyChain(this, purpose, SignatureAlgorithm.EDDSA, schedule, overlap, clock);
     }
 
     KeyRecord holderOf(String alias) {

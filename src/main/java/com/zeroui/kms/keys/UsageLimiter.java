@@ -11,6 +11,10 @@ public interface UsageLimiter {
     /** Admits one use of {@code key} by {@code caller}, or throws 429 RATE_LIMITED. */
     void admit(CallerIdentity caller, KeyRecord key, KeyUsage usage);
 
+    /** Admits one keyless operation (random bytes) by {@code caller}: only the caller's rate applies. */
+    default void admitCaller(CallerIdentity caller) {
+    }
+
     UsageLimiter NONE = (caller, key, usage) -> {
     };
 }

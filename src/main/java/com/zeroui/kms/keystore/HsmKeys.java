@@ -150,7 +150,7 @@ public final class HsmKeys {
         } catch (MasterKeyException e) {
             throw e;
         } catch (MissingKey e) {
-            throw new MasterKeyException(e.getMessage(), null);
+            throw new MasterKeyUnavailableException(e.getMessage(), null);
         } catch (GeneralSecurityException e) {
             throw new MasterKeyException("decrypt with key " + keyId + " in the token failed: " + Pkcs11Token.reason(e), e);
         }
@@ -183,7 +183,11 @@ public final class HsmKeys {
         return call("look up key " + keyId, s -> token.find(s, labelOf(keyId)) != null);
     }
 
-    /** Thrown inside a token call when the key's object is not in the token: not a token failure. */
+    /**
+     * Thrown inside a token call when the object of a key the database holds as live is not in the
+     * token: the token lost it (a restore from the token's backup brings it back), so it is answered as
+     * the token being unavailable, retryable, not as the key being broken.
+     */
     private static final class MissingKey extends GeneralSecurityException {
         MissingKey(String message) {
             super(message);
@@ -213,7 +217,7 @@ public final class HsmKeys {
         } catch (MasterKeyException e) {
             throw e;
         } catch (MissingKey e) {
-            throw new MasterKeyException(e.getMessage(), null);
+            throw new MasterKeyUnavailableException(e.getMessage(), null);
         } catch (GeneralSecurityException e) {
             throw new MasterKeyException(what + " in the token failed: " + Pkcs11Token.reason(e), e);
         }

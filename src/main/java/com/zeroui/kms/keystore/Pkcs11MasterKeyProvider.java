@@ -36,6 +36,7 @@ public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
     private final Map<String, SecretKey> handles = new ConcurrentHashMap<>();
     private volatile Pkcs11Token.Session handlesSession;
     private volatile String overridden;
+    private final java.util.Set<String> destroyed = ConcurrentHashMap.newKeySet();
 
     /**
      * @param currentVersion the version to wrap with (read from where the deployment records it; the
@@ -112,6 +113,7 @@ public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
         try {
             token.destroy(labelOf(versionId));
             handles.remove(versionId);
+            destroyed.add(versionId);
         } catch (GeneralSecurityException e) {
             throw new MasterKeyException("cannot destroy master key " + versionId + ": " + Pkcs11Token.reason(e), e);
         }
@@ -142,8 +144,10 @@ public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
         } catch (MasterKeyException e) {
             throw e;
         } catch (GeneralSecurityException e) {
-            throw new MasterKeyException(e instanceof MissingVersion ? e.getMessage()
-                    : "wrapping with master key " + id + " failed: " + Pkcs11Token.reason(e), e);
+            if (e instanceof MissingVersion) {
+                throw missing(id);
+            }
+            throw new MasterKeyException("wrapping with master key " + id + " failed: " + Pkcs11Token.reason(e), e);
         }
         byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocate(2 + idBytes.length + IV_BYTES + sealed.length)
@@ -172,12 +176,22 @@ public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
         } catch (MasterKeyException e) {
             throw e;
         } catch (MissingVersion e) {
-            throw new MasterKeyException(e.getMessage(), null);
+            throw missing(id);
         } catch (AEADBadTagException e) {
             throw integrity(id);
         } catch (GeneralSecurityException e) {
             throw integrity(id);
         }
+    }
+
+    /**
+     * A version this process destroyed is gone for good; any other version the database names but the
+     * token lacks was lost by the token (an object restore brings it back): unavailable, retryable.
+     */
+    private MasterKeyException missing(String id) {
+        String message = "the PKCS#11 token holds no master key " + id + " (label " + labelOf(id) + ")";
+        return destroyed.contains(id) ? new MasterKeyException(message + "; it was destroyed", null)
+                : new MasterKeyUnavailableException(message, null);
     }
 
     private static MasterKeyException integrity(String id) {

@@ -34,16 +34,21 @@ public final class UsageGate implements UsageLimiter {
 
     @Override
     public void admit(CallerIdentity caller, KeyRecord key, KeyUsage usage) {
+        admitCaller(caller);
+        long wait = perKey.tryAcquire(key.keyId());
+        if (wait > 0) {
+            throw rateLimited("key", "key " + key.keyId(), perKey, wait, Map.of("key_id", key.keyId()));
+        }
+        daily.spend(key.keyId(), key.policy().maxUsagePerDay());
+    }
+
+    @Override
+    public void admitCaller(CallerIdentity caller) {
         long wait = perCaller.tryAcquire(caller.spiffeId());
         if (wait > 0) {
             throw rateLimited("caller", "caller " + caller.spiffeId(), perCaller, wait,
                     Map.of("module_id", caller.moduleId(), "caller", caller.spiffeId()));
         }
-        wait = perKey.tryAcquire(key.keyId());
-        if (wait > 0) {
-            throw rateLimited("key", "key " + key.keyId(), perKey, wait, Map.of("key_id", key.keyId()));
-        }
-        daily.spend(key.keyId(), key.policy().maxUsagePerDay());
     }
 
     private KmsException rateLimited(String scope, String who, RateLimiter limiter, long waitNanos,

@@ -52,7 +52,7 @@ public final class HealthService implements AutoCloseable {
     }
 
     private final List<Cached> checks;
-    private final Map<String, String> info;
+    private final java.util.function.Supplier<Map<String, String>> info;
     private final long maxAgeNanos;
     private final long stallAfterNanos;
     private volatile ScheduledExecutorService schedule;
@@ -65,9 +65,24 @@ public final class HealthService implements AutoCloseable {
         this(checks, info, maxAge, STALL_AFTER);
     }
 
+    /** With {@code info} read at every report (values that change while the node runs, e.g. the current master-key version). */
+    public HealthService(List<NamedCheck> checks, java.util.function.Supplier<Map<String, String>> info) {
+        this(checks, info, DEFAULT_MAX_AGE, STALL_AFTER);
+    }
+
     HealthService(List<NamedCheck> checks, Map<String, String> info, Duration maxAge, Duration stallAfter) {
+        this(checks, constant(info), maxAge, stallAfter);
+    }
+
+    private static java.util.function.Supplier<Map<String, String>> constant(Map<String, String> info) {
+        Map<String, String> copy = Map.copyOf(info);
+        return () -> copy;
+    }
+
+    private HealthService(List<NamedCheck> checks, java.util.function.Supplier<Map<String, String>> info, Duration maxAge,
+                          Duration stallAfter) {
         this.checks = checks.stream().map(Cached::new).toList();
-        this.info = Map.copyOf(info);
+        this.info = info;
         this.maxAgeNanos = maxAge.toNanos();
         this.stallAfterNanos = stallAfter.toNanos();
     }
@@ -101,7 +116,7 @@ public final class HealthService implements AutoCloseable {
             results.add(result);
         }
         String status = criticalFailed ? "unhealthy" : anyFailed ? "degraded" : "healthy";
-        return new Report(status, results, info);
+        return new Report(status, results, Map.copyOf(info.get()));
     }
 
     private Result current(Cached cached, long now) {

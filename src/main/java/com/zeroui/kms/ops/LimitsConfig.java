@@ -14,15 +14,32 @@ import java.util.List;
  * @param violationThreshold   policy violations on one key within {@code violationWindow} that trigger the
  *                             threshold action; 0 = detection off
  * @param violationWindow      the sliding window for {@code violationThreshold}
+ * @param admission            the node's bound on requests in flight and waiting ({@link AdmissionConfig})
  */
 public record LimitsConfig(double keyRatePerSecond, long keyBurst, double callerRatePerSecond, long callerBurst,
-                           int violationThreshold, Duration violationWindow) {
+                           int violationThreshold, Duration violationWindow, AdmissionConfig admission) {
+
+    public LimitsConfig {
+        admission = admission == null ? AdmissionConfig.defaults() : admission;
+    }
+
+    /** With the default admission control. */
+    public LimitsConfig(double keyRatePerSecond, long keyBurst, double callerRatePerSecond, long callerBurst,
+                        int violationThreshold, Duration violationWindow) {
+        this(keyRatePerSecond, keyBurst, callerRatePerSecond, callerBurst, violationThreshold, violationWindow, null);
+    }
 
     public static LimitsConfig defaults() {
         return new LimitsConfig(5_000, 10_000, 10_000, 20_000, 0, Duration.ofMinutes(10));
     }
 
+    public LimitsConfig withAdmission(AdmissionConfig newAdmission) {
+        return new LimitsConfig(keyRatePerSecond, keyBurst, callerRatePerSecond, callerBurst, violationThreshold,
+                violationWindow, newAdmission);
+    }
+
     void validate(List<String> problems) {
+        admission.validate(problems);
         checkRate("per-key", keyRatePerSecond, keyBurst, problems);
         checkRate("per-caller", callerRatePerSecond, callerBurst, problems);
         if (violationThreshold < 0) {

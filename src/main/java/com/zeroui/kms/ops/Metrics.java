@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -56,6 +57,39 @@ public final class Metrics {
         // (and what `kms bench` divides by completed requests to get server CPU per operation)
         ProcessMetrics.builder().register(registry);
         JvmMemoryMetrics.builder().register(registry);
+        // threads and heap after GC: with RSS and open fds, the figures `kms bench --soak` watches for drift
+        JvmThreadsMetrics.builder().register(registry);
+        HeapAfterGc heapAfterGc = new HeapAfterGc();
+        GaugeWithCallback.builder().name("kms_jvm_heap_after_gc_bytes")
+                .help("Heap in use right after the most recent garbage collection (absent before the first)")
+                .callback(cb -> {
+                    long bytes = heapAfterGc.bytes();
+                    if (bytes >= 0) {
+                        cb.call(bytes);
+                    }
+                }).register(registry);
+    }
+
+    /** Admission control: requests holding a slot, waiting for one, and refused with 503 since start. */
+    public void registerAdmission(java.util.function.LongSupplier active, java.util.function.LongSupplier queued,
+                                  java.util.function.LongSupplier rejected) {
+        GaugeWithCallback.builder().name("kms_admission_active").help("API requests being handled (holding an admission slot)")
+                .callback(cb -> cb.call(active.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("kms_admission_queued").help("API requests waiting for an admission slot")
+                .callback(cb -> cb.call(queued.getAsLong())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_admission_rejected_total")
+                .help("API requests refused with 503 because the node was at capacity")
+                .callback(cb -> cb.call(rejected.getAsLong())).register(registry);
+    }
+
+    /** The key-material cache's hits and misses since start (their ratio is the hit rate under a benchmark's key spread). */
+    public void registerKeyCache(java.util.function.LongSupplier hits, java.util.function.LongSupplier misses) {
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_key_cache_requests_total")
+                .help("Key-material cache look-ups by result").labelNames("result")
+                .callback(cb -> {
+                    cb.call(hits.getAsLong(), "hit");
+                    cb.call(misses.getAsLong(), "miss");
+                }).register(registry);
     }
 
     /** Receipt log figures: receipts and batches written (their ratio is the group-commit batch size) and the queue. */

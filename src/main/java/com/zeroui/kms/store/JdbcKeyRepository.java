@@ -34,7 +34,7 @@ public final class JdbcKeyRepository implements KeyRepository {
     private static final String COLUMNS = "key_id, tenant_id, environment, plane, key_type, key_usage, key_alias, key_state, "
             + "created_at, valid_from, valid_until, rotation_count, allowed_modules, requires_approval, max_usage_per_day, "
             + "created_by, public_key, wrapped_material, master_key_id, revoked_at, revocation_reason, destroy_after, "
-            + "destroyed_at, state_before_destruction, predecessor_key_id, successor_key_id, rotation_period_days, protection_level";
+            + "destroyed_at, state_before_destruction, predecessor_key_id, successor_key_id, rotation_period_days, protection_level, origin";
 
     private final DataSource ds;
     private final Database.Dialect dialect;
@@ -66,7 +66,7 @@ public final class JdbcKeyRepository implements KeyRepository {
 
     private static void insertRow(Connection c, KeyRecord k) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_keys (" + COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             int i = 1;
             ps.setString(i++, k.keyId());
             ps.setString(i++, k.scope().tenantId());
@@ -101,6 +101,7 @@ public final class JdbcKeyRepository implements KeyRepository {
                 ps.setInt(i, l.rotationPeriodDays());
             }
             ps.setString(++i, k.protectionLevel().apiName());
+            ps.setString(++i, k.origin().apiName());
             ps.executeUpdate();
         }
     }
@@ -395,7 +396,8 @@ public final class JdbcKeyRepository implements KeyRepository {
                 rs.getBytes("wrapped_material"),
                 rs.getString("master_key_id"),
                 lifecycle(rs),
-                com.zeroui.kms.keystore.ProtectionLevel.fromApiName(rs.getString("protection_level")).orElseThrow());
+                com.zeroui.kms.keystore.ProtectionLevel.fromApiName(rs.getString("protection_level")).orElseThrow(),
+                com.zeroui.kms.keys.KeyOrigin.fromApiName(rs.getString("origin")).orElseThrow());
     }
 
     private static KeyLifecycle lifecycle(ResultSet rs) throws SQLException {

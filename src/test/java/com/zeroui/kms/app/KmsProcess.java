@@ -122,6 +122,10 @@ final class KmsProcess implements AutoCloseable {
                 + ", last error: " + last + "):\n" + Files.readString(stdout) + Files.readString(stderr));
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     Path dataDir() {
         return dataDir;
     }

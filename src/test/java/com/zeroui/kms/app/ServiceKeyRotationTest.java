@@ -16,6 +16,7 @@ import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.keys.KeyMaterialCache;
 import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.keys.ServiceKeyChain;
+import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.JdbcAuditRepository;
@@ -37,6 +38,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The receipt key rotates on its schedule with an injected clock: a successor takes over when the
@@ -64,8 +67,7 @@ class ServiceKeyRotationTest {
         JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
         ServiceKeys serviceKeys = new ServiceKeys(keys, new KeyMaterialCache(data.masterKey(), CRYPTO, 16), CRYPTO, clock,
                 data.masterKey().keyId());
-        chain = serviceKeys.chain(KmsNode.RECEIPT_KEY_ALIAS, KeyType.ED25519, EnumSet.of(KeyUsage.SIGN, KeyUsage.VERIFY),
-                SignatureAlgorithm.EDDSA, SCHEDULE, OVERLAP);
+        chain = serviceKeys.chain(ServiceKeyPurpose.RECEIPT, SCHEDULE, OVERLAP);
         receiptKey = new RotatingReceiptKey(chain);
         repository = new JdbcAuditRepository(data.database());
     }
@@ -88,7 +90,7 @@ class ServiceKeyRotationTest {
         assertThat(second).isNotEqualTo(first);
         assertThat(chain.rotateIfDue()).as("the new key is not due").isFalse();
 
-        List<Map<String, Object>> listed = receiptKey.published();
+        List<Map<String, Object>> listed = published();
         assertThat(listed).extracting(k -> k.get("key_id")).containsExactly(first, second);
         assertThat(listed.get(0)).containsEntry("status", "retiring")
                 .containsEntry("not_before", null)
@@ -98,7 +100,7 @@ class ServiceKeyRotationTest {
 
         clock.advance(OVERLAP.plusSeconds(1));
         chain.reload();
-        assertThat(receiptKey.published().get(0)).containsEntry("status", "retired");
+        assertThat(published().get(0)).containsEntry("status", "retired");
     }
 
     @Test
@@ -150,7 +152,7 @@ class ServiceKeyRotationTest {
 
         // with the published key list as the trusted keys, its validity applies (the file's own is ignored)
         byte[] published = new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsBytes(Map.of("keys", receiptKey.published()));
+                .writeValueAsBytes(Map.of("keys", published()));
         BundleVerifier plain = new BundleVerifier(CRYPTO);
         var trusted = plain.readKeyList(new ByteArrayInputStream(published));
         BundleVerifier pinned = plain.withTrustedWindows(plain.readKeyWindows(new ByteArrayInputStream(published)));
@@ -158,6 +160,86 @@ class ServiceKeyRotationTest {
                 .startsWith("index 6: receipt key " + old.key().keyId() + " was not valid at");
         assertThat(plain.verify(new ByteArrayInputStream(later.toByteArray()), trusted).problem())
                 .as("without the windows the stale receipt's signature itself is fine").isNull();
+    }
+
+    private List<Map<String, Object>> published() {
+        return chain.versions().stream().map(v -> ServiceKeyDirectory.view(ServiceKeyPurpose.RECEIPT, v)).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void twoNodesOnOneDatabaseRotateEachServiceKeyOnceAndAgreeOnTheKeySets(String backend) throws Exception {
+        Path first = Files.createTempDirectory("kms-service-keys-1-");
+        Path second = Files.createTempDirectory("kms-service-keys-2-");
+        com.zeroui.kms.support.PostgresDatabases.TempDatabase pg = backend.equals("postgresql")
+                ? com.zeroui.kms.support.PostgresDatabases.create("ServiceKeyRotationTest") : null;
+        java.util.function.UnaryOperator<KmsConfig> store = pg != null ? cfg -> cfg.withDatabase(pg.url(), pg.user(), pg.password())
+                : cfg -> cfg.withDatabase("jdbc:sqlite:" + first.resolve("kms.db"), null, null);
+        DataDirectory one = DataDirectory.open(store.apply(KmsConfig.defaults(first)), clock);
+        DataDirectory two = null;
+        try {
+            Files.copy(first.resolve("master.key"), second.resolve("master.key")); // one database, one master key
+            two = DataDirectory.open(store.apply(KmsConfig.defaults(second)), clock);
+            ServiceKeyDirectory nodeOne = directory(one);
+            ServiceKeyDirectory nodeTwo = directory(two);
+            assertThat(keySets(nodeTwo)).isEqualTo(keySets(nodeOne));
+            assertThat(nodeOne.listing()).hasSize(3);
+
+            clock.advance(Duration.ofDays(90));
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> runs = List.of(pool.submit(() -> {
+                    go.await();
+                    nodeOne.rotateDue();
+                    return null;
+                }), pool.submit(() -> {
+                    go.await();
+                    nodeTwo.rotateDue();
+                    return null;
+                }));
+                go.countDown();
+                for (java.util.concurrent.Future<?> run : runs) {
+                    run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            nodeOne.rotateDue(); // the next lifecycle run: picks up whatever the other node did
+            nodeTwo.rotateDue();
+            Map<String, List<String>> agreed = keySets(nodeOne);
+            assertThat(keySets(nodeTwo)).isEqualTo(agreed);
+            assertThat(nodeTwo.listing()).isEqualTo(nodeOne.listing());
+            for (com.zeroui.kms.keys.ServiceKeyPurpose purpose : com.zeroui.kms.keys.ServiceKeyPurpose.values()) {
+                assertThat(agreed.get(purpose.apiName())).as("rotated once, by one node: " + purpose).hasSize(2);
+                assertThat(nodeOne.listing(purpose)).extracting(k -> k.get("status")).containsExactly("retiring", "active");
+                assertThat(nodeTwo.chain(purpose).current().keyId()).isEqualTo(nodeOne.chain(purpose).current().keyId());
+            }
+        } finally {
+            if (two != null) {
+                two.close();
+            }
+            one.close();
+            if (pg != null) {
+                pg.close();
+            }
+            TestNode.deleteTree(first);
+            TestNode.deleteTree(second);
+        }
+    }
+
+    private ServiceKeyDirectory directory(DataDirectory node) {
+        return new ServiceKeyDirectory(new ServiceKeys(new JdbcKeyRepository(node.database()),
+                new KeyMaterialCache(node.masterKey(), CRYPTO, 16), CRYPTO, clock, node.masterKey().keyId()), SCHEDULE,
+                OVERLAP);
+    }
+
+    /** Key ids per purpose, oldest first. */
+    private static Map<String, List<String>> keySets(ServiceKeyDirectory directory) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        directory.listing().forEach(k -> out.computeIfAbsent((String) k.get("purpose"), p -> new java.util.ArrayList<>())
+                .add((String) k.get("key_id")));
+        return out;
     }
 
     /** Signs with the retired key's material, as a node that never switched would. */

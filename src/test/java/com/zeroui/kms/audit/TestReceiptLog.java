@@ -42,7 +42,17 @@ public final class TestReceiptLog implements AutoCloseable {
     public final AuditSealer sealer;
     public final AuditQueries queries;
 
+    /** Null unless built with an archive directory. */
+    public final com.zeroui.kms.store.JdbcArchiveIndex index;
+    public final LocalArchiveStore archives;
+    public final ArchivedReceipts archived;
+
     public TestReceiptLog(Database database) {
+        this(database, null);
+    }
+
+    /** With {@code archiveDir}: seals are indexed there and sealed receipts are answered from it. */
+    public TestReceiptLog(Database database, java.nio.file.Path archiveDir) {
         ReceiptSigner signer = new ReceiptSigner() {
             @Override
             public String keyId() {
@@ -58,8 +68,11 @@ public final class TestReceiptLog implements AutoCloseable {
         log = new AuditLog(repository, signer, Duration.ofMillis(1), 8, Duration.ofSeconds(10));
         heads = new TreeHeads(repository, signer, Clock.systemUTC());
         trail = new AuditTrail(log, Clock.systemUTC(), com.zeroui.kms.events.Events.none(Clock.systemUTC()));
-        sealer = new AuditSealer(repository, heads, trail, TestReceiptLog::publicKey, CRYPTO, Clock.systemUTC());
-        queries = new AuditQueries(repository, heads);
+        index = archiveDir == null ? null : new com.zeroui.kms.store.JdbcArchiveIndex(database);
+        archives = archiveDir == null ? null : new LocalArchiveStore(archiveDir);
+        archived = archiveDir == null ? null : new ArchivedReceipts(repository, index, archives);
+        sealer = new AuditSealer(repository, heads, trail, TestReceiptLog::publicKey, CRYPTO, Clock.systemUTC(), index);
+        queries = new AuditQueries(repository, heads, archived);
     }
 
     public static Optional<byte[]> publicKey(String keyId) {

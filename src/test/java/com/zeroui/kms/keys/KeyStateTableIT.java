@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
  * the operation is sent and its status and error code compared with the table.
  */
 class KeyStateTableIT {
-    /** Every column that has a route; derive has none yet (issue 13 §2, POST /kms/v1/derive). */
-    private static final Set<KeyOperation> HTTP_OPERATIONS = EnumSet.complementOf(EnumSet.of(KeyOperation.DERIVE));
+    private static final Set<KeyOperation> HTTP_OPERATIONS = EnumSet.allOf(KeyOperation.class);
 
     /** A key prepared for one cell: its id and, for AES keys, a ciphertext made while it was active. */
     private record Cell(KeyState state, KeyOperation operation, String keyId, KmsClient.Response sealed,
@@ -54,13 +53,19 @@ class KeyStateTableIT {
 
     private static Cell prepare(KmsClient c, KeyState state, KeyOperation op) {
         boolean aead = op == KeyOperation.ENCRYPT || op == KeyOperation.DECRYPT;
+        boolean derive = op == KeyOperation.DERIVE;
         boolean mac = op == KeyOperation.MAC || op == KeyOperation.MAC_VERIFY;
         ObjectNode body = KmsClient.scope("acme", "dev", "tenant")
-                .put("key_type", aead ? "AES-256" : mac ? "HMAC-SHA256" : "Ed25519");
-        body.putArray("key_usage").add(aead ? "encrypt" : mac ? "mac" : "sign").add(aead ? "decrypt" : mac ? "mac_verify" : "verify");
+                .put("key_type", aead || derive ? "AES-256" : mac ? "HMAC-SHA256" : "Ed25519");
+        if (derive) {
+            body.putArray("key_usage").add("derive");
+        } else {
+            body.putArray("key_usage").add(aead ? "encrypt" : mac ? "mac" : "sign")
+                    .add(aead ? "decrypt" : mac ? "mac_verify" : "verify");
+        }
         String key = c.post("/keys", body).text("key_id");
         KmsClient.Response sealed = aead ? c.encrypt("acme", key, "data".getBytes(), null, null) : null;
-        String signature = aead ? null : mac
+        String signature = aead || derive ? null : mac
                 ? c.post("/mac", KmsClient.scope("acme", "dev", "tenant").put("key_id", key)
                         .put("data", java.util.Base64.getEncoder().encodeToString("data".getBytes()))).text("mac")
                 : c.sign("acme", key, "data".getBytes(), null).text("signature");
@@ -115,7 +120,8 @@ class KeyStateTableIT {
                     .put("data", java.util.Base64.getEncoder().encodeToString(data)));
             case MAC_VERIFY -> c.post("/mac/verify", KmsClient.scope("acme", "dev", "tenant").put("key_id", k)
                     .put("data", java.util.Base64.getEncoder().encodeToString(data)).put("mac", cell.signature()));
-            case DERIVE -> throw new IllegalArgumentException("no route for " + cell.operation());
+            case DERIVE -> c.post("/derive", KmsClient.scope("acme", "dev", "tenant").put("key_id", k)
+                    .put("method", "HKDF-SHA256").put("length", 32));
         };
     }
 

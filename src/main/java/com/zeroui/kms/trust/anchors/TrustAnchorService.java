@@ -44,13 +44,14 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
     private final AuditTrail audit;
     private final Events events;
     private final Clock clock;
-    private final TrustBundleSigner signer;
+    /** The bundle key that signs now (the service key rotates; see {@link TrustBundleVerifier}). */
+    private final java.util.function.Supplier<TrustBundleSigner> signer;
     private final AnchorCertificatePolicy policy = new AnchorCertificatePolicy();
     private final X509Certificate internalRoot;
     private final String internalRootFingerprint;
 
-    public TrustAnchorService(TrustAnchorRepository repository, AuditTrail audit, Clock clock, TrustBundleSigner signer,
-                              X509Certificate internalRoot) {
+    public TrustAnchorService(TrustAnchorRepository repository, AuditTrail audit, Clock clock,
+                              java.util.function.Supplier<TrustBundleSigner> signer, X509Certificate internalRoot) {
         this.repository = repository;
         this.audit = audit;
         this.events = audit.events();
@@ -252,7 +253,7 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
             TrustAnchorRepository.BundleSnapshot snapshot = repository.bundle(tenant, plane);
             return TrustBundle.sign(tenant, plane, snapshot.version(),
                     snapshot.anchors().stream().filter(a -> !a.isRevoked()).toList(),
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS), signer);
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), signer.get());
         });
     }
 

@@ -1,5 +1,8 @@
 package com.zeroui.kms.trust.anchors;
 
+import com.zeroui.kms.keys.ServiceKeyChain;
+import com.zeroui.kms.trust.Pem;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -8,4 +11,14 @@ import java.util.function.UnaryOperator;
  */
 public record TrustBundleSigner(String keyId, String publicKeyPem, UnaryOperator<byte[]> sign) {
     public static final String ALGORITHM = "EdDSA";
+
+    /** The signer of the moment: the chain's current key (it rotates), with its public key for the bundle. */
+    public static Supplier<TrustBundleSigner> current(ServiceKeyChain chain) {
+        return () -> {
+            ServiceKeyChain.Signing s = chain.signing();
+            // a chain reloaded in between still lists the key that signs here (as a predecessor)
+            ServiceKeyChain.Version version = chain.version(s.keyId()).orElseThrow();
+            return new TrustBundleSigner(s.keyId(), Pem.publicKey(version.key().publicKeySpki()), s.sign());
+        };
+    }
 }

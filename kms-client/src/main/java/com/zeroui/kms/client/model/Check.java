@@ -1,0 +1,4 @@
+package com.zeroui.kms.client.model;
+
+/** One health check. */
+public record Check(String name, String status, String detail) {}

@@ -1,0 +1,239 @@
+package com.zeroui.kms.keys;
+
+import com.zeroui.kms.audit.AuditRecord;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.audit.Audited;
+import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.KeyDerivation;
+import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.crypto.SecretBytes;
+import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.events.EventType;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * POST /derive: HKDF-SHA256 from a managed key whose usage includes {@code derive}, or
+ * PBKDF2-HMAC-SHA256 from a caller's credential. The bytes are returned, or stored as a new managed
+ * key ({@code origin: derived}) and never returned; storing is a key generation, so dual
+ * authorization applies as for POST /keys.
+ */
+public final class DerivationService {
+    public static final int MAX_LENGTH = 1024;
+    public static final int MAX_INPUT_BYTES = 1024;
+    /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; the default and the least accepted. */
+    public static final int MIN_PBKDF2_ITERATIONS = 600_000;
+    public static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
+    /** NIST SP 800-132 §5.1: at least 128 bits of salt. */
+    public static final int MIN_PBKDF2_SALT_BYTES = 16;
+
+    private final KeyResolver resolver;
+    private final KeyMaterialCache material;
+    private final CryptoSuite crypto;
+    private final AuditTrail audit;
+    private final KeyCreator creator;
+    private final DualAuthorization approvals;
+    private final UsageLimiter limits;
+
+    public DerivationService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit,
+                             Clock clock, UsageLimiter limits, DualAuthorization approvals, long defaultMaxUsagePerDay,
+                             String masterKeyId) {
+        this.resolver = new KeyResolver(repository, material, clock, limits);
+        this.material = material;
+        this.crypto = crypto;
+        this.audit = audit;
+        this.limits = limits;
+        this.approvals = approvals;
+        this.creator = new KeyCreator(repository, material, crypto, clock, defaultMaxUsagePerDay, masterKeyId,
+                audit.events());
+    }
+
+    public enum Method {
+        HKDF_SHA256("HKDF-SHA256"), PBKDF2_HMAC_SHA256("PBKDF2-HMAC-SHA256");
+
+        private final String apiName;
+
+        Method(String apiName) {
+            this.apiName = apiName;
+        }
+
+        public String apiName() {
+            return apiName;
+        }
+
+        public static Optional<Method> fromApiName(String name) {
+            return Arrays.stream(values()).filter(m -> m.apiName.equals(name)).findFirst();
+        }
+    }
+
+    /** The new key the derived bytes become; they are never returned then. */
+    public record StoreAs(KeyType type, Set<KeyUsage> usage, String alias, KeyManagementService.PolicyRequest policy,
+                          Integer rotationPeriodDays) {
+    }
+
+    /**
+     * One derivation. HKDF: {@code key} (required), {@code salt} and {@code info} (may be empty).
+     * PBKDF2: {@code password}, {@code salt}, {@code iterations} (null: the minimum). {@code length}
+     * null: 32. {@code storeAs} null: return the bytes.
+     */
+    public record Request(KeyScope scope, Method method, KeyRef key, byte[] salt, byte[] info, char[] password,
+                          Integer iterations, Integer length, StoreAs storeAs,
+                          KeyManagementService.ApprovalClaim approval) {
+    }
+
+    /** {@code bytes} when returned, {@code stored} when kept as a key; {@code source} for HKDF. */
+    public record Derived(Method method, int length, byte[] bytes, KeyRecord source, KeyRecord stored) {
+    }
+
+    public Audited<Derived> derive(CallerIdentity caller, Request r) {
+        AuditRecord record = audit.begin("key_derived", "derive", caller)
+                .scope(r.scope().tenantId(), r.scope().environment().apiName(), r.scope().plane().apiName())
+                .algorithm(r.method().apiName())
+                .param("method", r.method().apiName())
+                .param("length", r.length())
+                .param("iterations", r.iterations())
+                .param("store_as", r.storeAs() == null ? null : r.storeAs().type().apiName())
+                .secretLength("salt", r.salt() == null ? 0 : r.salt().length)
+                .secretLength("info", r.info() == null ? 0 : r.info().length);
+        if (r.key() != null) {
+            record.keyRef(r.key().toString());
+        }
+        if (r.password() != null) {
+            record.secretLength("password", r.password().length);
+        }
+        return audit.run(record, () -> {
+            int length = lengthOf(r);
+            KeyRecord source = null;
+            byte[] bytes;
+            if (r.method() == Method.HKDF_SHA256) {
+                KeyDerivation kdf = crypto.derivation();
+                kdf.hkdfRefusal().ifPresent(reason -> {
+                    throw KmsException.invalid("method", reason);
+                });
+                if (r.key() == null) {
+                    throw KmsException.invalid("key_id", "key_id is required for HKDF-SHA256");
+                }
+                refuse(r.password() != null, "password", "password belongs to PBKDF2-HMAC-SHA256, not HKDF-SHA256");
+                refuse(r.iterations() != null, "iterations", "iterations belongs to PBKDF2-HMAC-SHA256, not HKDF-SHA256");
+                bounded("salt", r.salt(), 0);
+                bounded("info", r.info(), 0);
+                source = resolver.resolveForUse(caller, r.scope(), r.key(), KeyUsage.DERIVE);
+                record.key(source.keyId(), source.type().sizeBits());
+                byte[] ikm = material.load(source).secretForDerivation();
+                try {
+                    bytes = kdf.hkdfSha256(ikm, orEmpty(r.salt()), orEmpty(r.info()), length);
+                } finally {
+                    Arrays.fill(ikm, (byte) 0);
+                }
+            } else {
+                bytes = pbkdf2(caller, r, length);
+            }
+            KeyRecord stored = null;
+            if (r.storeAs() != null) {
+                byte[] derived = bytes;
+                bytes = null;
+                stored = store(caller, r, derived);
+                if (source == null) {
+                    record.key(stored.keyId(), stored.type().sizeBits()); // PBKDF2: the receipt names the key it made
+                }
+            }
+            announce(record, r, source, stored, length);
+            return new Derived(r.method(), length, bytes, source, stored);
+        });
+    }
+
+    private byte[] pbkdf2(CallerIdentity caller, Request r, int length) {
+        KeyResolver.requireScope(caller, r.scope());
+        refuse(r.key() != null, "key_id", "PBKDF2-HMAC-SHA256 derives from password, not from a key");
+        refuse(r.info() != null, "info", "info belongs to HKDF-SHA256, not PBKDF2-HMAC-SHA256");
+        if (r.password() == null || r.password().length == 0) {
+            throw KmsException.invalid("password", "password is required for PBKDF2-HMAC-SHA256");
+        }
+        if (r.password().length > MAX_INPUT_BYTES) {
+            throw KmsException.invalid("password", "password must be at most " + MAX_INPUT_BYTES + " characters");
+        }
+        if (r.salt() == null) {
+            throw KmsException.invalid("salt", "salt is required for PBKDF2-HMAC-SHA256 (at least "
+                    + MIN_PBKDF2_SALT_BYTES + " bytes)");
+        }
+        bounded("salt", r.salt(), MIN_PBKDF2_SALT_BYTES);
+        int iterations = r.iterations() == null ? MIN_PBKDF2_ITERATIONS : r.iterations();
+        if (iterations < MIN_PBKDF2_ITERATIONS || iterations > MAX_PBKDF2_ITERATIONS) {
+            throw KmsException.invalid("iterations", "iterations must be between " + MIN_PBKDF2_ITERATIONS + " and "
+                    + MAX_PBKDF2_ITERATIONS);
+        }
+        limits.admitCaller(caller); // hundreds of milliseconds of CPU: the caller's rate limit applies
+        try {
+            return crypto.derivation().pbkdf2Sha256(r.password(), r.salt(), iterations, length);
+        } catch (IllegalArgumentException e) {
+            // FIPS mode: the module refuses parameters SP 800-132 does not approve (e.g. a short password)
+            throw KmsException.invalid("password", "PBKDF2-HMAC-SHA256 refused these parameters in FIPS mode: "
+                    + e.getMessage());
+        }
+    }
+
+    private KeyRecord store(CallerIdentity caller, Request r, byte[] bytes) {
+        StoreAs as = r.storeAs();
+        if (as.type() != KeyType.AES_256) {
+            throw KmsException.invalid("store_as.key_type", "store_as.key_type must be AES-256");
+        }
+        if (bytes.length != as.type().sizeBits() / 8) {
+            throw KmsException.invalid("length", "length must be " + as.type().sizeBits() / 8 + " to store an "
+                    + as.type().apiName() + " key");
+        }
+        var create = new KeyManagementService.CreateKey(r.scope(), as.type(), as.usage(), as.alias(), as.policy(),
+                as.rotationPeriodDays());
+        KeyManagementService.ApprovalClaim approval = r.approval() == null ? KeyManagementService.ApprovalClaim.NONE
+                : r.approval();
+        SecretBytes secret = SecretBytes.copyOf(bytes);
+        Arrays.fill(bytes, (byte) 0);
+        return creator.createFrom(caller, create, () -> {
+            if (approvals.requiresApproval(DualAuthorization.GENERATE, r.scope().tenantId(), false)) {
+                approvals.require(caller, DualAuthorization.GENERATE, null, approval.parameters(), approval.token());
+            }
+        }, secret, null, KeyOrigin.DERIVED);
+    }
+
+    private static int lengthOf(Request r) {
+        int length = r.length() == null ? 32 : r.length();
+        if (length < 1 || length > MAX_LENGTH) {
+            throw KmsException.invalid("length", "length must be between 1 and " + MAX_LENGTH);
+        }
+        return length;
+    }
+
+    private static void bounded(String field, byte[] value, int min) {
+        int n = value == null ? 0 : value.length;
+        if (n < min || n > MAX_INPUT_BYTES) {
+            throw KmsException.invalid(field, field + " must be " + min + " to " + MAX_INPUT_BYTES + " bytes");
+        }
+    }
+
+    private static void refuse(boolean present, String field, String message) {
+        if (present) {
+            throw KmsException.invalid(field, message);
+        }
+    }
+
+    private static byte[] orEmpty(byte[] b) {
+        return b == null ? new byte[0] : b;
+    }
+
+    /** key_derived: the method, the length, the source and stored key ids — never the bytes or the inputs. */
+    private void announce(AuditRecord record, Request r, KeyRecord source, KeyRecord stored, int length) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("operation_id", record.receiptId());
+        payload.put("method", r.method().apiName());
+        payload.put("length", length);
+        payload.put("key_id", source == null ? null : source.keyId());
+        payload.put("derived_key_id", stored == null ? null : stored.keyId());
+        String ordering = source != null ? source.keyId() : stored != null ? stored.keyId() : r.scope().tenantId();
+        audit.events().make(EventType.KEY_DERIVED, r.scope().tenantId(), r.scope().environment().apiName(),
+                r.scope().plane().apiName(), ordering, payload).ifPresent(record::event);
+    }
+}
