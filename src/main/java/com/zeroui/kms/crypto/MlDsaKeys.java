@@ -13,9 +13,21 @@ final class MlDsaKeys {
     private MlDsaKeys() {
     }
 
+    // reached by name: bc-fips (the FIPS class path) has no MLDSAPrivateKey, and FipsLinkageTest
+    // compiles the main sources against it
+    private static final String BC_MLDSA_PRIVATE_KEY = "org.bouncycastle.jcajce.interfaces.MLDSAPrivateKey";
+
     static byte[] seedOnlyPkcs8(PrivateKey key) {
-        if (key instanceof org.bouncycastle.jcajce.interfaces.MLDSAPrivateKey bc) {
-            return bc.getPrivateKey(true).getEncoded();
+        try {
+            Class<?> bcType = Class.forName(BC_MLDSA_PRIVATE_KEY, false, key.getClass().getClassLoader());
+            if (bcType.isInstance(key)) {
+                PrivateKey seedOnly = (PrivateKey) bcType.getMethod("getPrivateKey", boolean.class).invoke(key, true);
+                return seedOnly.getEncoded();
+            }
+        } catch (ClassNotFoundException notBouncyCastle) {
+            // ACCP's key: its class loader does not see bcprov
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("ML-DSA private key could not be re-encoded as its seed", e);
         }
         return key.getEncoded(); // ACCP already encodes the seed alone
     }

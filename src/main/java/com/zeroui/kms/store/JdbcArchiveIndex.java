@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
-/** {@link ArchiveIndex} over JDBC (tables of V15). */
+/** {@link ArchiveIndex} over JDBC (tables of V24). */
 public final class JdbcArchiveIndex implements ArchiveIndex {
     private static final String ENTRY_COLUMNS = "log_index, receipt_id, archive_first, byte_offset, byte_length, ts, "
             + "tenant_id, key_id, operation, success";

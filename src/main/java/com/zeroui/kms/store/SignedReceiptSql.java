@@ -3,7 +3,7 @@ package com.zeroui.kms.store;
 /**
  * SQL expressions that read fields of the signed receipt ({@code receipt_json}) rather than the
  * unsigned indexed columns, as each engine writes them. The tenant expression is indexed (migration
- * V16), and a query uses an expression index only when it spells the very same expression: so both
+ * V25), and a query uses an expression index only when it spells the very same expression: so both
  * come from here.
  */
 final class SignedReceiptSql {

@@ -62,6 +62,25 @@ class DatabaseTest {
         }
     }
 
+    /** The schema version of the last release: every migration added since must number above it. */
+    private static final int LAST_RELEASED_SCHEMA = 18;
+
+    @Test
+    void aStoreOfTheLastReleaseUpgradesToTheWholeSchema() throws SQLException {
+        try (StoreBackend.TempStore released = backend.create("released")) {
+            try (Database old = Database.openAtSchemaVersion(released.url(), released.user(), released.password(),
+                    LAST_RELEASED_SCHEMA)) {
+                assertThat(appliedMigrations(old)).allSatisfy(v -> assertThat(Integer.parseInt(v))
+                        .isLessThanOrEqualTo(LAST_RELEASED_SCHEMA));
+            }
+            // Flyway refuses a migration numbered below what a store already has (no outOfOrder), so a new
+            // migration with a low number would stop every upgraded node at start-up
+            try (Database upgraded = released.open()) {
+                assertThat(appliedMigrations(upgraded)).containsExactlyElementsOf(shippedMigrations());
+            }
+        }
+    }
+
     @Test
     void reopeningAMigratedStoreChangesNothing() throws SQLException {
         new JdbcMetaRepository(database).putIfAbsent("reopen-check", "kept");
