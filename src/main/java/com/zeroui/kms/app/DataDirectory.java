@@ -22,6 +22,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Opens (and on first use creates) everything a node needs from its data directory and database:
@@ -98,7 +99,7 @@ public final class DataDirectory implements AutoCloseable {
             }
             if (bound.isPresent()) {
                 // every version in the data directory; the database names the current one (a rotation changes it)
-                SoftwareMasterKeyProvider key = SoftwareMasterKeyProvider.open(file, versions, Pkcs11Binding.currentVersion(meta));
+                SoftwareMasterKeyProvider key = SoftwareMasterKeyProvider.open(file, versions, currentVersion(meta));
                 List<String> held = key.versionIds();
                 if (held.isEmpty()) {
                     throw new StartupException("master key file " + file + " is missing, but the database " + db
@@ -124,13 +125,42 @@ public final class DataDirectory implements AutoCloseable {
                 throw new StartupException("another node bound the database " + db + " to master key " + winner
                         + " while this one started with " + created.keyId() + "; copy that node's master key file");
             }
-            return SoftwareMasterKeyProvider.open(file, versions, Pkcs11Binding.currentVersion(meta));
+            return SoftwareMasterKeyProvider.open(file, versions, currentVersion(meta));
         } catch (MasterKeyException e) {
             throw new StartupException(e.getMessage() + ". Restore the master key file from backup; refusing to"
                     + " start with a different key.", e);
         } catch (IOException e) {
             throw new StartupException("cannot create the master key file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final long REFRESH_NANOS = 1_000_000_000L;
+
+    /**
+     * The recorded current master-key version (either provider), re-read at most once a second;
+     * the last value read survives a failed read. A rotation run beside the node changes it.
+     */
+    static Supplier<String> currentVersion(JdbcMetaRepository meta) {
+        return new Supplier<>() {
+            private volatile String value;
+            private volatile long readAt;
+
+            @Override
+            public String get() {
+                long now = System.nanoTime();
+                if (value == null || now - readAt > REFRESH_NANOS) {
+                    try {
+                        meta.get(DataDirectory.META_MASTER_KEY_ID).ifPresent(v -> value = v);
+                        readAt = now;
+                    } catch (RuntimeException e) {
+                        if (value == null) {
+                            throw e;
+                        }
+                    }
+                }
+                return value;
+            }
+        };
     }
 
     /**

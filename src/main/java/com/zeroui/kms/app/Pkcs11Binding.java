@@ -7,7 +7,6 @@ import com.zeroui.kms.keystore.Pkcs11Token;
 import com.zeroui.kms.store.Database;
 import com.zeroui.kms.store.JdbcMetaRepository;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Binds a database to a master key inside a PKCS#11 token: the first start creates the key in the
@@ -17,7 +16,6 @@ import java.util.function.Supplier;
  */
 final class Pkcs11Binding {
     static final String META_PROVIDER = "master_key_provider";
-    private static final long REFRESH_NANOS = 1_000_000_000L;
 
     private Pkcs11Binding() {
     }
@@ -33,7 +31,7 @@ final class Pkcs11Binding {
 
     static Pkcs11MasterKeyProvider bind(Pkcs11Token token, JdbcMetaRepository meta, String databaseUrl) {
         String db = Database.redact(databaseUrl);
-        Pkcs11MasterKeyProvider provider = new Pkcs11MasterKeyProvider(token, currentVersion(meta));
+        Pkcs11MasterKeyProvider provider = new Pkcs11MasterKeyProvider(token, DataDirectory.currentVersion(meta));
         Optional<String> bound = meta.get(DataDirectory.META_MASTER_KEY_ID);
         try {
             if (bound.isPresent()) {
@@ -67,29 +65,5 @@ final class Pkcs11Binding {
         } catch (MasterKeyException e) {
             throw new StartupException(e.getMessage(), e);
         }
-    }
-
-    /** The recorded current version, re-read at most once a second; the last value read survives a failed read. */
-    static Supplier<String> currentVersion(JdbcMetaRepository meta) {
-        return new Supplier<>() {
-            private volatile String value;
-            private volatile long readAt;
-
-            @Override
-            public String get() {
-                long now = System.nanoTime();
-                if (value == null || now - readAt > REFRESH_NANOS) {
-                    try {
-                        meta.get(DataDirectory.META_MASTER_KEY_ID).ifPresent(v -> value = v);
-                        readAt = now;
-                    } catch (RuntimeException e) {
-                        if (value == null) {
-                            throw e;
-                        }
-                    }
-                }
-                return value;
-            }
-        };
     }
 }
