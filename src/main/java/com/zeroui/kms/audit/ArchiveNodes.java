@@ -1,7 +1,5 @@
 package com.zeroui.kms.audit;
 
-import java.util.List;
-
 /**
  * Layout of an archive's node file: every subtree hash that appending the archive's receipts
  * [first, end) completes, level by level (level 0 = the leaf hashes), 32 bytes each. At level l
@@ -57,9 +55,5 @@ public final class ArchiveNodes {
     /** (level, index) of a start-frontier node, as the key of a lookup. */
     static String key(int level, long index) {
         return level + ":" + index;
-    }
-
-    static List<MerkleFrontier.Node> decomposition(long size) {
-        return MerkleFrontier.decomposition(size);
     }
 }

@@ -64,10 +64,6 @@ public final class ArchivedReceipts {
                         AuditRepository.Seal seal, AuditRepository.Seal previous) {
     }
 
-    /** An index entry whose archive was deleted under retention: what to answer instead of the receipt. */
-    public record Deleted(AuditRepository.Seal seal, ArchiveIndex.Archive archive) {
-    }
-
     /** The entry for a receipt id, if an archive index holds it. */
     public Optional<ArchiveIndex.Entry> entry(String receiptId) {
         return index.findByReceiptId(receiptId);
