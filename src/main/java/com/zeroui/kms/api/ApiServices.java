@@ -31,5 +31,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           java.util.function.ToLongBiFunction<String, Long> usageReserved,
                           com.zeroui.kms.compliance.ComplianceService compliance,
                           com.zeroui.kms.keys.RandomService random, com.zeroui.kms.keys.DerivationService derivation,
-                          com.zeroui.kms.keys.EnvelopeService envelopes) {
+                          com.zeroui.kms.keys.EnvelopeService envelopes,
+                          com.zeroui.kms.audit.AuditRetention auditRetention, com.zeroui.kms.keys.KeyImportService imports) {
 }

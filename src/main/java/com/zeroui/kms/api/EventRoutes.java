@@ -30,6 +30,7 @@ final class EventRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", page.events().stream().map(this::view).toList());
         body.put("next_cursor", Long.toString(page.nextCursor()));
+        body.put("first_cursor", Long.toString(page.firstCursor()));
         ctx.json(body);
     }
 

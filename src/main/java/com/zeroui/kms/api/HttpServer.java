@@ -74,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
+        ArchiveRoutes archives = new ArchiveRoutes(services.auditRetention());
         EventRoutes events = new EventRoutes(services.events(), mapper);
         LifecycleRoutes lifecycle = new LifecycleRoutes(services.lifecycle(), mapper);
         ApprovalRoutes approvals = new ApprovalRoutes(services.approvals(), mapper);
@@ -147,6 +148,9 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
+            KeyImportRoutes imports = new KeyImportRoutes(services.imports(), mapper);
+            register(routes, "POST", "/keys/import-params", "import_params", imports::params);
+            register(routes, "POST", "/keys/import", "import_key", imports::importKey);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}/usage", "get_key_usage", keys::usage); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
@@ -162,6 +166,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/batch", "batch", new BatchRoutes(crypto, mapper)::batch);
             register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
             register(routes, "POST", "/derive", "derive", new DerivationRoutes(services.derivation(), mapper)::derive);
             EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);
@@ -172,6 +177,8 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);
             register(routes, "GET", "/audit/receipts", "search_receipts", audit::search);
             register(routes, "GET", "/audit/receipt-keys", "receipt_keys", audit::receiptKeys);
+            register(routes, "GET", "/audit/archives", "list_audit_archives", archives::list);
+            register(routes, "DELETE", "/audit/archives/{archive_file}", "delete_audit_archive", archives::delete);
             register(routes, "GET", "/service-keys", "service_keys", new ServiceKeyRoutes(services.serviceKeys())::list);
             register(routes, "GET", "/events", "event_feed", events::feed);
             register(routes, "POST", "/certificates/validate", "validate_certificate_chain", validation::validate);

@@ -17,8 +17,6 @@ import com.zeroui.kms.audit.WebhookReceiptSink;
 import com.zeroui.kms.audit.ReceiptSigner;
 import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
-import com.zeroui.kms.keys.KeyRecord;
-import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
@@ -45,7 +43,6 @@ import com.zeroui.kms.events.EventSink;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.NatsEventSink;
 import com.zeroui.kms.events.WebhookEventSink;
-import com.zeroui.kms.trust.Pem;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.Executors;
@@ -84,7 +81,6 @@ import com.zeroui.kms.trust.pki.Pki;
 import com.zeroui.kms.trust.pki.RevocationPointers;
 import com.zeroui.kms.trust.pki.RevokedSerials;
 import com.zeroui.kms.trust.anchors.TrustAnchorService;
-import com.zeroui.kms.trust.anchors.TrustBundleSigner;
 import com.zeroui.kms.store.JdbcTrustAnchorRepository;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -247,6 +243,15 @@ public final class KmsNode implements AutoCloseable {
                 // every node: rotate what is due (one wins), else pick up another node's rotation
                 serviceKeyChains.rotateDue();
             }, 0, every, TimeUnit.MILLISECONDS);
+            com.zeroui.kms.events.EventPruner pruner = new com.zeroui.kms.events.EventPruner(outbox,
+                    config.lifecycle().eventRetention(), clock);
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    pruner.pruneOnce(); // every node may: pruning is idempotent and only ever moves forward
+                } catch (RuntimeException e) {
+                    LOG.warn("event outbox pruning failed: {}", e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     lifecycleScheduler.runOnce();
@@ -315,14 +320,22 @@ public final class KmsNode implements AutoCloseable {
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
-                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays()), clock,
+                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                            certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
+            com.zeroui.kms.audit.LocalArchiveStore archiveStore = new com.zeroui.kms.audit.LocalArchiveStore(
+                    config.lifecycle().archiveDir(config.dataDir()));
+            com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
+            com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
+                    archiveIndex, archiveStore);
+            com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
+                    archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
             EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
                     encryption,
-                    new AuditQueries(auditRepository, heads), serviceKeyChains::listing,
+                    new AuditQueries(auditRepository, heads, archived, integrity), serviceKeyChains::listing,
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
                     health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
@@ -332,7 +345,11 @@ public final class KmsNode implements AutoCloseable {
                     new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
                     new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
                             config.maxUsagePerDayDefault(), data.masterKey().keyId()),
-                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption));
+                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
+                    auditRetention,
+                    new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
+                            material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
+                            data.masterKey().keyId()));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -464,13 +481,16 @@ public final class KmsNode implements AutoCloseable {
     }
 
     private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays) {
+            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays,
+            com.zeroui.kms.compliance.CertificateExpiryCheck.ExpiringCount expiringCertificates) {
         List<com.zeroui.kms.compliance.ComplianceCheck> checks =
                 new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
         checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
                 new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
         // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
         checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
+        checks.add(new com.zeroui.kms.compliance.CertificateExpiryCheck(expiringCertificates,
+                com.zeroui.kms.compliance.CertificateExpiryCheck.WINDOW));
         return checks;
     }
 

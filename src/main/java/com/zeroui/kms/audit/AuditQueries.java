@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,16 +36,27 @@ public final class AuditQueries {
     private final MerkleTree tree;
     /** Null: sealed receipts are not retrievable here (the answer names their archive). */
     private final ArchivedReceipts archived;
+    private final LogIntegrity integrity;
 
     public AuditQueries(AuditRepository repository, TreeHeads heads) {
-        this(repository, heads, null);
+        this(repository, heads, null, new LogIntegrity());
     }
 
     public AuditQueries(AuditRepository repository, TreeHeads heads, ArchivedReceipts archived) {
+        this(repository, heads, archived, new LogIntegrity());
+    }
+
+    public AuditQueries(AuditRepository repository, TreeHeads heads, LogIntegrity integrity) {
+        this(repository, heads, null, integrity);
+    }
+
+    /** Reports a receipt whose indexed columns differ from what it signs, met while answering, to {@code integrity}. */
+    public AuditQueries(AuditRepository repository, TreeHeads heads, ArchivedReceipts archived, LogIntegrity integrity) {
         this.repository = repository;
         this.heads = heads;
         this.tree = new MerkleTree(repository);
         this.archived = archived;
+        this.integrity = integrity;
     }
 
     /**
@@ -63,6 +75,7 @@ public final class AuditQueries {
         // another tenant's receipt is answered exactly like an absent one; who may read it is decided by
         // what the receipt signs, not by the indexed columns, which anyone with database access can change
         Optional<AuditRepository.ReceiptRow> live = repository.findByReceiptId(receiptId);
+        live.ifPresent(this::reportChangedColumns);
         if (live.isPresent()) {
             AuditRepository.ReceiptRow row = live.filter(r -> receiptId.equals(signed(r, "receipt_id")) && mayRead(caller, r))
                     .orElseThrow(() -> notFound(Map.of("receipt_id", receiptId), "receipt not found: " + receiptId));
@@ -179,6 +192,8 @@ public final class AuditQueries {
         if (size < 1 || size > MAX_PAGE) {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
+        // live candidates are selected by the tenant each receipt signs (an index over receipt_json), so a
+        // changed tenant_id column hides nothing; the other filters use the columns and are re-checked below
         AuditRepository.Query query = new AuditRepository.Query(tenant, keyId, operation, from, to, afterIndex, success);
         List<AuditRepository.ReceiptRow> rows = new java.util.ArrayList<>();
         long liveFrom = -1;
@@ -196,13 +211,46 @@ public final class AuditQueries {
         }
         boolean more = rows.size() > size;
         List<AuditRepository.ReceiptRow> page = more ? rows.subList(0, size) : rows;
-        // the tenant column only narrows the search: a row is shown only when its signed tenant matches
         String shownTenant = tenant;
         List<AuditRepository.ReceiptRow> shown = page.stream()
                 .filter(r -> mayRead(caller, r) && (shownTenant == null || shownTenant.equals(signed(r, "tenant_id"))))
+                .filter(r -> reportChangedColumns(r) || signs(r, operation, keyId))
                 .toList();
         return new Page(shown, more ? page.get(page.size() - 1).logIndex() : null,
                 repository.latestSeal().orElse(null));
+    }
+
+    /**
+     * A receipt whose indexed columns differ from what it signs means someone changed the stored log:
+     * reported like a failed self-check (health unhealthy, no more receipts). True when the columns
+     * are intact; a changed row is still shown to whoever may read its signed content.
+     */
+    private boolean reportChangedColumns(AuditRepository.ReceiptRow row) {
+        String changed = !Objects.equals(row.tenantId(), signed(row, "tenant_id")) ? "tenant_id"
+                : !Objects.equals(row.receiptId(), signed(row, "receipt_id")) ? "receipt_id"
+                : !Objects.equals(row.operation(), signed(row, "operation")) ? "operation"
+                : !Objects.equals(row.keyId(), signedKeyId(row)) ? "key_id" : null;
+        if (changed == null) {
+            return true;
+        }
+        integrity.report(new LogIntegrity.Breach(row.logIndex(), "receipt " + row.logIndex() + ": column " + changed
+                + " differs from what the receipt signs (found answering a read)", Instant.now()));
+        return false;
+    }
+
+    /** Whether a receipt signs the operation and key a search asked for (null: any). */
+    private static boolean signs(AuditRepository.ReceiptRow row, String operation, String keyId) {
+        return (operation == null || operation.equals(signed(row, "operation")))
+                && (keyId == null || keyId.equals(signedKeyId(row)));
+    }
+
+    private static String signedKeyId(AuditRepository.ReceiptRow row) {
+        try {
+            JsonNode value = JSON.readTree(row.json()).path("kms_context").get("key_id");
+            return value != null && value.isTextual() ? value.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private static boolean mayRead(CallerIdentity caller, AuditRepository.ReceiptRow row) {

@@ -62,6 +62,17 @@ public interface AuditRepository extends MerkleTree.NodeSource {
     /** Receipts matching the query in log order, strictly after {@code afterIndex}. */
     List<ReceiptRow> query(Query query, int limit);
 
+    /** An indexed column of a stored receipt that differs from the field the receipt signs. */
+    record ColumnMismatch(long logIndex, String column, String stored, String signed) {
+    }
+
+    /**
+     * The first receipt in {@code [fromIndex, toIndex)} whose {@code tenant_id}, {@code receipt_id},
+     * {@code operation} or {@code key_id} column differs from what it signs (evaluated in the
+     * database, without loading the receipts).
+     */
+    Optional<ColumnMismatch> firstColumnMismatch(long fromIndex, long toIndex);
+
     /** Receipts with index ≥ {@code fromIndex}, in order, for export. */
     List<ReceiptRow> range(long fromIndex, int limit);
 

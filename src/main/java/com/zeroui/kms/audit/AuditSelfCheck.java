@@ -47,6 +47,12 @@ public final class AuditSelfCheck {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
     static final int PAGE = 1000;
+    /**
+     * How many receipts verified earlier each run compares again, column by column against what they
+     * sign (in the database), cycling through the live log: a column changed after a receipt was
+     * verified — which would make searches miss the receipt — is found within size / SWEEP runs.
+     */
+    static final long SWEEP = 50_000;
 
     private final AuditRepository repository;
     private final ReceiptKeyring keyring;
@@ -59,6 +65,8 @@ public final class AuditSelfCheck {
     /** What has been verified; null until the first run. */
     private MerkleFrontier verified;
     private long saved = -1;
+    /** Where the next column sweep starts. */
+    private long sweepFrom;
     private volatile WrittenReceipts written;
     private long confirmedByDigest;
 
@@ -112,6 +120,7 @@ public final class AuditSelfCheck {
                 confirmStored(verified, size, "verified by this node");
             }
             scan(size, counts);
+            sweepColumns();
             if (verified.size() != saved) {
                 save();
             }
@@ -257,6 +266,29 @@ public final class AuditSelfCheck {
                 counts.heads++;
             }
         }
+    }
+
+    /**
+     * Compares the indexed columns of up to {@link #SWEEP} receipts verified earlier with what they
+     * sign, continuing where the previous run stopped and starting over at the end of the verified log.
+     */
+    private void sweepColumns() throws Mismatch {
+        long end = verified.size();
+        long start = liveStart();
+        if (sweepFrom < start || sweepFrom >= end) {
+            sweepFrom = start;
+        }
+        if (sweepFrom >= end) {
+            return;
+        }
+        long to = Math.min(end, sweepFrom + SWEEP);
+        Optional<AuditRepository.ColumnMismatch> changed = repository.firstColumnMismatch(sweepFrom, to);
+        if (changed.isPresent()) {
+            AuditRepository.ColumnMismatch m = changed.get();
+            throw new Mismatch(m.logIndex(), "receipt " + m.logIndex() + ": column " + m.column() + " says " + m.stored()
+                    + ", the signed receipt says " + m.signed() + " (changed after it was verified)");
+        }
+        sweepFrom = to;
     }
 
     /** The stored subtree hashes must be the ones the verified receipts produce; names the lowest index that differs. */

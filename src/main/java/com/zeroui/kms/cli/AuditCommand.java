@@ -1,8 +1,8 @@
 package com.zeroui.kms.cli;
 
 import com.zeroui.kms.app.DataDirectory;
-import com.zeroui.kms.app.KmsNode;
 import com.zeroui.kms.audit.AuditRepository;
+import com.zeroui.kms.audit.AuditRetention;
 import com.zeroui.kms.audit.AuditSealer;
 import com.zeroui.kms.audit.BundleExporter;
 import com.zeroui.kms.audit.BundleVerifier;
@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Export, seal (archive) and verify the receipt log offline",
-        subcommands = {AuditCommand.Export.class, AuditCommand.Seal.class, AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Export.class, AuditCommand.Seal.class, AuditCommand.Verify.class,
+                AuditCommand.Archives.class, AuditCommand.DeleteArchive.class})
 final class AuditCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -131,7 +132,8 @@ final class AuditCommand implements Runnable {
                         + " this ISO-8601 instant or UTC date (e.g. 2019-01-01)")
         String before;
 
-        @Option(names = "--out-dir", required = true, paramLabel = "DIR", description = "Directory for the archive file")
+        @Option(names = "--out-dir", paramLabel = "DIR", description = "Directory for the archive file. Default: the"
+                + " archive store (--audit-archive-dir), where the server answers sealed receipts from")
         Path outDir;
 
         @Option(names = "--dry-run", description = "Only print the range that would be sealed")
@@ -151,6 +153,13 @@ final class AuditCommand implements Runnable {
                 return 2;
             }
             Clock clock = Clock.systemUTC();
+            Path archiveDir = config.lifecycle().archiveDir(config.dataDir());
+            if (outDir == null) {
+                outDir = archiveDir;
+            } else if (!outDir.toAbsolutePath().normalize().equals(archiveDir)) {
+                System.out.println("kms: note: the server reads archives from " + archiveDir + " (--audit-archive-dir);"
+                        + " receipts sealed into " + outDir + " are answered there only once the files are moved");
+            }
             try (DataDirectory dir = DataDirectory.open(config, clock);
                  OperatorAudit audit = OperatorAudit.open(dir, config, clock)) {
                 AuditSealer sealer = audit.sealer();
@@ -294,5 +303,80 @@ final class AuditCommand implements Runnable {
         private static String describe(IOException e) {
             return e instanceof NoSuchFileException ? "no such file" : e.getMessage();
         }
+    }
+
+    @Command(name = "archives", mixinStandardHelpOptions = true,
+            description = "List the sealed archives with the retention policy's verdict on each (--audit-retention)")
+    static final class Archives implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Override
+        public Integer call() {
+            KmsConfig config = store.toConfig();
+            if (!hasDatabase(store, config)) {
+                return 2;
+            }
+            Clock clock = Clock.systemUTC();
+            try (DataDirectory dir = DataDirectory.open(config, clock);
+                 OperatorAudit audit = OperatorAudit.open(dir, config, clock)) {
+                AuditRetention retention = retention(dir, config, audit, clock);
+                System.out.println("kms: audit retention " + retention.retention() + "; archive store "
+                        + config.lifecycle().archiveDir(config.dataDir()));
+                for (AuditRetention.Status s : retention.archives()) {
+                    System.out.println(s.seal().archiveFile() + "  indices " + s.seal().firstIndex() + ".."
+                            + (s.seal().endIndex() - 1) + "  last receipt " + s.seal().lastTs() + "  "
+                            + (s.deleted() ? "deleted " + s.archive().deletedAt() + " (receipt "
+                            + s.archive().deletionReceiptId() + ")"
+                            : (s.archive() == null ? "not indexed, " : "") + "kept until " + s.retainedUntil()
+                            + (s.deletable() ? " (may be deleted now)" : "")));
+                }
+                return 0;
+            } catch (RuntimeException e) {
+                System.err.println("kms: audit archives failed: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "delete-archive", mixinStandardHelpOptions = true,
+            description = "Delete the oldest sealed archive once the audit retention (--audit-retention) has passed for"
+                    + " all its receipts; refused before. Either way the log records it (audit_archive_deleted receipt)")
+    static final class DeleteArchive implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive's file name, as 'kms audit archives' lists it")
+        String archive;
+
+        @Override
+        public Integer call() {
+            KmsConfig config = store.toConfig();
+            if (!hasDatabase(store, config)) {
+                return 2;
+            }
+            Clock clock = Clock.systemUTC();
+            try (DataDirectory dir = DataDirectory.open(config, clock);
+                 OperatorAudit audit = OperatorAudit.open(dir, config, clock)) {
+                AuditRetention.Deletion d = retention(dir, config, audit, clock).delete(archive, audit.operator());
+                System.out.println("kms: deleted archive " + d.seal().archiveFile() + " (log indices " + d.seal().firstIndex()
+                        + ".." + (d.seal().endIndex() - 1) + "), recorded by receipt " + d.receiptId());
+                return 0;
+            } catch (com.zeroui.kms.error.KmsException e) {
+                System.err.println("kms: delete-archive refused: " + e.getMessage()
+                        + (e.receiptId() == null ? "" : " (recorded by receipt " + e.receiptId() + ")"));
+                return 1;
+            } catch (RuntimeException e) {
+                System.err.println("kms: delete-archive failed: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    private static AuditRetention retention(DataDirectory dir, KmsConfig config, OperatorAudit audit, Clock clock) {
+        return new AuditRetention(new JdbcAuditRepository(dir.database()),
+                new com.zeroui.kms.store.JdbcArchiveIndex(dir.database()),
+                new com.zeroui.kms.audit.LocalArchiveStore(config.lifecycle().archiveDir(config.dataDir())),
+                audit.trail(clock), config.lifecycle().auditRetention(), clock);
     }
 }

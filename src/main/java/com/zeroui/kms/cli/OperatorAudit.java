@@ -54,7 +54,8 @@ final class OperatorAudit implements AutoCloseable {
         AuditLog log = new AuditLog(repository, signer, Duration.ofMillis(2), 64, Duration.ofSeconds(10));
         AuditSealer sealer = new AuditSealer(repository, new TreeHeads(repository, signer, clock), new AuditTrail(log, clock,
                 com.zeroui.kms.events.Events.none(clock)),
-                AuditCommand.receiptKeys(keys, clock).publicKeys(), crypto, clock);
+                AuditCommand.receiptKeys(keys, clock).publicKeys(), crypto, clock,
+                new com.zeroui.kms.store.JdbcArchiveIndex(dir.database()));
         String user = System.getProperty("user.name", "unknown");
         CallerIdentity operator = new CallerIdentity("@kms-cli", CallerIdentity.GLOBAL_TENANT, Set.of(Role.ADMIN),
                 "local:operator/" + user);

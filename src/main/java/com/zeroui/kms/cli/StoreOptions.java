@@ -69,14 +69,32 @@ final class StoreOptions {
     java.time.Duration lifecycleInterval;
 
     @Option(names = "--service-key-rotation", defaultValue = "${env:KMS_SERVICE_KEY_ROTATION:-P90D}",
-            description = "Replace the service's receipt-signing key when it is older than this ISO-8601 period of days;"
-                    + " receipts and tree heads it signed keep verifying. Env KMS_SERVICE_KEY_ROTATION. Default: ${DEFAULT-VALUE}")
+            description = "Replace each of the service's signing keys (receipt, approval-token, trust-bundle) when it is older"
+                    + " than this ISO-8601 period of days; what it signed while valid keeps verifying. Env"
+                    + " KMS_SERVICE_KEY_ROTATION. Default: ${DEFAULT-VALUE}")
     java.time.Period serviceKeyRotation;
 
     @Option(names = "--service-key-overlap", defaultValue = "${env:KMS_SERVICE_KEY_OVERLAP:-P1D}",
             description = "How long a replaced service key stays valid (nodes still signing with it switch within the"
                     + " lifecycle interval); at least --lifecycle-interval. Env KMS_SERVICE_KEY_OVERLAP. Default: ${DEFAULT-VALUE}")
     java.time.Duration serviceKeyOverlap;
+
+    @Option(names = "--audit-archive-dir", defaultValue = "${env:KMS_AUDIT_ARCHIVE_DIR}",
+            description = "Directory of the archive store: where 'kms audit seal' writes sealed receipt archives and the"
+                    + " server reads them for GET /receipts/{id} and the audit search. Env KMS_AUDIT_ARCHIVE_DIR."
+                    + " Default: <data-dir>/audit-archives")
+    Path auditArchiveDir;
+
+    @Option(names = "--audit-retention", defaultValue = "${env:KMS_AUDIT_RETENTION:-P7Y}",
+            description = "Keep every sealed audit archive at least this ISO-8601 period after its newest receipt;"
+                    + " deleting one earlier is refused, deleting one later is an audited operation. Env KMS_AUDIT_RETENTION."
+                    + " Default: ${DEFAULT-VALUE}")
+    java.time.Period auditRetention;
+
+    @Option(names = "--event-retention", defaultValue = "${env:KMS_EVENT_RETENTION:-P30D}",
+            description = "Prune outbox events older than this ISO-8601 duration once every event sink has delivered"
+                    + " them; the pull feed then starts after the pruned ones. Env KMS_EVENT_RETENTION. Default: ${DEFAULT-VALUE}")
+    java.time.Duration eventRetention;
 
     @Option(names = "--master-key-provider", defaultValue = "${env:KMS_MASTER_KEY_PROVIDER:-software}",
             converter = MasterKeyProviderConverter.class,
@@ -128,7 +146,7 @@ final class StoreOptions {
                 receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
                 eventsConfig(), d.jwt(),
                 new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation, serviceKeyRotation,
-                        serviceKeyOverlap), null, null, d.pki(),
+                        serviceKeyOverlap, auditRetention, eventRetention, auditArchiveDir), null, null, d.pki(),
                 masterKeySettings());
     }
 

@@ -22,8 +22,11 @@ public final class EventFeed {
         this.outbox = outbox;
     }
 
-    /** {@code nextCursor} is the last returned event's, or {@code after} itself when nothing is new: poll with it. */
-    public record Page(List<EventOutbox.StoredEvent> events, long nextCursor) {
+    /**
+     * {@code nextCursor} is the last returned event's, or {@code after} itself when nothing is new:
+     * poll with it. {@code firstCursor}: the feed holds the events after it (older ones were pruned).
+     */
+    public record Page(List<EventOutbox.StoredEvent> events, long nextCursor, long firstCursor) {
     }
 
     public Page after(CallerIdentity caller, String tenantId, long after, Integer limit) {
@@ -42,7 +45,16 @@ public final class EventFeed {
         if (size < 1 || size > MAX_PAGE) {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
-        List<EventOutbox.StoredEvent> events = outbox.after(after, tenant, size);
-        return new Page(events, events.isEmpty() ? after : events.get(events.size() - 1).seq());
+        long pruned = outbox.prunedThrough();
+        if (after > 0 && after < pruned) {
+            // a consumer that stopped before the pruned range would silently miss events: say so instead
+            throw new KmsException(ErrorCode.INVALID_REQUEST, 410, "events after cursor " + after + " up to " + pruned
+                    + " were pruned under the event retention policy; resume from cursor " + pruned
+                    + " (and reconcile what happened meanwhile from the key and audit APIs)",
+                    Map.of("field", "after", "first_cursor", Long.toString(pruned)), null);
+        }
+        List<EventOutbox.StoredEvent> events = outbox.after(Math.max(after, pruned), tenant, size);
+        long next = events.isEmpty() ? Math.max(after, pruned) : events.get(events.size() - 1).seq();
+        return new Page(events, next, pruned);
     }
 }

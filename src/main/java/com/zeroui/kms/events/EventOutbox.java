@@ -40,4 +40,20 @@ public interface EventOutbox {
      * holds it, {@code owner} already does, or the holder's lease ran out before {@code now}.
      */
     boolean acquireLease(String sink, String owner, Instant now, Instant until);
+
+    /** Every sink's delivery cursor (sink name → highest seq it acknowledged). */
+    java.util.Map<String, Long> sinkCursors();
+
+    /** The highest seq pruned (0 when nothing was): the feed holds the events after it. */
+    long prunedThrough();
+
+    /** Up to {@code limit} (seq, ts) pairs after {@code afterSeq} in order: where pruning may stop. */
+    List<java.util.Map.Entry<Long, Instant>> stamps(long afterSeq, int limit);
+
+    /**
+     * Removes the events with {@code seq <= throughSeq} not removed yet, up to {@code limit} of them
+     * (oldest first) in one transaction, and raises {@link #prunedThrough} to the last one removed.
+     * Returns how many went.
+     */
+    int pruneThrough(long throughSeq, int limit);
 }

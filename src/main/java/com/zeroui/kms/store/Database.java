@@ -84,7 +84,8 @@ public final class Database implements AutoCloseable {
                     // PostgreSQL migrates on its own connection: the pool's socket timeout would cut a long migration
                     .dataSource(dialect == Dialect.SQLITE ? ds : FailoverSettings.migrationDataSource(jdbcUrl, user, password))
                     .locations("classpath:db/migration")
-                    .placeholders(Map.of("blob", dialect == Dialect.SQLITE ? "BLOB" : "BYTEA"))
+                    .placeholders(Map.of("blob", dialect == Dialect.SQLITE ? "BLOB" : "BYTEA",
+                            "signed_tenant", SignedReceiptSql.tenant(dialect)))
                     .table("kms_schema_history");
             if (schemaVersion != null) {
                 int latest = latestVersion(flyway.load());

@@ -27,9 +27,11 @@ public final class JdbcAuditRepository implements AuditRepository {
     private static final String RECEIPT_COLUMNS = "log_index, receipt_id, ts, tenant_id, key_id, operation, success, receipt_json";
 
     private final DataSource ds;
+    private final Database.Dialect dialect;
 
     public JdbcAuditRepository(Database database) {
         this.ds = database.dataSource();
+        this.dialect = database.dialect();
     }
 
     @Override
@@ -79,10 +81,13 @@ public final class JdbcAuditRepository implements AuditRepository {
         }
     }
 
+    /** Behind kms_audit_log_size: one row, never a count of the receipts. */
+    static final String SIZE_SQL = "SELECT tree_size FROM kms_audit_head WHERE id = 1";
+
     @Override
     public long size() {
         return Jdbc.read(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT tree_size FROM kms_audit_head WHERE id = 1");
+            try (PreparedStatement ps = c.prepareStatement(SIZE_SQL);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -144,7 +149,8 @@ public final class JdbcAuditRepository implements AuditRepository {
         StringBuilder sql = new StringBuilder("SELECT " + RECEIPT_COLUMNS + " FROM kms_audit_receipts WHERE 1=1");
         List<Object> args = new ArrayList<>();
         if (q.tenantId() != null) {
-            sql.append(" AND tenant_id = ?");
+            // the tenant the receipt signs (indexed), not the unsigned column: changing that hides nothing
+            sql.append(" AND ").append(SignedReceiptSql.tenant(dialect)).append(" = ?");
             args.add(q.tenantId());
         }
         if (q.keyId() != null) {
@@ -179,6 +185,38 @@ public final class JdbcAuditRepository implements AuditRepository {
                     ps.setObject(i + 1, args.get(i));
                 }
                 return receipts(ps);
+            }
+        });
+    }
+
+    @Override
+    public Optional<ColumnMismatch> firstColumnMismatch(long fromIndex, long toIndex) {
+        String tenant = SignedReceiptSql.tenant(dialect);
+        String id = SignedReceiptSql.receiptId(dialect);
+        String operation = SignedReceiptSql.operation(dialect);
+        String key = SignedReceiptSql.keyId(dialect);
+        String sql = "SELECT log_index, tenant_id, " + tenant + ", receipt_id, " + id + ", operation, " + operation
+                + ", key_id, " + key + " FROM kms_audit_receipts WHERE log_index >= ? AND log_index < ? AND ("
+                + tenant + " IS DISTINCT FROM tenant_id OR " + id + " IS DISTINCT FROM receipt_id OR " + operation
+                + " IS DISTINCT FROM operation OR " + key + " IS DISTINCT FROM key_id) ORDER BY log_index LIMIT 1";
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, fromIndex);
+                ps.setLong(2, toIndex);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    String[] columns = {"tenant_id", "receipt_id", "operation", "key_id"};
+                    for (int i = 0; i < columns.length; i++) {
+                        String stored = rs.getString(2 + 2 * i);
+                        String signed = rs.getString(3 + 2 * i);
+                        if (!java.util.Objects.equals(stored, signed)) {
+                            return Optional.of(new ColumnMismatch(rs.getLong(1), columns[i], stored, signed));
+                        }
+                    }
+                    throw new IllegalStateException("receipt " + rs.getLong(1) + " matched a column mismatch but none differs");
+                }
             }
         });
     }

@@ -103,10 +103,13 @@ public final class JdbcEventOutbox implements EventOutbox {
                 rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7));
     }
 
+    /** Behind kms_event_outbox_last_seq and the sinks' depth: one row, never a count of the events. */
+    static final String LAST_SEQ_SQL = "SELECT last_seq FROM kms_event_head WHERE id = 1";
+
     @Override
     public long lastSeq() {
         return Jdbc.read(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM kms_event_head WHERE id = 1");
+            try (PreparedStatement ps = c.prepareStatement(LAST_SEQ_SQL);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -173,6 +176,78 @@ public final class JdbcEventOutbox implements EventOutbox {
                 ps.setLong(5, now.toEpochMilli());
                 return ps.executeUpdate() == 1;
             }
+        });
+    }
+
+    @Override
+    public java.util.Map<String, Long> sinkCursors() {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT sink, delivered_seq FROM kms_event_sink_cursors");
+                 ResultSet rs = ps.executeQuery()) {
+                java.util.Map<String, Long> out = new java.util.TreeMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public long prunedThrough() {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pruned_through FROM kms_event_head WHERE id = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public List<java.util.Map.Entry<Long, Instant>> stamps(long afterSeq, int limit) {
+        return Jdbc.read(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, ts FROM kms_events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
+                List<java.util.Map.Entry<Long, Instant>> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(java.util.Map.entry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public int pruneThrough(long throughSeq, int limit) {
+        return Jdbc.transaction(ds, c -> {
+            long from;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pruned_through FROM kms_event_head WHERE id = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                from = rs.getLong(1);
+            }
+            long to = Math.min(throughSeq, from + limit);
+            if (to <= from) {
+                return 0;
+            }
+            int removed;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM kms_events WHERE seq > ? AND seq <= ?")) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+                removed = ps.executeUpdate();
+            }
+            // never lowered: another node may have pruned further meanwhile
+            try (PreparedStatement ps = c.prepareStatement("UPDATE kms_event_head SET pruned_through = ? "
+                    + "WHERE id = 1 AND pruned_through < ?")) {
+                ps.setLong(1, to);
+                ps.setLong(2, to);
+                ps.executeUpdate();
+            }
+            return removed;
         });
     }
 }

@@ -71,6 +71,29 @@ class ComplianceRoutesTest {
     }
 
     @Test
+    void aCertificateCloseToExpiryIsNamed() {
+        MutableClock clock = MutableClock.atRealNow();
+        try (TestNode node = TestNode.start(clock, c -> c)) {
+            KmsClient admin = node.admin();
+            JsonNode before = item(admin.get("/compliance").json(), "certificates_expiring");
+            assertThat(before.get("status").asText()).isEqualTo("pass");
+            assertThat(before.get("control").asText()).isEqualTo("CC6.1");
+
+            KmsClient.Response issued = admin.post("/certificates", com.zeroui.kms.support.Csrs.body(
+                    com.zeroui.kms.support.Csrs.withUris(com.zeroui.kms.support.Csrs.ec("secp256r1"),
+                            com.zeroui.kms.support.Csrs.spiffe("t-exp", "m1")), "client", "P10D"));
+            assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+            clock.advance(Duration.ofDays(4)); // 6 days left: inside the 7-day window (the report is cached 5 s)
+
+            JsonNode soon = item(admin.get("/compliance").json(), "certificates_expiring");
+            assertThat(soon.get("status").asText()).isEqualTo("warn");
+            assertThat(soon.get("evidence").get("expiring_certificates").asLong()).isEqualTo(1);
+            assertThat(soon.get("summary").asText()).contains("expire within 7 days");
+            assertThat(soon.get("evidence").get("window").asText()).isEqualTo("P7D");
+        }
+    }
+
+    @Test
     void theCliPrintsTheReportAsMarkdownAndJson() throws Exception {
         try (TestNode node = TestNode.start()) {
             CliRun markdown = CliRun.run("compliance", "report", "--url", node.baseUrl(), "--data-dir",

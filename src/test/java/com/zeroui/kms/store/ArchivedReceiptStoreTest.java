@@ -162,16 +162,16 @@ class ArchivedReceiptStoreTest {
         // read once: the whole file is checked and remembered, so the next check is the receipt's own proof
         assertProofVerifies(log.queries.receipt(TestReceiptLog.ADMIN, ids.get(5)));
 
-        // the same length, another outcome: "success":true → "success":fals (receipt 13 edited in place)
+        // the same length, other content: "key_size_bits":256 → 257 (receipt 13 edited in place, still valid JSON)
         com.zeroui.kms.audit.ArchiveIndex.Entry entry = log.index.findByReceiptId(ids.get(13)).orElseThrow();
         String receipt = new String(log.archives.read(sealed.seal().archiveFile(), entry.offset(), entry.length()),
                 StandardCharsets.UTF_8);
-        int at = receipt.indexOf("\"success\":true");
+        int at = receipt.indexOf("\"key_size_bits\":256");
         assertThat(at).isPositive();
         try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
             file.seek(entry.offset() + receipt.substring(0, at).getBytes(StandardCharsets.UTF_8).length
-                    + "\"success\":".length());
-            file.write("fals".getBytes(StandardCharsets.UTF_8));
+                    + "\"key_size_bits\":25".length());
+            file.write('7');
         }
         KmsException edited = catchThrowableOfType(KmsException.class,
                 () -> log.queries.receipt(TestReceiptLog.ADMIN, ids.get(13)));
