@@ -72,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper, services.usageReserved(), services.clock());
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
+        MacRoutes macs = new MacRoutes(new com.zeroui.kms.keys.MacService(services.operations()), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         ArchiveRoutes archives = new ArchiveRoutes(services.auditRetention());
@@ -172,6 +173,8 @@ public final class HttpServer implements AutoCloseable {
             EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);
             register(routes, "POST", "/datakeys", "generate_data_key", envelopes::dataKey);
             register(routes, "POST", "/rewrap", "rewrap", envelopes::rewrap);
+            register(routes, "POST", "/mac", "mac", macs::mac);
+            register(routes, "POST", "/mac/verify", "mac_verify", macs::verify);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
             register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);

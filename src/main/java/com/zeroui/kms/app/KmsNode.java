@@ -54,7 +54,6 @@ import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.FipsModule;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
-import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.keys.AeadInvocationBudget;
 import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyLifecycleService;
@@ -349,7 +348,8 @@ public final class KmsNode implements AutoCloseable {
                     auditRetention,
                     new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
                             material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId()));
+                            data.masterKey().keyId()),
+                    new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -499,12 +499,11 @@ public final class KmsNode implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
-        m.put("allowed_algorithms", List.of(SignatureAlgorithm.RS256.apiName(), SignatureAlgorithm.PS256.apiName(),
-                SignatureAlgorithm.EDDSA.apiName(), AeadAlgorithm.AES_256_GCM.apiName(),
-                AeadAlgorithm.CHACHA20_POLY1305.apiName()).stream()
-                .filter(name -> AeadAlgorithm.fromApiName(name).flatMap(crypto::refusal).isEmpty()).toList());
+        m.put("allowed_algorithms", crypto.servedAlgorithms()); // the registry's algorithms this suite serves
+        m.put("key_types", java.util.Arrays.stream(KeyType.values()).filter(t -> crypto.refusal(t).isEmpty())
+                .map(KeyType::apiName).toList());
         m.put("fips_mode", crypto.fipsModule().isPresent());
-        m.put("fips_module", crypto.fipsModule().map(KmsNode::fipsDescription).orElse(null));
+        m.put("fips_module", crypto.fipsModule().map(f -> fipsDescription(f, crypto)).orElse(null));
         m.put("max_usage_per_day_default", config.maxUsagePerDayDefault());
         m.put("auto_rotation", config.lifecycle().autoRotation());
         m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
@@ -568,7 +567,7 @@ public final class KmsNode implements AutoCloseable {
     }
 
     /** What config shows of the FIPS module: which one, its state, and what it refuses. */
-    private static Map<String, Object> fipsDescription(FipsModule fips) {
+    private static Map<String, Object> fipsDescription(FipsModule fips, CryptoSuite crypto) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", fips.moduleName());
         m.put("version", fips.moduleVersion());
@@ -577,7 +576,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("tls_provider", fips.jsseProvider().getName() + " " + fips.jsseProvider().getVersionStr());
         m.put("approved_only", fips.approvedOnly());
         m.put("self_test", fips.selfTestStatus());
-        m.put("refused_algorithms", List.of(AeadAlgorithm.CHACHA20_POLY1305.apiName()));
+        m.put("refused_algorithms", crypto.refusedNames());
         return m;
     }
 

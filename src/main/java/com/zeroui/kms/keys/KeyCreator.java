@@ -99,6 +99,9 @@ final class KeyCreator {
             throw KmsException.invalid("rotation_period", "rotation_period must be between P1D and P"
                     + MAX_ROTATION_PERIOD_DAYS + "D");
         }
+        crypto.refusal(request.type()).ifPresent(reason -> { // FIPS mode: a type the module lacks
+            throw KmsException.invalid("key_type", reason);
+        });
         ProtectionLevel level = request.protectionLevel();
         if (!level.supports(request.type())) {
             throw KmsException.invalid("protection_level", level.refusal(request.type()));
