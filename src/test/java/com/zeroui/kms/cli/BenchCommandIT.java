@@ -33,15 +33,24 @@ class BenchCommandIT {
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(report).isZero();
         assertThat(report).contains("server crypto provider: ").contains(ReportTable.HEADER);
-        List<String> rows = report.lines().filter(l -> l.startsWith("| ") && !l.equals(ReportTable.HEADER)).toList();
+        // two tables: the throughput table, then server CPU per request against issue 12's targets
+        String[] tables = report.split(java.util.regex.Pattern.quote(com.zeroui.kms.bench.CpuTable.HEADER), 2);
+        assertThat(tables).as("the CPU table follows the throughput table").hasSize(2);
+        List<String> rows = tables[0].lines().filter(l -> l.startsWith("| ") && !l.equals(ReportTable.HEADER)).toList();
         assertThat(rows).extracting(r -> r.split(" \\| ")[0].substring(2)).containsExactlyElementsOf(BenchOperations.ALL);
+        List<String> cpuRows = tables[1].lines().filter(l -> l.startsWith("| ")).toList();
+        assertThat(cpuRows).extracting(r -> r.split(" \\| ")[0].substring(2)).containsExactlyElementsOf(BenchOperations.ALL);
+        for (String row : cpuRows.stream().filter(r -> !r.startsWith("| keygen")).toList()) {
+            String gross = row.split(" \\| ")[1];
+            assertThat(Double.parseDouble(gross)).as("server CPU per request in %s", row).isPositive();
+        }
         for (String row : rows) {
             String[] cells = row.split(" \\| ");
             boolean keygen = cells[0].startsWith("| keygen");
             assertThat(cells[1]).as("concurrency in %s", row).isEqualTo(keygen ? "1" : "2");
             assertThat(cells[6]).as("errors in %s", row).isEqualTo("0");
-            if (cells[0].equals("| get-key")) {
-                assertThat(cells[7]).as("no in-process twin for retrieval").isEqualTo("n/a");
+            if (cells[0].equals("| get-key") || cells[0].equals("| health")) {
+                assertThat(cells[7]).as("no in-process twin for retrieval or health").isEqualTo("n/a");
             } else if (!keygen) {
                 // key generation may finish no request inside a one-second window on a loaded machine
                 assertThat(Double.parseDouble(cells[2])).as("ops/s in %s", row).isPositive();
