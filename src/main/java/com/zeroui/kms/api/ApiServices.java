@@ -35,6 +35,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           com.zeroui.kms.compliance.ComplianceService compliance,
                           com.zeroui.kms.keys.RandomService random, com.zeroui.kms.keys.DerivationService derivation,
                           com.zeroui.kms.keys.EnvelopeService envelopes,
-                          com.zeroui.kms.audit.AuditRetention auditRetention,
+                          com.zeroui.kms.audit.AuditRetention auditRetention, com.zeroui.kms.keys.KeyImportService imports,
                           com.zeroui.kms.keys.KeyOperations operations) {
 }

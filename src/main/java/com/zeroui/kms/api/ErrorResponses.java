@@ -134,6 +134,40 @@ final class ErrorResponses {
         ctx.status(status).json(body);
     }
 
+    /**
+     * One POST /batch item's failure: {@code {status, error: ErrorResponse, receipt_id?}}, the same
+     * status, code, message and details the operation alone would have answered. An unexpected
+     * failure is logged under an incident id and answered as INTERNAL_ERROR, like a whole request.
+     */
+    static Map<String, Object> itemFailure(RuntimeException failure, String where) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        if (failure instanceof KmsException e) {
+            Map<String, Object> details = new LinkedHashMap<>(e.details());
+            String message = e.getMessage();
+            if (!e.code().isClientError() && e.code() != ErrorCode.DEPENDENCY_UNAVAILABLE) {
+                String incident = UUID.randomUUID().toString();
+                details.put("incident_id", incident);
+                LOG.warn("incident {}: {} -> {} ({})", incident, where, e.code(), describe(e.getCause()));
+                if (e.code() == ErrorCode.INTERNAL_ERROR) {
+                    message = "internal error";
+                }
+            }
+            Map<String, Object> error = envelope(e.code(), message, details);
+            error.put("retryable", e.retryable());
+            item.put("status", e.httpStatus());
+            item.put("error", error);
+            if (e.receiptId() != null) {
+                item.put("receipt_id", e.receiptId());
+            }
+            return item;
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {}: unexpected failure on {}", incident, where, failure);
+        item.put("status", 500);
+        item.put("error", envelope(ErrorCode.INTERNAL_ERROR, "internal error", Map.of("incident_id", incident)));
+        return item;
+    }
+
     /** The ErrorResponse body: {@code {code, message, details?, retryable}}. */
     static Map<String, Object> envelope(ErrorCode code, String message, Map<String, Object> details) {
         Map<String, Object> body = new LinkedHashMap<>();

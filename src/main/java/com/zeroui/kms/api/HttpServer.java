@@ -149,6 +149,9 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
+            KeyImportRoutes imports = new KeyImportRoutes(services.imports(), mapper);
+            register(routes, "POST", "/keys/import-params", "import_params", imports::params);
+            register(routes, "POST", "/keys/import", "import_key", imports::importKey);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}/usage", "get_key_usage", keys::usage); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
@@ -164,6 +167,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
+            register(routes, "POST", "/batch", "batch", new BatchRoutes(crypto, mapper)::batch);
             register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
             register(routes, "POST", "/derive", "derive", new DerivationRoutes(services.derivation(), mapper)::derive);
             EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);

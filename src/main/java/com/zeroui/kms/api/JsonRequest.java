@@ -59,7 +59,11 @@ final class JsonRequest {
         if (node == null || !node.isObject()) {
             throw new KmsException(ErrorCode.INVALID_REQUEST, "request body must be a JSON object");
         }
-        ObjectNode object = (ObjectNode) node;
+        return of((ObjectNode) node, allowedFields);
+    }
+
+    /** A parsed object (a body, or one item of POST /batch) with exactly the allowed fields. */
+    static JsonRequest of(ObjectNode object, Set<String> allowedFields) {
         Set<String> unknown = new TreeSet<>();
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String name = it.next();
@@ -92,6 +96,23 @@ final class JsonRequest {
 
     private String name(String field) {
         return prefix + field;
+    }
+
+    /** An array of JSON values (1 to {@code maxItems} of them); null or absent is empty. */
+    Optional<List<JsonNode>> optionalArray(String field, int maxItems) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            throw KmsException.invalid(name(field), name(field) + " must be an array");
+        }
+        if (value.size() > maxItems) {
+            throw KmsException.invalid(name(field), name(field) + " must have at most " + maxItems + " items");
+        }
+        List<JsonNode> out = new ArrayList<>();
+        value.forEach(out::add);
+        return Optional.of(out);
     }
 
     /** Whether the field is sent with a non-null value. */

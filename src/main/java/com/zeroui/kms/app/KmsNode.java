@@ -17,8 +17,6 @@ import com.zeroui.kms.audit.WebhookReceiptSink;
 import com.zeroui.kms.audit.ReceiptSigner;
 import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
-import com.zeroui.kms.keys.KeyRecord;
-import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
@@ -45,7 +43,6 @@ import com.zeroui.kms.events.EventSink;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.NatsEventSink;
 import com.zeroui.kms.events.WebhookEventSink;
-import com.zeroui.kms.trust.Pem;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.Executors;
@@ -83,7 +80,6 @@ import com.zeroui.kms.trust.pki.Pki;
 import com.zeroui.kms.trust.pki.RevocationPointers;
 import com.zeroui.kms.trust.pki.RevokedSerials;
 import com.zeroui.kms.trust.anchors.TrustAnchorService;
-import com.zeroui.kms.trust.anchors.TrustBundleSigner;
 import com.zeroui.kms.store.JdbcTrustAnchorRepository;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -176,7 +172,9 @@ public final class KmsNode implements AutoCloseable {
         HealthService healthChecks = null;
         com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
-            JdbcKeyRepository keys = new JdbcKeyRepository(data.database());
+            JdbcKeyRepository storedKeys = new JdbcKeyRepository(data.database());
+            // every reader and writer of keys goes through the cache, so this node's writes evict at once
+            com.zeroui.kms.keys.KeyRecordCache keys = new com.zeroui.kms.keys.KeyRecordCache(storedKeys, config.keyCacheSize());
             com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
                     ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
             KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
@@ -196,6 +194,10 @@ public final class KmsNode implements AutoCloseable {
                     Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
             selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
             auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
+            // receipts this node signed are confirmed by digest in its self-check, not re-verified (ADR 0028)
+            com.zeroui.kms.audit.WrittenReceipts written = new com.zeroui.kms.audit.WrittenReceipts();
+            auditLog.rememberIn(written);
+            selfCheck.trust(written);
             AuditTrail trail = new AuditTrail(auditLog, clock, events);
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
             TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
@@ -317,7 +319,7 @@ public final class KmsNode implements AutoCloseable {
             Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
-                    complianceChecks(keys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
                             certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
@@ -344,6 +346,9 @@ public final class KmsNode implements AutoCloseable {
                             config.maxUsagePerDayDefault(), data.masterKey().keyId()),
                     new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
                     auditRetention,
+                    new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
+                            material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
+                            data.masterKey().keyId()),
                     new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
             char[] password = randomPassword();

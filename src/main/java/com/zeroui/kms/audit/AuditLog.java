@@ -55,6 +55,12 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private volatile BatchListener listener = (receipts, waitNanos) -> { };
+    private volatile WrittenReceipts written;
+
+    /** Remembers every signed row in {@code receipts}, for this process's self-check (ADR 0028). */
+    public void rememberIn(WrittenReceipts receipts) {
+        this.written = receipts;
+    }
 
     public void onBatch(BatchListener batchListener) {
         this.listener = batchListener;
@@ -185,6 +191,10 @@ public final class AuditLog implements AutoCloseable {
                     draft.operation(), draft.success(), json));
             ids.add(draft.receiptId());
             events.addAll(batch.get(i).events());
+        }
+        WrittenReceipts remember = written;
+        if (remember != null) {
+            remember.record(rows);
         }
         return new AuditRepository.Batch(rows, nodes, events);
     }

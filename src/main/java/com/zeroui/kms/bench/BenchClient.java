@@ -49,9 +49,21 @@ public final class BenchClient {
         return new Reply(response.statusCode(), response.body());
     }
 
+    /** A 429 or 503 the server marked retryable: load shed by admission control or a limit, not a failure of the service. */
+    public static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+
     /** Sends and fails loudly on anything but 2xx, quoting the server's ErrorResponse. */
     public String require2xx(HttpRequest request) throws IOException, InterruptedException {
         Reply reply = send(request);
+        if ((reply.status() == 503 || reply.status() == 429) && reply.body().contains("\"retryable\":true")) {
+            throw new RefusedException(request.method() + " " + request.uri().getPath() + " refused with " + reply.status());
+        }
         if (!reply.ok()) {
             throw new IOException(request.method() + " " + request.uri().getPath() + " answered " + reply.status()
                     + ": " + abbreviate(reply.body()));

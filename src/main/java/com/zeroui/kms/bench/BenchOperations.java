@@ -46,9 +46,10 @@ public final class BenchOperations {
     public static final String GET_KEY = "get-key";
     public static final String KEYGEN_ED25519 = "keygen-ed25519";
     public static final String KEYGEN_RSA = "keygen-rsa2048";
+    public static final String HEALTH = "health";
     /** Every operation, in the order they run. */
     public static final List<String> ALL = List.of(SIGN_EDDSA, SIGN_RS256, VERIFY_EDDSA, VERIFY_RS256, ENCRYPT, DECRYPT,
-            GET_KEY, KEYGEN_ED25519, KEYGEN_RSA);
+            GET_KEY, HEALTH, KEYGEN_ED25519, KEYGEN_RSA);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -83,6 +84,12 @@ public final class BenchOperations {
     /** Creates the service-side keys and reference values, then the definitions of {@code names}. */
     public static List<Definition> prepare(BenchClient client, CryptoSuite suite, List<String> names)
             throws IOException, InterruptedException {
+        return prepare(client, client, suite, names);
+    }
+
+    /** As above; {@code publicClient} (TLS without a client certificate) calls the public health route. */
+    public static List<Definition> prepare(BenchClient client, BenchClient publicClient, CryptoSuite suite,
+                                           List<String> names) throws IOException, InterruptedException {
         byte[] message = random(MESSAGE_BYTES);
         byte[] plaintext = random(PLAINTEXT_BYTES);
         String ed25519 = createKey(client, "Ed25519", "sign", "verify");
@@ -100,6 +107,7 @@ public final class BenchOperations {
                 case ENCRYPT -> encrypt(client, aes, plaintext, local);
                 case DECRYPT -> decrypt(client, aes, plaintext, local);
                 case GET_KEY -> getKey(client, ed25519);
+                case HEALTH -> health(publicClient);
                 case KEYGEN_ED25519 -> keygen(client, name, KeyType.ED25519, Budget.latency(100), local);
                 case KEYGEN_RSA -> keygen(client, name, KeyType.RSA_2048, Budget.latency(1000), local);
                 default -> throw new IllegalArgumentException("unknown operation " + name);
@@ -180,6 +188,13 @@ public final class BenchOperations {
         HttpRequest request = client.getRequest("/keys/" + URLEncoder.encode(keyId, StandardCharsets.UTF_8)
                 + "?tenant_id=" + TENANT + "&environment=dev&plane=tenant");
         return new Definition(GET_KEY, "GET /keys/{key_id} (Ed25519 key metadata)", Budget.latency(20), false,
+                () -> () -> client.require2xx(request), null);
+    }
+
+    /** GET /health as a load balancer calls it: no client certificate, keep-alive. */
+    private static Definition health(BenchClient client) {
+        HttpRequest request = client.getRequest("/health");
+        return new Definition(HEALTH, "GET /health (no client certificate)", Budget.NONE, false,
                 () -> () -> client.require2xx(request), null);
     }
 

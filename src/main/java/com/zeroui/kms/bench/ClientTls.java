@@ -60,6 +60,30 @@ public final class ClientTls {
         }
     }
 
+    /** Trusts only {@code caPem}'s root and presents no certificate: a caller of the public routes. */
+    public static SSLContext trustOnly(Path caPem) throws IOException {
+        List<X509Certificate> roots = Pem.parseCertificates(Files.readString(caPem));
+        if (roots.isEmpty()) {
+            throw new IOException("no certificate in " + caPem);
+        }
+        try {
+            java.util.Optional<FipsModule> fips = FipsModule.registered();
+            KeyStore trust = emptyKeyStore(fips);
+            for (int i = 0; i < roots.size(); i++) {
+                trust.setCertificateEntry("ca-" + i, roots.get(i));
+            }
+            TrustManagerFactory tmf = fips.isPresent() ? TrustManagerFactory.getInstance("PKIX", fips.get().jsseProvider())
+                    : TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = fips.isPresent() ? SSLContext.getInstance("TLS", fips.get().jsseProvider())
+                    : SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot build a client TLS context trusting " + caPem + ": " + e.getMessage(), e);
+        }
+    }
+
     private static KeyStore emptyKeyStore(java.util.Optional<FipsModule> fips) throws GeneralSecurityException, IOException {
         KeyStore store = fips.isPresent() ? KeyStore.getInstance("BCFKS", fips.get().provider()) : KeyStore.getInstance("PKCS12");
         store.load(null, null);

@@ -17,14 +17,14 @@ import java.util.function.Supplier;
  */
 public final class SoakRunner {
     /** The table's header; one row per interval follows it. */
-    public static final String HEADER = "| elapsed s | ops/s | errors | p50 ms | p99 ms | RSS MiB | heap after GC MiB"
+    public static final String HEADER = "| elapsed s | ops/s | refused/s | errors | p50 ms | p99 ms | RSS MiB | heap after GC MiB"
             + " | open fds | threads | audit log receipts | outbox depth | server CPU % | key cache hit % |";
-    private static final String SEPARATOR = "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+    private static final String SEPARATOR = "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
     /** The resource series the drift check watches, in report order. */
     public static final List<String> WATCHED = List.of("RSS", "heap after GC", "open fds", "threads");
 
     /** What a run saw: per-interval series of the watched resources and the verdicts. */
-    public record Outcome(long completed, long errors, String firstError, List<Drift.Assessment> drift) {
+    public record Outcome(long completed, long refused, long errors, String firstError, List<Drift.Assessment> drift) {
         public boolean drifted() {
             return drift.stream().anyMatch(a -> a.verdict() == Drift.Verdict.DRIFT);
         }
@@ -55,6 +55,8 @@ public final class SoakRunner {
         }
         List<IntervalRecorder> recorders = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
+        // the first scrape before the clock starts: on a saturated server it can take seconds
+        ServerGauges previous = gauges.get();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -72,6 +74,8 @@ public final class SoakRunner {
                         recorder.ok(System.nanoTime() - t0);
                     } catch (InterruptedException e) {
                         return;
+                    } catch (BenchClient.RefusedException e) {
+                        recorder.refused();
                     } catch (Exception | AssertionError e) {
                         recorder.error();
                         firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -90,14 +94,16 @@ public final class SoakRunner {
         WATCHED.forEach(w -> series.add(new ArrayList<>()));
         long completed = 0;
         long errors = 0;
-        ServerGauges previous = gauges.get();
-        long previousAt = System.nanoTime();
+        long refused = 0;
+        long previousAt = start;
         int intervals = (int) Math.max(1, duration.toNanos() / interval.toNanos());
         for (int n = 1; n <= intervals; n++) {
             sleepUntil(start + n * interval.toNanos());
             long now = System.nanoTime();
             long[] samples = IntervalRecorder.drainAll(recorders);
             long intervalErrors = recorders.stream().mapToLong(IntervalRecorder::drainErrors).sum();
+            long intervalRefused = recorders.stream().mapToLong(IntervalRecorder::drainRefused).sum();
+            refused += intervalRefused;
             ServerGauges g = gauges.get();
             double seconds = (now - previousAt) / 1e9;
             LatencyStats latency = LatencyStats.ofUnsorted(samples);
@@ -106,8 +112,9 @@ public final class SoakRunner {
             double cpuPercent = delta(g.cpuSeconds(), previous.cpuSeconds()) / seconds * 100;
             double hits = delta(g.keyCacheHits(), previous.keyCacheHits());
             double lookups = hits + delta(g.keyCacheMisses(), previous.keyCacheMisses());
-            out.println(String.format(Locale.ROOT, "| %d | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
-                    Math.round((now - start) / 1e9), Format.rate(samples.length / seconds), intervalErrors,
+            out.println(String.format(Locale.ROOT, "| %d | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+                    Math.round((now - start) / 1e9), Format.rate(samples.length / seconds),
+                    Format.rate(intervalRefused / seconds), intervalErrors,
                     latency.count() == 0 ? "-" : Format.millis(latency.p50Millis()),
                     latency.count() == 0 ? "-" : Format.millis(latency.p99Millis()),
                     mebibytes(g.rssBytes()), mebibytes(g.heapAfterGcBytes()), whole(g.openFds()), whole(g.threads()),
@@ -128,17 +135,19 @@ public final class SoakRunner {
         int warmup = Math.max(1, intervals / 10);
         List<Drift.Assessment> verdicts = new ArrayList<>();
         out.println();
-        out.println(String.format(Locale.ROOT, "- completed %d operations, %d errors%s", completed, errors,
+        out.println(String.format(Locale.ROOT, "- completed %d operations (p50/p99 are over these), %d refused with a"
+                + " retryable 429/503, %d errors%s", completed, refused, errors,
                 firstError.get() == null ? "" : "; first error: " + firstError.get()));
         out.println(String.format(Locale.ROOT, "- drift check (first %d interval(s) left out as warm-up; drift = quarter"
-                + " medians never fall and the last exceeds the first by more than %.0f%%):", warmup, driftThreshold * 100));
+                + " medians never fall, the last exceeds the first by more than %.0f%% and the second by more than %.0f%%):",
+                warmup, driftThreshold * 100, driftThreshold * 50));
         for (int i = 0; i < WATCHED.size(); i++) {
             Drift.Assessment a = Drift.assess(series.get(i), warmup, driftThreshold);
             verdicts.add(a);
             out.println("  - " + a.describe(WATCHED.get(i)));
         }
         out.flush();
-        return new Outcome(completed, errors, firstError.get(), verdicts);
+        return new Outcome(completed, refused, errors, firstError.get(), verdicts);
     }
 
     private static double value(OptionalDouble v) {
@@ -168,6 +177,17 @@ public final class SoakRunner {
     static final class IntervalRecorder {
         private LatencySamples samples = new LatencySamples();
         private long errors;
+        private long refused;
+
+        synchronized void refused() {
+            refused++;
+        }
+
+        synchronized long drainRefused() {
+            long taken = refused;
+            refused = 0;
+            return taken;
+        }
 
         synchronized void ok(long nanos) {
             samples.add(nanos);

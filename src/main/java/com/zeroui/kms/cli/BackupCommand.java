@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = "Encrypted backups of the whole store: create (online), verify, restore",
+        description = "Encrypted backups of the store: create, verify, restore",
         subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class})
 final class BackupCommand implements Runnable {
     /** Exit status when the file or target fails a check (wrong key, damaged, not empty); 2 is for unusable input. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create (or check) the data directory: master key, database, internal CA, admin credentials")
+        description = "Create or check the data directory (keys, CA, database)")
 final class InitCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;

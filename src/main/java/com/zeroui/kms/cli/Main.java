@@ -1,14 +1,25 @@
 package com.zeroui.kms.cli;
 
+import com.zeroui.kms.cli.remote.CryptoCommands;
+import com.zeroui.kms.cli.remote.KeyCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kms serve | init | cert issue | audit export|verify | bench | test | console login | help}. */
+/**
+ * {@code kms serve | init | cert | audit | bench | test | backup | console | master-key | compliance} run the
+ * service and its tools; {@code kms key | sign | verify | encrypt | decrypt | mac | random} call a running
+ * one over its API (cli.remote, built on kms-client).
+ */
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ZeroUI Key & Trust Management service (M33)",
         subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, AuditCommand.class, BenchCommand.class,
                 TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
-                MasterKeyCommand.class, ComplianceCommand.class})
+                MasterKeyCommand.class, ComplianceCommand.class, KeyCommand.class, CryptoCommands.Sign.class,
+                CryptoCommands.Verify.class, CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class,
+                CryptoCommands.Mac.class, CryptoCommands.Derive.class, CryptoCommands.Random.class, AutoComplete.GenerateCompletion.class},
+        footer = {"%n./kms help COMMAND shows its options and an example.",
+                "Shell completion: source <(./kms generate-completion)"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,7 +33,8 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        // wide terminals get wide help; 80 columns otherwise
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpAutoWidth(true).execute(args);
     }
 
     @Override

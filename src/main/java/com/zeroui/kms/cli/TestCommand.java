@@ -6,8 +6,7 @@ import picocli.CommandLine.Command;
  * Listed so that {@code kms --help} shows every command; the tests run from the source tree, which
  * the jar does not have, so the {@code ./kms} launcher handles {@code test} before the jar starts.
  */
-@Command(name = "test", description = "Run every test (unit + integration): handled by the ./kms launcher as "
-        + "`mvn -B verify` in the source tree; extra arguments go to Maven.")
+@Command(name = "test", description = "Run every test of every module (mvn -B verify)")
 final class TestCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {

@@ -558,6 +558,11 @@ public final class CryptoSuite {
         return drbg.getAlgorithm() + " (" + drbg.getProvider().getName() + ")";
     }
 
+    /** BYOK key transport (RSA-OAEP + AES-KWP): the module's in FIPS mode, else the JDK's. */
+    public KeyImportWrapping importWrapping() {
+        return new KeyImportWrapping(fips == null ? null : fips.provider(), fips == null ? new SecureRandom() : random);
+    }
+
     /** Key derivation (HKDF, PBKDF2) on this suite's providers. */
     public KeyDerivation derivation() {
         return new KeyDerivation(fips == null ? macProvider : fips.provider(), fips != null);

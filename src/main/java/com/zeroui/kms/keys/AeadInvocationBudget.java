@@ -3,7 +3,6 @@ package com.zeroui.kms.keys;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,6 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * invocations with random 96-bit IVs per key). Counting is durable and safe across nodes: each node
  * reserves blocks of invocations in the database and spends them locally; a crash wastes at most
  * one unspent block, which only errs on the safe side.
+ *
+ * <p>Blocks are held for at most {@link #MAX_KEYS_WITH_BLOCKS} keys: with a million keys each
+ * encrypting now and then, one block per key ever used would grow the heap without bound.
+ * Evicting a key's block wastes its unspent invocations, which errs on the same safe side.
  */
 public final class AeadInvocationBudget {
     public static final long NIST_RANDOM_NONCE_LIMIT = 1L << 32;
@@ -18,7 +21,9 @@ public final class AeadInvocationBudget {
 
     private final KeyRepository repository;
     private final long limit;
-    private final Map<String, Block> blocks = new ConcurrentHashMap<>();
+    static final long MAX_KEYS_WITH_BLOCKS = 50_000;
+    private final Map<String, Block> blocks = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(MAX_KEYS_WITH_BLOCKS).<String, Block>build().asMap();
 
     public AeadInvocationBudget(KeyRepository repository, long limit) {
         this.repository = repository;

@@ -56,6 +56,21 @@ public final class KeyMaterialCache {
         }
     }
 
+    /** Unwraps what {@link #wrap} wrapped for ({@code tenantId}, {@code id}); the caller destroys it. */
+    SecretBytes unwrapSecret(String tenantId, String id, byte[] wrapped) {
+        byte[] plain;
+        try {
+            plain = masterKey.unwrap(wrapped, wrappingAad(tenantId, id));
+        } catch (MasterKeyException e) {
+            throw masterKeyFailure(id, e);
+        }
+        try {
+            return SecretBytes.copyOf(plain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
     /** The master-key version that wrapped {@code wrapped}: what the key record names. */
     String wrappedBy(byte[] wrapped) {
         return masterKey.keyIdOf(wrapped);

@@ -24,6 +24,7 @@ final class HeapAfterGc {
             .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
 
     HeapAfterGc() {
+        seedFromLastCollection();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener((notification, handback) -> {
@@ -34,6 +35,22 @@ final class HeapAfterGc {
                 }, null, null);
             }
         }
+    }
+
+    /** A collection that ran before this object existed still tells the figure (each pool's usage after it). */
+    private void seedFromLastCollection() {
+        if (ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount)
+                .sum() <= 0) {
+            return;
+        }
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            if (afterGc != null) {
+                sum += afterGc.getUsed();
+            }
+        }
+        bytes.compareAndSet(-1, sum);
     }
 
     private void record(Map<String, MemoryUsage> afterGc) {

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
@@ -57,6 +58,8 @@ public final class Metrics {
         // (and what `kms bench` divides by completed requests to get server CPU per operation)
         ProcessMetrics.builder().register(registry);
         JvmMemoryMetrics.builder().register(registry);
+        // JIT compile time: process CPU includes the compiler, so a benchmark reads this to tell warm from cold
+        JvmCompilationMetrics.builder().register(registry);
         // threads and heap after GC: with RSS and open fds, the figures `kms bench --soak` watches for drift
         JvmThreadsMetrics.builder().register(registry);
         HeapAfterGc heapAfterGc = new HeapAfterGc();

@@ -81,10 +81,13 @@ public final class JdbcAuditRepository implements AuditRepository {
         }
     }
 
+    /** Behind kms_audit_log_size: one row, never a count of the receipts. */
+    static final String SIZE_SQL = "SELECT tree_size FROM kms_audit_head WHERE id = 1";
+
     @Override
     public long size() {
         return Jdbc.read(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT tree_size FROM kms_audit_head WHERE id = 1");
+            try (PreparedStatement ps = c.prepareStatement(SIZE_SQL);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -103,10 +103,13 @@ public final class JdbcEventOutbox implements EventOutbox {
                 rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7));
     }
 
+    /** Behind kms_event_outbox_last_seq and the sinks' depth: one row, never a count of the events. */
+    static final String LAST_SEQ_SQL = "SELECT last_seq FROM kms_event_head WHERE id = 1";
+
     @Override
     public long lastSeq() {
         return Jdbc.read(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM kms_event_head WHERE id = 1");
+            try (PreparedStatement ps = c.prepareStatement(LAST_SEQ_SQL);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

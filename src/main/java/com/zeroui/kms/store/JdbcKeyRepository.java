@@ -36,6 +36,9 @@ public final class JdbcKeyRepository implements KeyRepository {
             + "created_by, public_key, wrapped_material, master_key_id, revoked_at, revocation_reason, destroy_after, "
             + "destroyed_at, state_before_destruction, predecessor_key_id, successor_key_id, rotation_period_days, protection_level, origin";
 
+    /** Behind kms_keys_total: an index-only count over kms_keys_type_state, run at most every 30 s (ScrapeCache). */
+    static final String COUNT_BY_TYPE_AND_STATE = "SELECT key_type, key_state, COUNT(*) FROM kms_keys GROUP BY key_type, key_state";
+
     private final DataSource ds;
     private final Database.Dialect dialect;
 
@@ -55,6 +58,19 @@ public final class JdbcKeyRepository implements KeyRepository {
         } catch (com.zeroui.kms.error.KmsException e) {
             throw aliasTakenOr(e, k);
         }
+    }
+
+    /**
+     * Stores many keys in one transaction, without events: bulk seeding for the scale benchmark
+     * ({@code kms bench --create-keys N --offline}), where one fsync per key would take hours.
+     */
+    public void insertAll(List<KeyRecord> keys) {
+        Jdbc.transaction(ds, c -> {
+            for (KeyRecord k : keys) {
+                insertRow(c, k);
+            }
+            return null;
+        });
     }
 
     private static RuntimeException aliasTakenOr(com.zeroui.kms.error.KmsException e, KeyRecord k) {
@@ -287,22 +303,10 @@ public final class JdbcKeyRepository implements KeyRepository {
 
     @Override
     public List<KeyRecord> list(KeyFilter f, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM kms_keys WHERE 1=1");
         List<Object> args = new ArrayList<>();
-        condition(sql, args, "tenant_id", f.tenantId());
-        condition(sql, args, "environment", f.environment() == null ? null : f.environment().apiName());
-        condition(sql, args, "plane", f.plane() == null ? null : f.plane().apiName());
-        condition(sql, args, "key_type", f.keyType() == null ? null : f.keyType().apiName());
-        condition(sql, args, "key_state", f.keyState() == null ? null : f.keyState().apiName());
-        condition(sql, args, "key_alias", f.alias());
-        if (f.afterKeyId() != null) {
-            sql.append(" AND key_id > ?");
-            args.add(f.afterKeyId());
-        }
-        sql.append(" ORDER BY key_id LIMIT ?");
-        args.add(limit);
+        String sql = listSql(f, limit, args);
         return Jdbc.read(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.size(); i++) {
                     ps.setObject(i + 1, args.get(i));
                 }
@@ -315,6 +319,24 @@ public final class JdbcKeyRepository implements KeyRepository {
                 return out;
             }
         });
+    }
+
+    /** The listing query (keyset pagination on key_id) and its arguments; GaugeQueryPlanTest reads its plan. */
+    static String listSql(KeyFilter f, int limit, List<Object> args) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM kms_keys WHERE 1=1");
+        condition(sql, args, "tenant_id", f.tenantId());
+        condition(sql, args, "environment", f.environment() == null ? null : f.environment().apiName());
+        condition(sql, args, "plane", f.plane() == null ? null : f.plane().apiName());
+        condition(sql, args, "key_type", f.keyType() == null ? null : f.keyType().apiName());
+        condition(sql, args, "key_state", f.keyState() == null ? null : f.keyState().apiName());
+        condition(sql, args, "key_alias", f.alias());
+        if (f.afterKeyId() != null) {
+            sql.append(" AND key_id > ?");
+            args.add(f.afterKeyId());
+        }
+        sql.append(" ORDER BY key_id LIMIT ?");
+        args.add(limit);
+        return sql.toString();
     }
 
     private static void condition(StringBuilder sql, List<Object> args, String column, String value) {
@@ -352,7 +374,7 @@ public final class JdbcKeyRepository implements KeyRepository {
         return Jdbc.read(ds, c -> {
             Map<List<String>, Long> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT key_type, key_state, COUNT(*) FROM kms_keys GROUP BY key_type, key_state");
+                    COUNT_BY_TYPE_AND_STATE);
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(List.of(rs.getString(1), rs.getString(2)), rs.getLong(3));

@@ -182,6 +182,35 @@ class AuditSelfCheckTest {
         assertThat(outcome.breach().reason()).contains("not valid at " + T0.plusSeconds(2));
     }
 
+    @Test
+    void receiptsThisProcessSignedAreConfirmedByDigestAndATamperedOneIsStillFound() throws Exception {
+        LogIntegrity integrity = new LogIntegrity();
+        AuditLog remembering = new AuditLog(log.repository, signer(), Duration.ofMillis(1), 8, Duration.ofSeconds(10), integrity);
+        WrittenReceipts written = new WrittenReceipts();
+        remembering.rememberIn(written);
+        try {
+            for (int i = 0; i < 12; i++) {
+                remembering.append(TestReceiptLog.draft(i, T0.plusSeconds(i)));
+            }
+            AuditSelfCheck check = selfCheck(integrity);
+            check.trust(written);
+            AuditSelfCheck.Outcome clean = check.run();
+            assertThat(clean.ok()).as(String.valueOf(clean.breach())).isTrue();
+            assertThat(check.confirmedByDigest()).as("no signature verified again").isEqualTo(12);
+
+            for (int i = 12; i < 20; i++) {
+                remembering.append(TestReceiptLog.draft(i, T0.plusSeconds(i)));
+            }
+            sql("UPDATE kms_audit_receipts SET tenant_id = 'tenant-z' WHERE log_index = 15");
+            AuditSelfCheck.Outcome tampered = check.run();
+            assertThat(tampered.ok()).isFalse();
+            assertThat(tampered.breach().firstBadIndex()).isEqualTo(15);
+            assertThat(tampered.breach().reason()).contains("column tenant_id says tenant-z");
+        } finally {
+            remembering.close();
+        }
+    }
+
     /** The attack of issue 11: receipts from {@code keep} on, heads above it and subtrees reaching past it removed. */
     private void truncate(long keep) throws SQLException {
         sql("DELETE FROM kms_audit_receipts WHERE log_index >= " + keep,

@@ -146,6 +146,31 @@ class KmsClientIT {
     }
 
     @Test
+    void randomDataKeysAndSelfDescribingBlobs() {
+        assertThat(module.crypto().random(16).random()).hasSize(16);
+        String keyId = module.keys().create(NewKey.of("AES-256", "encrypt", "decrypt")).keyId();
+
+        com.zeroui.kms.client.model.DataKey dataKey = module.crypto().dataKey(keyId, true, null);
+        assertThat(dataKey.plaintext()).hasSize(32);
+        assertThat(dataKey.toString()).doesNotContain(Base64.getEncoder().encodeToString(dataKey.plaintext()));
+        assertThat(module.crypto().decryptBlob(dataKey.ciphertextBlob(), null).plaintext()).isEqualTo(dataKey.plaintext());
+
+        byte[] plaintext = "blob".getBytes(StandardCharsets.UTF_8);
+        EncryptResult enc = module.crypto().encrypt(keyId, plaintext, null, null);
+        String next = module.keys().rotate(keyId, false, null).key().keyId();
+        com.zeroui.kms.client.model.RewrapResult rewrapped = module.crypto().rewrap(enc.ciphertextBlob(), null, null, null);
+        assertThat(rewrapped.sourceKeyId()).isEqualTo(keyId);
+        assertThat(rewrapped.keyId()).isEqualTo(next);
+        assertThat(module.crypto().decryptBlob(rewrapped.ciphertextBlob(), null).plaintext()).isEqualTo(plaintext);
+
+        com.fasterxml.jackson.databind.JsonNode batch = module.crypto().batch(List.of(
+                Map.of("operation", "encrypt", "key_id", next, "plaintext", Base64.getEncoder().encodeToString(plaintext)),
+                Map.of("operation", "sign", "key_id", next, "data", "AA==")));
+        assertThat(batch.get("succeeded").asInt()).isEqualTo(1);
+        assertThat(batch.get("failed").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void errorsCarryTheErrorResponse() {
         assertThatThrownBy(() -> module.keys().get(UUID.randomUUID().toString()))
                 .isInstanceOfSatisfying(KmsApiException.class, e -> {

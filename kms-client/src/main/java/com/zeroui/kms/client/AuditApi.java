@@ -35,6 +35,11 @@ public final class AuditApi {
         return http.get("/audit/receipt-keys", Map.of(), ReceiptKeys.class);
     }
 
+    /** Every service key (receipt, approval-token, trust-bundle signing) with purpose and validity. */
+    public com.fasterxml.jackson.databind.JsonNode serviceKeys() {
+        return http.get("/service-keys", Map.of(), com.fasterxml.jackson.databind.JsonNode.class);
+    }
+
     /** {@code filters}: tenant_id, key_id, operation, from, to, success, cursor, limit. */
     public ReceiptPage search(Map<String, ?> filters) {
         return http.get("/audit/receipts", filters, ReceiptPage.class);
