@@ -34,4 +34,29 @@ class ArchitectureTest {
                         "com.zeroui.kms.cli..")
                 .check(MAIN);
     }
+
+    /** Tenancy is decided in one place (auth.Tenancy), so the token's environment binding cannot be forgotten. */
+    @Test
+    void onlyTenancyAsksWhetherACallerMayActForATenant() {
+        noClasses().that().doNotHaveFullyQualifiedName("com.zeroui.kms.auth.Tenancy")
+                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.auth.CallerIdentity")
+                .should().callMethod(com.zeroui.kms.auth.CallerIdentity.class, "mayActFor", String.class)
+                .because("every service decides tenancy through auth.Tenancy (issue 13 §1)")
+                .check(MAIN);
+    }
+
+    /** Key operations go through the template: only KeyOperations resolves a key for a cryptographic use. */
+    @Test
+    void keysAreResolvedForUseOnlyByTheTemplateAndItsKnownExceptions() {
+        noClasses().that().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.KeyOperations")
+                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.KeyResolver")
+                // decrypt of a self-describing blob, derivation and envelopes predate the template (issue 13 §1)
+                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.EncryptionService")
+                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.DerivationService")
+                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.EnvelopeService")
+                .should().callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe("KeyResolver.resolveForUse",
+                        call -> call.getTarget().getOwner().getFullName().equals("com.zeroui.kms.keys.KeyResolver")
+                                && call.getTarget().getName().equals("resolveForUse")))
+                .check(MAIN);
+    }
 }

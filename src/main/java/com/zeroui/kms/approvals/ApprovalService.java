@@ -4,6 +4,7 @@ import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.auth.Role;
 import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.auth.SpiffeIdentities;
@@ -92,7 +93,7 @@ public final class ApprovalService {
         if (keyId.startsWith(KeyRef.ALIAS_PREFIX)) {
             throw KmsException.invalid("key_id", "key_id must be a key id, not an alias: an approval binds one key");
         }
-        KeyRecord key = keys.findById(keyId).filter(k -> caller.mayActFor(k.tenantId())).orElseThrow(() ->
+        KeyRecord key = keys.findById(keyId).filter(k -> Tenancy.mayActFor(caller, k.tenantId())).orElseThrow(() ->
                 new KmsException(ErrorCode.KEY_NOT_FOUND, "key not found: " + keyId, Map.of("key_id", keyId)));
         requireEnvironment(caller, key.scope().environment().apiName());
         return new Scope(key.tenantId(), key.scope().environment().apiName(), key.scope().plane().apiName(), key);
@@ -107,7 +108,7 @@ public final class ApprovalService {
             throw KmsException.invalid("parameters.tenant_id", "parameters.tenant_id is required for generate (the"
                     + " POST /kms/v1/keys body without approval_token) and must match " + SpiffeIdentities.ID.pattern());
         }
-        if (!caller.mayActFor(tenant)) {
+        if (!Tenancy.mayActFor(caller, tenant)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " is bound to tenant "
                     + caller.tenantId() + " and may not act for tenant " + tenant,
                     Map.of("tenant_id", tenant, "caller_tenant_id", caller.tenantId()));
@@ -158,7 +159,7 @@ public final class ApprovalService {
                 .param("tenant_id", tenantId).param("mine", mine)
                 .param("statuses", statuses == null ? null : statuses.stream().map(ApprovalStatus::apiName).sorted().toList());
         return audit.run(record, () -> {
-            if (tenantId != null && !caller.mayActFor(tenantId)) {
+            if (tenantId != null && !Tenancy.mayActFor(caller, tenantId)) {
                 throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not read tenant "
                         + tenantId + "'s approvals", Map.of("tenant_id", tenantId));
             }
@@ -221,7 +222,7 @@ public final class ApprovalService {
     }
 
     private Approval visible(CallerIdentity caller, String approvalId) {
-        Optional<Approval> found = approvals.find(approvalId).filter(a -> caller.mayActFor(a.tenantId()));
+        Optional<Approval> found = approvals.find(approvalId).filter(a -> Tenancy.mayActFor(caller, a.tenantId()));
         Approval approval = found.orElseThrow(() -> new KmsException(ErrorCode.INVALID_REQUEST, 404, "approval not found: "
                 + approvalId, Map.of("approval_id", approvalId), null));
         requireEnvironment(caller, approval.environment());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.time.Duration;
@@ -181,7 +182,7 @@ public final class AuditQueries {
     public Page search(CallerIdentity caller, String tenantId, String keyId, String operation, Instant from, Instant to,
                        Boolean success, Long afterIndex, Integer limit) {
         String tenant = tenantId;
-        if (tenant != null && !caller.mayActFor(tenant)) {
+        if (tenant != null && !Tenancy.mayActFor(caller, tenant)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not read tenant "
                     + tenant + "'s receipts", Map.of("tenant_id", tenant));
         }
@@ -255,7 +256,8 @@ public final class AuditQueries {
 
     private static boolean mayRead(CallerIdentity caller, AuditRepository.ReceiptRow row) {
         String tenant = signed(row, "tenant_id");
-        return caller.isAdmin() || (tenant != null && caller.mayActFor(tenant));
+        // a token-bound caller reads only its token's environment, as everywhere else
+        return caller.isAdmin() || (tenant != null && Tenancy.maySee(caller, tenant, signed(row, "environment")));
     }
 
     /** A top-level text field of the signed receipt (null when absent or unreadable). */

@@ -186,7 +186,7 @@ public final class JwtAuthenticator {
             throw refused("module_mismatch", "the token was issued to module " + moduleId
                     + ", but the client certificate is module " + certificate.moduleId());
         }
-        if (!certificate.mayActFor(tenantId)) {
+        if (!Tenancy.mayActFor(certificate, tenantId)) {
             throw refused("tenant_mismatch", "the token names tenant " + tenantId
                     + ", but the client certificate is bound to tenant " + certificate.tenantId());
         }

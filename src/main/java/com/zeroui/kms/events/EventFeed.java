@@ -1,6 +1,7 @@
 package com.zeroui.kms.events;
 
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class EventFeed {
 
     public Page after(CallerIdentity caller, String tenantId, long after, Integer limit) {
         String tenant = tenantId;
-        if (tenant != null && !caller.mayActFor(tenant)) {
+        if (tenant != null && !Tenancy.mayActFor(caller, tenant)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not read tenant "
                     + tenant + "'s events", Map.of("tenant_id", tenant));
         }

@@ -1,6 +1,7 @@
 package com.zeroui.kms.keys;
 
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.time.Clock;
@@ -76,17 +77,12 @@ final class KeyResolver {
     }
 
     static void requireTenant(CallerIdentity caller, String tenantId) {
-        if (!caller.mayActFor(tenantId)) {
-            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " is bound to tenant "
-                    + caller.tenantId() + " and may not act for tenant " + tenantId,
-                    Map.of("tenant_id", tenantId, "caller_tenant_id", caller.tenantId()));
-        }
+        Tenancy.requireTenant(caller, tenantId);
     }
 
     /** Tenant binding, then the token's environment binding: a token-bound caller acts only in its token's environment. */
     static void requireScope(CallerIdentity caller, KeyScope scope) {
-        requireTenant(caller, scope.tenantId());
-        requireEnvironment(caller, scope.environment());
+        Tenancy.requireScope(caller, scope.tenantId(), scope.environment().apiName());
     }
 
     /**
@@ -94,23 +90,8 @@ final class KeyResolver {
      * binds the caller; when none is requested, the token's (null without a token: any).
      */
     static Environment boundEnvironment(CallerIdentity caller, Environment requested) {
-        if (caller.boundEnvironment() == null) {
-            return requested;
-        }
-        if (requested == null) {
-            return Environment.fromApiName(caller.boundEnvironment()).orElseThrow();
-        }
-        requireEnvironment(caller, requested);
-        return requested;
-    }
-
-    private static void requireEnvironment(CallerIdentity caller, Environment environment) {
-        String bound = caller.boundEnvironment();
-        if (bound != null && !bound.equals(environment.apiName())) {
-            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + "'s bearer token binds it to"
-                    + " environment " + bound + " and it may not act in environment " + environment.apiName(),
-                    Map.of("environment", environment.apiName(), "token_environment", bound));
-        }
+        String name = Tenancy.environmentFor(caller, requested == null ? null : requested.apiName());
+        return name == null ? null : Environment.fromApiName(name).orElseThrow();
     }
 
     /** Finds the key in scope or throws KEY_NOT_FOUND; never reveals that a key exists elsewhere. */

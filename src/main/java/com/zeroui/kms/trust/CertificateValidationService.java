@@ -7,6 +7,7 @@ import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.Plane;
@@ -143,7 +144,7 @@ public final class CertificateValidationService {
                     throw KmsException.invalid("tenant_id", "tenant_id and plane name the trust bundle to validate "
                             + "against (or pass trust_anchors)");
                 }
-                if (!caller.mayActFor(r.tenantId())) {
+                if (!Tenancy.mayActFor(caller, r.tenantId())) {
                     throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not use tenant "
                             + r.tenantId() + "'s trust bundle", Map.of("tenant_id", r.tenantId()));
                 }
@@ -172,7 +173,7 @@ public final class CertificateValidationService {
                 ocsp = r.ocspResponses().stream().map(o -> decode("ocsp_responses", o, "OCSP RESPONSE")).toList();
             }
             // never another tenant's revocations: they would tell the caller about that tenant's anchors
-            String tenantForRevokedAnchors = r.tenantId() != null && caller.mayActFor(r.tenantId()) ? r.tenantId()
+            String tenantForRevokedAnchors = r.tenantId() != null && Tenancy.mayActFor(caller, r.tenantId()) ? r.tenantId()
                     : caller.tenantId();
             ValidationRequest.Builder builder = ValidationRequest.builder()
                     .purpose(r.purpose()).time(r.validationTime()).hostname(r.hostname())

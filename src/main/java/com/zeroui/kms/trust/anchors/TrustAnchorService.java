@@ -5,6 +5,7 @@ import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -278,7 +279,7 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
 
     private TrustAnchor findVisible(CallerIdentity caller, String anchorId) {
         return repository.findById(anchorId)
-                .filter(a -> a.isGlobal() || caller.mayActFor(a.tenantId()))
+                .filter(a -> a.isGlobal() || Tenancy.mayActFor(caller, a.tenantId()))
                 .orElseThrow(() -> notFound(anchorId));
     }
 
@@ -316,7 +317,7 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
     }
 
     private static void requireTenant(CallerIdentity caller, String tenantId) {
-        if (!caller.mayActFor(tenantId)) {
+        if (!Tenancy.mayActFor(caller, tenantId)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " is bound to tenant "
                     + caller.tenantId() + " and may not act for tenant " + tenantId,
                     Map.of("tenant_id", tenantId, "caller_tenant_id", caller.tenantId()));
