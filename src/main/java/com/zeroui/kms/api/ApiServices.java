@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** What the HTTP layer calls: one service per route family. */
+/**
+ * What the HTTP layer calls: one service per route family. {@code operations} is the template every
+ * key operation runs on: a new operation's service is built from it where its routes are registered.
+ */
 public record ApiServices(KeyManagementService keys, SigningService signing, EncryptionService encryption,
                           AuditQueries audit, Supplier<List<Map<String, Object>>> serviceKeys,
                           Supplier<List<Map<String, Object>>> receiptKeys,
@@ -32,5 +35,6 @@ public record ApiServices(KeyManagementService keys, SigningService signing, Enc
                           com.zeroui.kms.compliance.ComplianceService compliance,
                           com.zeroui.kms.keys.RandomService random, com.zeroui.kms.keys.DerivationService derivation,
                           com.zeroui.kms.keys.EnvelopeService envelopes,
-                          com.zeroui.kms.audit.AuditRetention auditRetention) {
+                          com.zeroui.kms.audit.AuditRetention auditRetention, com.zeroui.kms.keys.KeyImportService imports,
+                          com.zeroui.kms.keys.KeyOperations operations) {
 }

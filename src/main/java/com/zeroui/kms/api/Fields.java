@@ -3,6 +3,7 @@ package com.zeroui.kms.api;
 import com.zeroui.kms.auth.SpiffeIdentities;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.crypto.MacAlgorithm;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.Environment;
@@ -14,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
-/** Shared field readers and the enum vocabularies the API accepts. */
+/** Shared field readers and the enum vocabularies the API accepts, all derived from the domain enums (the key-type registry). */
 final class Fields {
     static final List<String> ENVIRONMENTS = names(Environment.values(), Environment::apiName);
     static final List<String> PLANES = names(Plane.values(), Plane::apiName);
@@ -23,6 +24,7 @@ final class Fields {
     static final List<String> KEY_STATES = names(KeyState.values(), KeyState::apiName);
     static final List<String> SIGNATURE_ALGORITHMS = names(SignatureAlgorithm.values(), SignatureAlgorithm::apiName);
     static final List<String> AEAD_ALGORITHMS = names(AeadAlgorithm.values(), AeadAlgorithm::apiName);
+    static final List<String> MAC_ALGORITHMS = names(MacAlgorithm.values(), MacAlgorithm::apiName);
 
     private Fields() {
     }

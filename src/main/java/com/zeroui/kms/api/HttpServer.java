@@ -72,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
         PublicKeyRoutes publicKeys = new PublicKeyRoutes(services.publicKeys(), callers);
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper, services.usageReserved(), services.clock());
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
+        MacRoutes macs = new MacRoutes(new com.zeroui.kms.keys.MacService(services.operations()), mapper);
         OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         ArchiveRoutes archives = new ArchiveRoutes(services.auditRetention());
@@ -148,6 +149,9 @@ public final class HttpServer implements AutoCloseable {
             registerOpen(routes, "GET", "/openapi.json", "openapi", ops::openApi);
             register(routes, "POST", "/keys", "generate_key", keys::create);
             register(routes, "GET", "/keys", "list_keys", keys::list);
+            KeyImportRoutes imports = new KeyImportRoutes(services.imports(), mapper);
+            register(routes, "POST", "/keys/import-params", "import_params", imports::params);
+            register(routes, "POST", "/keys/import", "import_key", imports::importKey);
             register(routes, "GET", "/keys/{key_id}/public", "get_public_key", publicKeys::publicKey); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}/usage", "get_key_usage", keys::usage); // before /keys/{key_id}
             register(routes, "GET", "/keys/{key_id}", "get_key", keys::get);
@@ -169,6 +173,8 @@ public final class HttpServer implements AutoCloseable {
             EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);
             register(routes, "POST", "/datakeys", "generate_data_key", envelopes::dataKey);
             register(routes, "POST", "/rewrap", "rewrap", envelopes::rewrap);
+            register(routes, "POST", "/mac", "mac", macs::mac);
+            register(routes, "POST", "/mac/verify", "mac_verify", macs::verify);
             register(routes, "GET", "/receipts/{receipt_id}", "get_receipt", audit::receipt);
             register(routes, "GET", "/audit/tree-head", "tree_head", audit::treeHead);
             register(routes, "GET", "/audit/consistency", "consistency_proof", audit::consistency);

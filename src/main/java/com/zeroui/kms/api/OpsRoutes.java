@@ -4,8 +4,6 @@ import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.Metrics;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,14 +18,7 @@ final class OpsRoutes {
         this.health = health;
         this.metrics = metrics;
         this.effectiveConfig = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(effectiveConfig));
-        try (InputStream in = OpsRoutes.class.getResourceAsStream("/openapi.json")) {
-            if (in == null) {
-                throw new IllegalStateException("openapi.json is missing from the classpath");
-            }
-            this.openApi = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.openApi = OpenApiDocument.load(new com.fasterxml.jackson.databind.ObjectMapper());
     }
 
     /** Always 200 with the status in the body, as the spec's schema has it; probes read {@code status}. */

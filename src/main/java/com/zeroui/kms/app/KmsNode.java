@@ -17,8 +17,6 @@ import com.zeroui.kms.audit.WebhookReceiptSink;
 import com.zeroui.kms.audit.ReceiptSigner;
 import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
-import com.zeroui.kms.keys.KeyRecord;
-import com.zeroui.kms.keys.KeyUsage;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
@@ -45,7 +43,6 @@ import com.zeroui.kms.events.EventSink;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.NatsEventSink;
 import com.zeroui.kms.events.WebhookEventSink;
-import com.zeroui.kms.trust.Pem;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.Executors;
@@ -57,7 +54,6 @@ import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.FipsModule;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
-import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.keys.AeadInvocationBudget;
 import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyLifecycleService;
@@ -84,7 +80,6 @@ import com.zeroui.kms.trust.pki.Pki;
 import com.zeroui.kms.trust.pki.RevocationPointers;
 import com.zeroui.kms.trust.pki.RevokedSerials;
 import com.zeroui.kms.trust.anchors.TrustAnchorService;
-import com.zeroui.kms.trust.anchors.TrustBundleSigner;
 import com.zeroui.kms.store.JdbcTrustAnchorRepository;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -350,7 +345,11 @@ public final class KmsNode implements AutoCloseable {
                     new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
                             config.maxUsagePerDayDefault(), data.masterKey().keyId()),
                     new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
-                    auditRetention);
+                    auditRetention,
+                    new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
+                            material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
+                            data.masterKey().keyId()),
+                    new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
             char[] password = randomPassword();
             KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
@@ -500,12 +499,11 @@ public final class KmsNode implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key_rotation_schedule", config.rotationSchedule().toString());
         m.put("rotation_grace_period", config.rotationGracePeriod().toString());
-        m.put("allowed_algorithms", List.of(SignatureAlgorithm.RS256.apiName(), SignatureAlgorithm.PS256.apiName(),
-                SignatureAlgorithm.EDDSA.apiName(), AeadAlgorithm.AES_256_GCM.apiName(),
-                AeadAlgorithm.CHACHA20_POLY1305.apiName()).stream()
-                .filter(name -> AeadAlgorithm.fromApiName(name).flatMap(crypto::refusal).isEmpty()).toList());
+        m.put("allowed_algorithms", crypto.servedAlgorithms()); // the registry's algorithms this suite serves
+        m.put("key_types", java.util.Arrays.stream(KeyType.values()).filter(t -> crypto.refusal(t).isEmpty())
+                .map(KeyType::apiName).toList());
         m.put("fips_mode", crypto.fipsModule().isPresent());
-        m.put("fips_module", crypto.fipsModule().map(KmsNode::fipsDescription).orElse(null));
+        m.put("fips_module", crypto.fipsModule().map(f -> fipsDescription(f, crypto)).orElse(null));
         m.put("max_usage_per_day_default", config.maxUsagePerDayDefault());
         m.put("auto_rotation", config.lifecycle().autoRotation());
         m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
@@ -569,7 +567,7 @@ public final class KmsNode implements AutoCloseable {
     }
 
     /** What config shows of the FIPS module: which one, its state, and what it refuses. */
-    private static Map<String, Object> fipsDescription(FipsModule fips) {
+    private static Map<String, Object> fipsDescription(FipsModule fips, CryptoSuite crypto) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", fips.moduleName());
         m.put("version", fips.moduleVersion());
@@ -578,7 +576,7 @@ public final class KmsNode implements AutoCloseable {
         m.put("tls_provider", fips.jsseProvider().getName() + " " + fips.jsseProvider().getVersionStr());
         m.put("approved_only", fips.approvedOnly());
         m.put("self_test", fips.selfTestStatus());
-        m.put("refused_algorithms", List.of(AeadAlgorithm.CHACHA20_POLY1305.apiName()));
+        m.put("refused_algorithms", crypto.refusedNames());
         return m;
     }
 

@@ -192,7 +192,7 @@ public final class AuditQueries {
         if (size < 1 || size > MAX_PAGE) {
             throw KmsException.invalid("limit", "limit must be between 1 and " + MAX_PAGE);
         }
-        // candidates are selected by the tenant each receipt signs (an index over receipt_json), so a
+        // live candidates are selected by the tenant each receipt signs (an index over receipt_json), so a
         // changed tenant_id column hides nothing; the other filters use the columns and are re-checked below
         AuditRepository.Query query = new AuditRepository.Query(tenant, keyId, operation, from, to, afterIndex, success);
         List<AuditRepository.ReceiptRow> rows = new java.util.ArrayList<>();

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every receipt key the service has had, with the time each was valid for signing: a receipt or
+ * Every receipt key the service has had, with the time each was valid for signing (the rule every
+ * service key follows, see {@code keys.ServiceKeyChain.Version#validAt}): a receipt or
  * tree head verifies only with the key it names if that key was valid when it was made.
  */
 @FunctionalInterface

@@ -84,6 +84,15 @@ public final class BackupFile {
         return readFrame(new DataInputStream(in)).header();
     }
 
+    /** The versions a provider holds (a data directory after a rotation, a token): which one is "current" does not matter here. */
+    private static java.util.List<String> heldVersions(MasterKeyProvider masterKey) {
+        try {
+            return masterKey.versionIds();
+        } catch (MasterKeyException e) {
+            return java.util.List.of(masterKey.keyId());
+        }
+    }
+
     /**
      * Opens a backup with {@code masterKey}: unwraps the data key (which authenticates the header) and
      * returns the body, authenticated chunk by chunk as it is read. A master key that cannot unwrap it
@@ -99,9 +108,10 @@ public final class BackupFile {
             // a provider with key versions unwraps with whichever version wrapped: try before comparing ids
             dataKey = masterKey.unwrap(frame.wrappedKey(), wrapAssociatedData(digest));
         } catch (MasterKeyException e) {
-            if (!header.masterKeyId().equals(masterKey.keyId())) {
+            java.util.List<String> held = heldVersions(masterKey);
+            if (!held.contains(header.masterKeyId())) {
                 throw new BackupException(BackupException.Kind.WRONG_MASTER_KEY, "this backup was made under master key "
-                        + header.masterKeyLabel() + ", but the master key given is " + masterKey.keyId()
+                        + header.masterKeyLabel() + ", but the master key given is " + String.join(", ", held)
                         + "; restore with the master key the backup names", e);
             }
             throw new BackupException(BackupException.Kind.CORRUPT, "the backup's data key does not open under master key "

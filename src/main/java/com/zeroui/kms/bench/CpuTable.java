@@ -7,12 +7,24 @@ import java.util.List;
  * primitive costs in-process, against issue 12's per-request ceilings.
  */
 public final class CpuTable {
-    public static final String HEADER = "| operation | server CPU µs/op | raw CPU µs/op | server − raw µs | target | result "
-            + "| server JIT s in window | ops/s | p99 ms |";
-    private static final String RULE = "|---|--:|--:|--:|---|---|--:|--:|--:|";
+    public static final String HEADER = "| operation | server CPU µs/op | idle server CPU ms/s | net server CPU µs/op "
+            + "| raw CPU µs/op | net − raw µs | target (on net) | result | server JIT s in window | ops/s | p99 ms |";
+    private static final String RULE = "|---|--:|--:|--:|--:|--:|---|---|--:|--:|--:|";
 
     /** One row: the figures and the target; {@code jitSeconds} NaN when the server does not export it. */
-    public record Row(BenchRow bench, CpuTarget target, double jitSeconds) {
+    public record Row(BenchRow bench, CpuTarget target, double jitSeconds, double idleCpuPerSecond) {
+        /**
+         * Server CPU per request less the server's background CPU over the same window (measured
+         * idle just before): what the requests themselves cost.
+         */
+        public double netServerMicros() {
+            LoadRunner.Result s = bench.service();
+            if (Double.isNaN(idleCpuPerSecond) || s.completed() == 0) {
+                return bench.serverCpuMicrosPerOp();
+            }
+            return (s.probeDelta() - idleCpuPerSecond * s.seconds()) / s.completed() * 1e6;
+        }
+
         /** The raw side's CPU per primitive call in µs, NaN without a raw run. */
         public double rawMicros() {
             return bench.raw() == null ? Double.NaN : bench.raw().probePerOperation() * 1e6;
@@ -25,9 +37,12 @@ public final class CpuTable {
     public static String render(List<Row> rows) {
         StringBuilder out = new StringBuilder(HEADER).append('\n').append(RULE).append('\n');
         for (Row row : rows) {
-            double server = row.bench().serverCpuMicrosPerOp();
+            double gross = row.bench().serverCpuMicrosPerOp();
+            double server = row.netServerMicros();
             double raw = row.rawMicros();
             out.append("| ").append(row.bench().operation())
+                    .append(" | ").append(figure(gross))
+                    .append(" | ").append(Double.isNaN(row.idleCpuPerSecond()) ? "n/a" : Format.millis(row.idleCpuPerSecond() * 1e3))
                     .append(" | ").append(figure(server))
                     .append(" | ").append(figure(raw))
                     .append(" | ").append(figure(server - raw))

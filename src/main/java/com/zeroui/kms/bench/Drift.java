@@ -7,8 +7,10 @@ import java.util.Locale;
 /**
  * Drift check for a soak: does a resource figure keep growing? The samples after the warm-up are
  * cut into four quarters; the series drifts when the quarters' medians never fall (monotonic
- * growth, robust to the saw of a GC cycle) and the last quarter's median exceeds the first's by
- * more than the threshold. A plateau after start-up, or noise around a level, is not drift.
+ * growth, robust to the saw of a GC cycle), the last quarter's median exceeds the first's by more
+ * than the threshold, and the growth goes on in the second half (the last quarter exceeds the
+ * second by more than half the threshold). A plateau after start-up, a step followed by a plateau
+ * (the JVM committing another slice of its heap once) or noise around a level is not drift.
  */
 public final class Drift {
     /** Fewer samples than this after the warm-up: no verdict. */
@@ -50,7 +52,8 @@ public final class Drift {
         }
         boolean neverFalls = medians[1] >= medians[0] && medians[2] >= medians[1] && medians[3] >= medians[2];
         double growth = medians[0] == 0 ? (medians[3] > 0 ? Double.POSITIVE_INFINITY : 0) : medians[3] / medians[0] - 1;
-        Verdict verdict = neverFalls && growth > threshold ? Verdict.DRIFT : Verdict.STABLE;
+        boolean stillGrowing = medians[1] == 0 ? medians[3] > 0 : medians[3] / medians[1] - 1 > threshold / 2;
+        Verdict verdict = neverFalls && growth > threshold && stillGrowing ? Verdict.DRIFT : Verdict.STABLE;
         return new Assessment(verdict, medians[0], medians[3], growth);
     }
 

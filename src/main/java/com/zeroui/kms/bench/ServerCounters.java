@@ -44,6 +44,19 @@ public final class ServerCounters implements LoadRunner.WindowProbe {
         }
     }
 
+    /**
+     * The server's CPU seconds per second while this client sends nothing: its background work
+     * (health checks, tree heads, schedulers). Subtracted from a window's CPU it leaves what the
+     * requests cost, which matters when a loaded machine lets few requests through. NaN when unreadable.
+     */
+    public double idleCpuPerSecond(java.time.Duration window) throws InterruptedException {
+        double start = read();
+        long began = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        double end = read();
+        return (end - start) / ((System.nanoTime() - began) / 1e9);
+    }
+
     /** JIT compile seconds between the first and the last read; NaN when the server does not export it. */
     public synchronized double jitSeconds() {
         return lastJit - firstJit;

@@ -1,7 +1,6 @@
 package com.zeroui.kms.cli;
 
 import com.zeroui.kms.app.DataDirectory;
-import com.zeroui.kms.app.KmsNode;
 import com.zeroui.kms.audit.AuditRepository;
 import com.zeroui.kms.audit.AuditRetention;
 import com.zeroui.kms.audit.AuditSealer;

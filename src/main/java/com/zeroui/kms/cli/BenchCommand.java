@@ -102,6 +102,9 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** How long the server's background CPU is measured, idle, before each operation. */
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(3);
+
     @Override
     public Integer call() throws InterruptedException {
         if (createKeys > 0 && offline) {
@@ -158,6 +161,7 @@ final class BenchCommand implements Callable<Integer> {
             int threads = op.keyGeneration() ? keygenConcurrency : concurrency;
             log.printf("kms bench: %s (%s): service, %d clients ...%n", op.name(), op.description(), threads);
             ServerCounters counters = new ServerCounters(client);
+            double idle = new ServerCounters(client).idleCpuPerSecond(IDLE_WINDOW);
             LoadRunner.Result service = LoadRunner.run(op.name(), threads, warmup, measure, true, op.service(), counters);
             LoadRunner.Result raw = null;
             if (op.raw() != null) {
@@ -170,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             BenchRow row = new BenchRow(op.name(), op.budget(), service, raw);
             rows.add(row);
-            cpuRows.add(new CpuTable.Row(row, CpuTarget.forOperation(op.name()), counters.jitSeconds()));
+            cpuRows.add(new CpuTable.Row(row, CpuTarget.forOperation(op.name()), counters.jitSeconds(), idle));
         }
 
         PrintStream out = System.out;
@@ -190,7 +194,8 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         out.print(ReportTable.render(rows));
         out.println();
-        out.println("Server CPU per request (process CPU over the window / requests) beside the raw primitive's CPU"
+        out.println("Server CPU per request (process CPU over the window / requests; net: less the server's idle"
+                + " background CPU measured for " + IDLE_WINDOW.toSeconds() + " s just before) beside the raw primitive's CPU"
                 + " per call in this process; issue 12 targets:");
         out.println();
         out.print(CpuTable.render(cpuRows));

@@ -72,7 +72,7 @@ final class GovernanceOptions {
                     + "Env KMS_MAX_CONCURRENT_REQUESTS. Default: ${DEFAULT-VALUE}")
     int maxConcurrentRequests;
 
-    @Option(names = "--max-queued-requests", defaultValue = "${env:KMS_MAX_QUEUED_REQUESTS:-128}",
+    @Option(names = "--max-queued-requests", defaultValue = "${env:KMS_MAX_QUEUED_REQUESTS:-32}",
             description = "Admission control: requests that may wait for a slot (0 = refuse when all are busy). "
                     + "Env KMS_MAX_QUEUED_REQUESTS. Default: ${DEFAULT-VALUE}")
     int maxQueuedRequests;

@@ -69,8 +69,9 @@ final class StoreOptions {
     java.time.Duration lifecycleInterval;
 
     @Option(names = "--service-key-rotation", defaultValue = "${env:KMS_SERVICE_KEY_ROTATION:-P90D}",
-            description = "Replace the service's receipt-signing key when it is older than this ISO-8601 period of days;"
-                    + " receipts and tree heads it signed keep verifying. Env KMS_SERVICE_KEY_ROTATION. Default: ${DEFAULT-VALUE}")
+            description = "Replace each of the service's signing keys (receipt, approval-token, trust-bundle) when it is older"
+                    + " than this ISO-8601 period of days; what it signed while valid keeps verifying. Env"
+                    + " KMS_SERVICE_KEY_ROTATION. Default: ${DEFAULT-VALUE}")
     java.time.Period serviceKeyRotation;
 
     @Option(names = "--service-key-overlap", defaultValue = "${env:KMS_SERVICE_KEY_OVERLAP:-P1D}",

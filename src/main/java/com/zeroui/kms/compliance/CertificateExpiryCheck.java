@@ -33,10 +33,11 @@ public final class CertificateExpiryCheck implements ComplianceCheck {
     public List<ComplianceItem> evaluate(ComplianceInputs in) {
         long count = expiring.count(in.now(), in.now().plus(window));
         Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("window", window.toString());
+        String days = window.toDays() + " days";
+        evidence.put("window", "P" + window.toDays() + "D");
         evidence.put("expiring_certificates", count);
-        String summary = count == 0 ? "no active issued certificate expires within " + window
-                : count + " active issued certificate(s) expire within " + window + ": renew them (GET /kms/v1/certificates"
+        String summary = count == 0 ? "no active issued certificate expires within " + days
+                : count + " active issued certificate(s) expire within " + days + ": renew them (GET /kms/v1/certificates"
                 + " lists them with not_after)";
         return List.of(new ComplianceItem("CC6.1", "certificates_expiring", count == 0 ? ComplianceStatus.PASS
                 : ComplianceStatus.WARN, "PKI: issued certificates renewed before they expire", summary, evidence));

@@ -12,9 +12,10 @@ import javax.crypto.spec.IvParameterSpec;
  */
 public enum AeadAlgorithm {
     /** NIST SP 800-38D. With random nonces a key must not exceed 2^32 encryptions. */
-    AES_256_GCM("AES-256-GCM", "AES/GCM/NoPadding", "AES"),
-    /** RFC 8439. */
-    CHACHA20_POLY1305("CHACHA20-POLY1305", "ChaCha20-Poly1305", "ChaCha20");
+    AES_256_GCM("AES-256-GCM", "AES/GCM/NoPadding", "AES", KeyType.AES_256, true, null),
+    /** RFC 8439. Software only: the token has no ChaCha20 mechanism. */
+    CHACHA20_POLY1305("CHACHA20-POLY1305", "ChaCha20-Poly1305", "ChaCha20", KeyType.AES_256, false,
+            "is not a FIPS 140-3 approved algorithm");
 
     public static final int NONCE_BYTES = 12;
     public static final int TAG_BYTES = 16;
@@ -22,11 +23,33 @@ public enum AeadAlgorithm {
     private final String apiName;
     private final String transformation;
     private final String keyAlgorithm;
+    private final KeyType keyType;
+    private final boolean inHsm;
+    private final String notInFips;
 
-    AeadAlgorithm(String apiName, String transformation, String keyAlgorithm) {
+    AeadAlgorithm(String apiName, String transformation, String keyAlgorithm, KeyType keyType, boolean inHsm,
+                  String notInFips) {
         this.apiName = apiName;
         this.transformation = transformation;
         this.keyAlgorithm = keyAlgorithm;
+        this.keyType = keyType;
+        this.inHsm = inHsm;
+        this.notInFips = notInFips;
+    }
+
+    /** The key type whose secret this algorithm uses. */
+    public KeyType keyType() {
+        return keyType;
+    }
+
+    /** Whether the token runs it for keys at protection level hsm. */
+    public boolean inHsm() {
+        return inHsm;
+    }
+
+    /** Why FIPS mode refuses it (completing "{@code <name>} ..."), or empty when approved. */
+    public java.util.Optional<String> notInFipsModule() {
+        return java.util.Optional.ofNullable(notInFips);
     }
 
     public String apiName() {

@@ -17,6 +17,19 @@ public final class BouncyCastleProviders {
         return FipsModule.registered().map(FipsModule::provider).orElseGet(BouncyCastleProviders::bcprov);
     }
 
+    /**
+     * bcprov's provider, one unregistered instance, for primitives neither ACCP nor the JDK offers
+     * (ML-DSA on JDK 17). Not for the FIPS class path, where bcprov is absent.
+     */
+    static synchronized Provider lastResort() {
+        if (lastResort == null) {
+            lastResort = bcprov();
+        }
+        return lastResort;
+    }
+
+    private static Provider lastResort;
+
     private static Provider bcprov() {
         try {
             return (Provider) Class.forName(BCPROV_CLASS).getConstructor().newInstance();

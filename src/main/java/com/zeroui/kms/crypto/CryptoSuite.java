@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -46,6 +45,7 @@ public final class CryptoSuite {
     private final Map<KeyType, Provider> keyProviders;
     private final Map<SignatureAlgorithm, Provider> signatureProviders;
     private final Map<AeadAlgorithm, Provider> aeadProviders;
+    private final Map<MacAlgorithm, Provider> macProviders;
     private final Map<KeyType, KeyPair> selfTestKeys = new EnumMap<>(KeyType.class);
     /** The FIPS module serving every primitive, or null outside FIPS mode. */
     private final FipsModule fips;
@@ -57,7 +57,9 @@ public final class CryptoSuite {
 
     private CryptoSuite(String preferred, Map<KeyType, Provider> keyProviders,
                         Map<SignatureAlgorithm, Provider> signatureProviders, Map<AeadAlgorithm, Provider> aeadProviders,
-                        FipsModule fips, SecureRandom random, SecureRandom drbg, Provider macProvider) {
+                        Map<MacAlgorithm, Provider> macProviders, FipsModule fips, SecureRandom random,
+                        SecureRandom drbg, Provider macProvider) {
+        this.macProviders = macProviders;
         this.drbg = drbg;
         this.macProvider = macProvider;
         this.preferred = preferred;
@@ -114,25 +116,40 @@ public final class CryptoSuite {
         return build(name, List.of(module.provider()), false, module, module.random());
     }
 
+    /**
+     * Probes every primitive the registry declares ({@link KeyType} and its algorithms) that this
+     * suite serves; one the FIPS module does not offer is refused ({@link #refusal}), not probed.
+     */
     private static CryptoSuite build(String preferred, List<Provider> candidates, boolean fallBackToJdk,
                                      FipsModule fips, SecureRandom random) {
         Map<KeyType, Provider> keys = new EnumMap<>(KeyType.class);
         Map<SignatureAlgorithm, Provider> sigs = new EnumMap<>(SignatureAlgorithm.class);
         Map<AeadAlgorithm, Provider> aeads = new EnumMap<>(AeadAlgorithm.class);
+        Map<MacAlgorithm, Provider> macs = new EnumMap<>(MacAlgorithm.class);
         for (KeyType type : KeyType.values()) {
-            keys.put(type, choose(candidates, fallBackToJdk, p -> probeKeys(type, p, random), type.apiName()));
+            if (fipsRefusal(fips, type).isEmpty()) {
+                keys.put(type, choose(candidates, fallBackToJdk, p -> probeKeys(type, p, random), type.apiName()));
+            }
         }
         for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
-            Provider keyProvider = keys.get(alg.keyType());
-            sigs.put(alg, choose(candidates, fallBackToJdk, p -> probeSignature(alg, keyProvider, p, random), alg.apiName()));
+            if (keys.containsKey(alg.keyType())) {
+                Provider keyProvider = keys.get(alg.keyType());
+                sigs.put(alg, choose(candidates, fallBackToJdk, p -> probeSignature(alg, keyProvider, p, random),
+                        alg.apiName()));
+            }
         }
         for (AeadAlgorithm alg : AeadAlgorithm.values()) {
-            if (fips == null || fipsRefusal(alg).isEmpty()) {
+            if (keys.containsKey(alg.keyType()) && fipsRefusal(fips, alg).isEmpty()) {
                 aeads.put(alg, choose(candidates, fallBackToJdk, p -> probeAead(alg, p), alg.apiName()));
             }
         }
+        for (MacAlgorithm alg : MacAlgorithm.values()) {
+            if (keys.containsKey(alg.keyType())) {
+                macs.put(alg, choose(candidates, fallBackToJdk, p -> probeMac(alg, p), alg.apiName()));
+            }
+        }
         Provider first = candidates.isEmpty() ? null : candidates.get(0);
-        return new CryptoSuite(preferred, keys, sigs, aeads, fips, random, drbg(fips, first), first);
+        return new CryptoSuite(preferred, keys, sigs, aeads, macs, fips, random, drbg(fips, first), first);
     }
 
     /**
@@ -161,10 +178,18 @@ public final class CryptoSuite {
         }
     }
 
-    /** Why FIPS mode refuses an AEAD, or empty when it is approved. */
-    private static Optional<String> fipsRefusal(AeadAlgorithm alg) {
-        return alg == AeadAlgorithm.AES_256_GCM ? Optional.empty()
-                : Optional.of(alg.apiName() + " is not a FIPS 140-3 approved algorithm and this node runs in FIPS mode");
+    /** Why FIPS mode refuses a key type, or empty outside FIPS mode and when the module serves it. */
+    private static Optional<String> fipsRefusal(FipsModule fips, KeyType type) {
+        return fips == null ? Optional.empty() : type.notInFipsModule().map(why -> fipsMessage(type.apiName(), why));
+    }
+
+    private static Optional<String> fipsRefusal(FipsModule fips, AeadAlgorithm alg) {
+        return fips == null ? fipsRefusal(null, alg.keyType())
+                : alg.notInFipsModule().map(why -> fipsMessage(alg.apiName(), why)).or(() -> fipsRefusal(fips, alg.keyType()));
+    }
+
+    private static String fipsMessage(String name, String why) {
+        return name + " " + why + " and this node runs in FIPS mode";
     }
 
     private interface Probe {
@@ -188,7 +213,30 @@ public final class CryptoSuite {
             probe.run(null);
             return null;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK fails the self-test for " + what, e);
+            // JDK 17 lacks some primitives (ML-DSA): Bouncy Castle is the last resort, never preferred
+            Provider bc = BouncyCastleProviders.lastResort();
+            try {
+                probe.run(bc);
+                return bc;
+            } catch (GeneralSecurityException | RuntimeException bcFailure) {
+                e.addSuppressed(bcFailure);
+                throw new IllegalStateException("neither the JDK nor Bouncy Castle passes the self-test for " + what, e);
+            }
+        }
+    }
+
+    private static void requireOid(KeyType type, byte[] spki) throws GeneralSecurityException {
+        if (type.spkiOid().isEmpty()) {
+            return;
+        }
+        String oid;
+        try {
+            oid = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(spki).getAlgorithm().getAlgorithm().getId();
+        } catch (RuntimeException e) {
+            throw new java.security.spec.InvalidKeySpecException("not a SubjectPublicKeyInfo");
+        }
+        if (!type.spkiOid().get().equals(oid)) {
+            throw new java.security.spec.InvalidKeySpecException("public key OID " + oid + " is not " + type);
         }
     }
 
@@ -196,7 +244,7 @@ public final class CryptoSuite {
         if (type.isAsymmetric()) {
             KeyPair pair = generatePair(type, provider, random);
             KeyFactory factory = keyFactory(type, provider);
-            factory.generatePrivate(new PKCS8EncodedKeySpec(pair.getPrivate().getEncoded()));
+            factory.generatePrivate(new PKCS8EncodedKeySpec(type.storedPrivateKey(pair.getPrivate())));
             factory.generatePublic(new X509EncodedKeySpec(pair.getPublic().getEncoded()));
         }
     }
@@ -208,6 +256,14 @@ public final class CryptoSuite {
         byte[] sig = sign(alg, provider, pair.getPrivate(), message);
         if (!verify(alg, provider, pair.getPublic(), message, sig)) {
             throw new GeneralSecurityException(alg + " self-test signature does not verify");
+        }
+    }
+
+    private static void probeMac(MacAlgorithm alg, Provider provider) throws GeneralSecurityException {
+        SecretKey key = new SecretKeySpec(new byte[32], alg.jcaName());
+        byte[] tag = mac(alg, provider, key, "kms".getBytes());
+        if (tag.length != alg.tagLength() || !java.security.MessageDigest.isEqual(tag, mac(alg, provider, key, "kms".getBytes()))) {
+            throw new GeneralSecurityException(alg + " self-test failed");
         }
     }
 
@@ -225,7 +281,7 @@ public final class CryptoSuite {
      * algorithm, seal/open per AEAD). Throws naming the first primitive that fails.
      */
     public synchronized void selfTest() throws GeneralSecurityException {
-        for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
+        for (SignatureAlgorithm alg : signatureProviders.keySet()) {
             KeyPair pair = selfTestKeys.get(alg.keyType());
             if (pair == null) {
                 pair = generatePair(alg.keyType(), keyProviders.get(alg.keyType()), random);
@@ -240,6 +296,9 @@ public final class CryptoSuite {
         for (AeadAlgorithm alg : aeadProviders.keySet()) {
             probeAead(alg, aeadProviders.get(alg));
         }
+        for (MacAlgorithm alg : macProviders.keySet()) {
+            probeMac(alg, macProviders.get(alg));
+        }
         if (fips != null) {
             fips.check();
         }
@@ -252,7 +311,53 @@ public final class CryptoSuite {
 
     /** Why this suite refuses {@code alg} (FIPS mode: not approved), or empty when it serves it. */
     public Optional<String> refusal(AeadAlgorithm alg) {
-        return fips == null ? Optional.empty() : fipsRefusal(alg);
+        return fipsRefusal(fips, alg);
+    }
+
+    /** Why this suite refuses keys of {@code type} (FIPS mode: not in the module), or empty when it serves them. */
+    public Optional<String> refusal(KeyType type) {
+        return fipsRefusal(fips, type);
+    }
+
+    public Optional<String> refusal(SignatureAlgorithm alg) {
+        return refusal(alg.keyType());
+    }
+
+    public Optional<String> refusal(MacAlgorithm alg) {
+        return refusal(alg.keyType());
+    }
+
+    /** Every algorithm name this suite serves, in registry order: what GET /config calls allowed_algorithms. */
+    public List<String> servedAlgorithms() {
+        List<String> out = new java.util.ArrayList<>();
+        signatureProviders.keySet().forEach(a -> out.add(a.apiName()));
+        aeadProviders.keySet().forEach(a -> out.add(a.apiName()));
+        macProviders.keySet().forEach(a -> out.add(a.apiName()));
+        return List.copyOf(out);
+    }
+
+    /** The key types and algorithms of the registry this suite refuses (FIPS mode), by API name. */
+    public List<String> refusedNames() {
+        List<String> out = new java.util.ArrayList<>();
+        for (KeyType type : KeyType.values()) {
+            refusal(type).ifPresent(r -> out.add(type.apiName()));
+        }
+        for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
+            refusal(alg).ifPresent(r -> out.add(alg.apiName()));
+        }
+        for (AeadAlgorithm alg : AeadAlgorithm.values()) {
+            refusal(alg).ifPresent(r -> out.add(alg.apiName()));
+        }
+        for (MacAlgorithm alg : MacAlgorithm.values()) {
+            refusal(alg).ifPresent(r -> out.add(alg.apiName()));
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(out));
+    }
+
+    private void requireServed(KeyType type) {
+        refusal(type).ifPresent(reason -> {
+            throw new UnsupportedOperationException(reason);
+        });
     }
 
     private void requireServed(AeadAlgorithm alg) throws GeneralSecurityException {
@@ -268,7 +373,9 @@ public final class CryptoSuite {
     public record GeneratedKey(SecretBytes material, byte[] publicKeySpki) {
     }
 
+    /** @throws UnsupportedOperationException naming the reason when this suite refuses the type (FIPS mode) */
     public GeneratedKey generate(KeyType type) {
+        requireServed(type);
         try {
             if (!type.isAsymmetric() && fips != null) {
                 // generated by the module itself (its DRBG, its key generator): approved key generation
@@ -287,7 +394,7 @@ public final class CryptoSuite {
                 return new GeneratedKey(secret, null);
             }
             KeyPair pair = generatePair(type, keyProviders.get(type), random);
-            byte[] pkcs8 = pair.getPrivate().getEncoded();
+            byte[] pkcs8 = type.storedPrivateKey(pair.getPrivate());
             SecretBytes secret = SecretBytes.copyOf(pkcs8);
             Arrays.fill(pkcs8, (byte) 0);
             return new GeneratedKey(secret, pair.getPublic().getEncoded());
@@ -309,10 +416,41 @@ public final class CryptoSuite {
 
     public PublicKey publicKey(KeyType type, byte[] spki) {
         try {
+            requireOid(type, spki);
             return keyFactory(type, keyProviders.get(type)).generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored public key of type " + type + " does not decode", e);
         }
+    }
+
+    /** The secret key object for a JCA key algorithm ({@link KeyType#secretKeyAlgorithms()}). */
+    public static SecretKey secretKey(SecretBytes raw, String jcaKeyAlgorithm) {
+        byte[] bytes = raw.reveal();
+        try {
+            return new SecretKeySpec(bytes, jcaKeyAlgorithm);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** The full-length tag of {@code data}. */
+    public byte[] mac(MacAlgorithm alg, SecretKey key, byte[] data) {
+        try {
+            Provider provider = macProviders.get(alg);
+            if (provider == null && !macProviders.containsKey(alg)) {
+                throw new GeneralSecurityException(refusal(alg).orElse(alg + " is not served"));
+            }
+            return mac(alg, provider, key, data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(alg + " failed", e);
+        }
+    }
+
+    /** Whether {@code tag} is {@code data}'s full-length tag, compared in constant time. */
+    public boolean verifyMac(MacAlgorithm alg, SecretKey key, byte[] data, byte[] tag) {
+        byte[] expected = mac(alg, key, data);
+        // MessageDigest.isEqual is constant-time in the length of its inputs since JDK 6u17 (JDK-6863503)
+        return tag.length == alg.tagLength() && java.security.MessageDigest.isEqual(expected, tag);
     }
 
     /** The secret key object for an AEAD algorithm; the same 256-bit key serves both AEADs. */
@@ -420,6 +558,11 @@ public final class CryptoSuite {
         return drbg.getAlgorithm() + " (" + drbg.getProvider().getName() + ")";
     }
 
+    /** BYOK key transport (RSA-OAEP + AES-KWP): the module's in FIPS mode, else the JDK's. */
+    public KeyImportWrapping importWrapping() {
+        return new KeyImportWrapping(fips == null ? null : fips.provider(), fips == null ? new SecureRandom() : random);
+    }
+
     /** Key derivation (HKDF, PBKDF2) on this suite's providers. */
     public KeyDerivation derivation() {
         return new KeyDerivation(fips == null ? macProvider : fips.provider(), fips != null);
@@ -431,10 +574,11 @@ public final class CryptoSuite {
         KeyPairGenerator generator = provider == null
                 ? KeyPairGenerator.getInstance(type.jcaAlgorithm())
                 : KeyPairGenerator.getInstance(type.jcaAlgorithm(), provider);
-        if (type == KeyType.RSA_2048) {
-            generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
+        java.security.spec.AlgorithmParameterSpec parameters = type.generationParameters();
+        if (parameters != null) {
+            generator.initialize(parameters, random);
         }
-        // Ed25519 is left to the provider's own source: in FIPS mode that is the module's DRBG
+        // types named fully by their algorithm (Ed25519, ML-DSA-65) use the provider's own source: in FIPS mode the module's DRBG
         return generator.generateKeyPair();
     }
 
@@ -473,6 +617,13 @@ public final class CryptoSuite {
         } catch (SignatureException e) {
             return false;
         }
+    }
+
+    static byte[] mac(MacAlgorithm alg, Provider provider, SecretKey key, byte[] data) throws GeneralSecurityException {
+        javax.crypto.Mac mac = provider == null ? javax.crypto.Mac.getInstance(alg.jcaName())
+                : javax.crypto.Mac.getInstance(alg.jcaName(), provider);
+        mac.init(key);
+        return mac.doFinal(data);
     }
 
     private static Cipher cipher(AeadAlgorithm alg, Provider provider) throws GeneralSecurityException {
@@ -517,7 +668,9 @@ public final class CryptoSuite {
         keyProviders.forEach((k, p) -> out.put("keygen:" + k.apiName(), nameOf(p, k.jcaAlgorithm(), "KeyPairGenerator")));
         signatureProviders.forEach((a, p) -> out.put("sign:" + a.apiName(), nameOf(p, a.jcaName(), "Signature")));
         aeadProviders.forEach((a, p) -> out.put("aead:" + a.apiName(), nameOf(p, a.transformation(), "Cipher")));
-        out.put("keygen:AES-256", fips != null ? fips.provider().getName() : "SecureRandom");
+        macProviders.forEach((a, p) -> out.put("mac:" + a.apiName(), nameOf(p, a.jcaName(), "Mac")));
+        keyProviders.keySet().stream().filter(t -> !t.isAsymmetric()).forEach(t ->
+                out.put("keygen:" + t.apiName(), fips != null ? fips.provider().getName() : "SecureRandom"));
         return out;
     }
 

@@ -9,7 +9,9 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
@@ -18,7 +20,9 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * Signing keys as JSON Web Keys and back: RSA-2048 as {@code kty: RSA} (n, e) with {@code alg: RS256}
- * (RFC 7518 §6.3), Ed25519 as {@code kty: OKP, crv: Ed25519} (x) with {@code alg: EdDSA} (RFC 8037).
+ * (RFC 7518 §6.3), Ed25519 as {@code kty: OKP, crv: Ed25519} (x) with {@code alg: EdDSA} (RFC 8037), ML-DSA-65
+ * as {@code kty: AKP} (pub) with {@code alg: ML-DSA-65} (draft-ietf-cose-dilithium). Each key type names its form
+ * ({@link KeyType}).
  * nimbus-jose-jwt builds and parses the JWK objects; Bouncy Castle reads and writes the SPKI DER.
  */
 public final class Jwks {
@@ -29,25 +33,49 @@ public final class Jwks {
     public record TypedPublicKey(KeyType type, byte[] spki) {
     }
 
-    /** The public JWK of a signing key: {@code kid}, {@code alg} for its type and {@code use: sig}. */
-    public static Map<String, Object> publicJwk(KeyType type, byte[] spki, String kid) {
+    /** id-ml-dsa-65 (FIPS 204, NIST CSOR); spelled out because the FIPS module's OID tables predate it. */
+    private static final ASN1ObjectIdentifier ID_ML_DSA_65 = new ASN1ObjectIdentifier("2.16.840.1.101.3.4.3.18");
+
+    /** RSA public keys as {@code kty: RSA} (n, e), RFC 7518 §6.3. */
+    static final PublicKeyForm RSA = new PublicKeyForm("RSA", (spki, kid, alg) -> {
+        RSAPublicKey rsa = rsaPublicKey(SubjectPublicKeyInfo.getInstance(spki));
+        return new RSAKey.Builder(Base64URL.encode(rsa.getModulus()), Base64URL.encode(rsa.getPublicExponent()))
+                .keyID(kid).algorithm(JWSAlgorithm.parse(alg.apiName())).keyUse(KeyUse.SIGNATURE).build().toJSONObject();
+    });
+
+    /** Ed25519 public keys as {@code kty: OKP, crv: Ed25519} (x), RFC 8037. */
+    static final PublicKeyForm OKP_ED25519 = new PublicKeyForm("OKP", (spki, kid, alg) -> {
         SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
-        JWK jwk = switch (type) {
-            case RSA_2048 -> {
-                RSAPublicKey rsa = rsaPublicKey(info);
-                yield new RSAKey.Builder(Base64URL.encode(rsa.getModulus()), Base64URL.encode(rsa.getPublicExponent()))
-                        .keyID(kid).algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).build();
-            }
-            case ED25519 -> {
-                if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getAlgorithm().getAlgorithm())) {
-                    throw new IllegalArgumentException("not an Ed25519 public key");
-                }
-                yield new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(info.getPublicKeyData().getOctets()))
-                        .keyID(kid).algorithm(JWSAlgorithm.EdDSA).keyUse(KeyUse.SIGNATURE).build();
-            }
-            case AES_256 -> throw new IllegalArgumentException("AES keys have no public key");
-        };
-        return jwk.toJSONObject();
+        if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getAlgorithm().getAlgorithm())) {
+            throw new IllegalArgumentException("not an Ed25519 public key");
+        }
+        return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(info.getPublicKeyData().getOctets()))
+                .keyID(kid).algorithm(JWSAlgorithm.parse(alg.apiName())).keyUse(KeyUse.SIGNATURE).build().toJSONObject();
+    });
+
+    /**
+     * ML-DSA public keys as {@code kty: AKP} ("algorithm key pair") with {@code pub}, the raw public
+     * key (the SPKI's subjectPublicKey), per draft-ietf-cose-dilithium §6; {@code alg} is required there.
+     */
+    static final PublicKeyForm AKP = new PublicKeyForm("AKP", (spki, kid, alg) -> {
+        SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
+        if (!ID_ML_DSA_65.equals(info.getAlgorithm().getAlgorithm())) {
+            throw new IllegalArgumentException("not an ML-DSA-65 public key");
+        }
+        Map<String, Object> jwk = new LinkedHashMap<>();
+        jwk.put("kty", "AKP");
+        jwk.put("alg", alg.apiName());
+        jwk.put("pub", Base64URL.encode(info.getPublicKeyData().getOctets()).toString());
+        jwk.put("kid", kid);
+        jwk.put("use", "sig");
+        return jwk;
+    });
+
+    /** The public JWK of a signing key: {@code kid}, {@code alg} (the type's default algorithm) and {@code use: sig}. */
+    public static Map<String, Object> publicJwk(KeyType type, byte[] spki, String kid) {
+        PublicKeyForm form = type.publicKeyForm().orElseThrow(() ->
+                new IllegalArgumentException(type + " keys have no public key"));
+        return form.jwk(spki, kid, SignatureAlgorithm.defaultFor(type));
     }
 
     /**

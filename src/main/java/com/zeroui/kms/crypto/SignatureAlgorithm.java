@@ -17,7 +17,13 @@ public enum SignatureAlgorithm {
     PS256("PS256", "RSASSA-PSS", KeyType.RSA_2048,
             new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1), 256),
     /** Pure Ed25519 (RFC 8032); signatures are exactly 64 bytes. */
-    EDDSA("EdDSA", "Ed25519", KeyType.ED25519, null, 64);
+    EDDSA("EdDSA", "Ed25519", KeyType.ED25519, null, 64),
+    /**
+     * Pure ML-DSA-65 (FIPS 204, empty context); signatures are exactly 3,309 bytes. The JOSE name is
+     * the one draft-ietf-cose-dilithium registers; the JCA name is the parameter-set-free one both Bouncy
+     * Castle and ACCP register (the key fixes the parameter set).
+     */
+    ML_DSA_65("ML-DSA-65", "ML-DSA", KeyType.ML_DSA_65, null, 3309);
 
     private final String apiName;
     private final String jcaName;
@@ -63,12 +69,10 @@ public enum SignatureAlgorithm {
         return Arrays.stream(values()).filter(a -> a.apiName.equals(name)).findFirst();
     }
 
+    /** The type's first declared algorithm. */
     public static SignatureAlgorithm defaultFor(KeyType type) {
-        return switch (type) {
-            case RSA_2048 -> RS256;
-            case ED25519 -> EDDSA;
-            case AES_256 -> throw new IllegalArgumentException("AES keys do not sign");
-        };
+        return type.signatureAlgorithms().stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(type + " keys do not sign"));
     }
 
     @Override

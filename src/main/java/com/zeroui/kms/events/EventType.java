@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The spec's six supported events, plus {@code policy_violation} (the spec's "policy-violation
+ * The spec's six supported events, the high-rate ones of the other key operations (encrypt, decrypt,
+ * MAC, announced like sign and verify), plus {@code policy_violation} (the spec's "policy-violation
  * event if configured") and {@code tree_head_signed} (an outside copy of every signed tree head). High-rate types are emitted once per cryptographic operation; their cost
  * is recorded in BENCHMARKS.md and they can be switched off.
  */
@@ -14,6 +15,11 @@ public enum EventType {
     KEY_REVOKED("key_revoked", false),
     SIGNATURE_CREATED("signature_created", true),
     SIGNATURE_VERIFIED("signature_verified", true),
+    /** One per encryption: key_id, operation_id (the receipt), algorithm. Never the data. */
+    DATA_ENCRYPTED("data_encrypted", true),
+    DATA_DECRYPTED("data_decrypted", true),
+    MAC_CREATED("mac_created", true),
+    MAC_VERIFIED("mac_verified", true),
     TRUST_ANCHOR_UPDATED("trust_anchor_updated", false),
     POLICY_VIOLATION("policy_violation", false),
     /** A signed tree head of the receipt log (GLOBAL): relying parties keep these as witness copies. */

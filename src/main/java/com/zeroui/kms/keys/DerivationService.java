@@ -192,11 +192,15 @@ public final class DerivationService {
                 : r.approval();
         SecretBytes secret = SecretBytes.copyOf(bytes);
         Arrays.fill(bytes, (byte) 0);
-        return creator.createFrom(caller, create, () -> {
-            if (approvals.requiresApproval(DualAuthorization.GENERATE, r.scope().tenantId(), false)) {
-                approvals.require(caller, DualAuthorization.GENERATE, null, approval.parameters(), approval.token());
-            }
-        }, secret, null, KeyOrigin.DERIVED);
+        try {
+            return creator.createFrom(caller, create, () -> {
+                if (approvals.requiresApproval(DualAuthorization.GENERATE, r.scope().tenantId(), false)) {
+                    approvals.require(caller, DualAuthorization.GENERATE, null, approval.parameters(), approval.token());
+                }
+            }, () -> new KeyCreator.Supplied(secret, null), KeyOrigin.DERIVED);
+        } finally {
+            secret.destroy(); // refused before it was wrapped
+        }
     }
 
     private static int lengthOf(Request r) {

@@ -10,13 +10,21 @@ import com.zeroui.kms.crypto.CiphertextBlob;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import com.zeroui.kms.events.EventType;
+import com.zeroui.kms.keys.KeyOperations.Operation;
+import com.zeroui.kms.keys.KeyOperations.Outcome;
+import com.zeroui.kms.keys.KeyOperations.Target;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Authenticated encryption with a managed AES-256 key. */
 public final class EncryptionService {
     /** The one message for every decryption failure, so failures reveal nothing about why. */
     public static final String DECRYPTION_FAILED = "decryption failed: ciphertext, iv, aad or key do not match";
+    static final Operation ENCRYPT = new Operation("encrypt", "encrypt", KeyUsage.ENCRYPT, EventType.DATA_ENCRYPTED);
+    static final Operation DECRYPT = new Operation("decrypt", "decrypt", KeyUsage.DECRYPT, EventType.DATA_DECRYPTED);
 
+    private final KeyOperations operations;
     private final KeyResolver resolver;
     private final KeyMaterialCache material;
     private final CryptoSuite crypto;
@@ -25,11 +33,12 @@ public final class EncryptionService {
 
     public EncryptionService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
                              AeadInvocationBudget budget, AuditTrail audit, java.time.Clock clock, UsageLimiter limits) {
-        this.audit = audit;
+        this.operations = new KeyOperations(repository, material, crypto, audit, clock, limits);
         this.resolver = new KeyResolver(repository, material, clock, limits);
         this.material = material;
         this.crypto = crypto;
         this.budget = budget;
+        this.audit = audit;
     }
 
     public record Encrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] ciphertext, byte[] nonce) {
@@ -46,34 +55,37 @@ public final class EncryptionService {
                                       AeadAlgorithm requested) {
         AeadAlgorithm algorithm = requested == null ? AeadAlgorithm.AES_256_GCM : requested;
         refuseUnserved(algorithm);
-        AuditRecord record = begin("encrypt", caller, scope, ref, algorithm)
-                .secretLength("plaintext", plaintext.length).secretLength("aad", aad.length);
-        return audit.run(record, () -> {
-            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.ENCRYPT);
-            record.key(key.keyId(), key.type().sizeBits());
-            LoadedKey loaded = material.load(key);
-            budget.spend(key.keyId());
-            CryptoSuite.Sealed sealed = loaded.seal(crypto, algorithm, plaintext, aad);
-            return new Encrypted(key, algorithm, sealed.ciphertextAndTag(), sealed.nonce());
-        });
+        return operations.run(ENCRYPT, new Target(caller, scope, ref),
+                describe(algorithm, r -> r.secretLength("plaintext", plaintext.length).secretLength("aad", aad.length)),
+                key -> {
+                    key.aeadAlgorithm(algorithm);
+                    // the per-key budget is spent only by a key that passed every check
+                    budget.spend(key.record().keyId());
+                    CryptoSuite.Sealed sealed = key.seal(algorithm, plaintext, aad);
+                    return Outcome.of(new Encrypted(key.record(), algorithm, sealed.ciphertextAndTag(), sealed.nonce()),
+                            "algorithm", algorithm.apiName());
+                });
     }
 
     public Audited<Decrypted> decrypt(CallerIdentity caller, KeyScope scope, KeyRef ref, byte[] ciphertext, byte[] nonce,
                                       byte[] aad, AeadAlgorithm requested) {
         AeadAlgorithm algorithm = requested == null ? AeadAlgorithm.AES_256_GCM : requested;
         refuseUnserved(algorithm);
-        AuditRecord record = begin("decrypt", caller, scope, ref, algorithm)
-                .secretLength("ciphertext", ciphertext.length).secretLength("aad", aad.length);
-        return audit.run(record, () -> {
-            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.DECRYPT);
-            record.key(key.keyId(), key.type().sizeBits());
-            LoadedKey loaded = material.load(key);
-            try {
-                return new Decrypted(key, algorithm, loaded.open(crypto, algorithm, nonce, ciphertext, aad));
-            } catch (AeadAuthenticationException e) {
-                throw decryptionFailed(key.keyId());
-            }
-        });
+        return operations.run(DECRYPT, new Target(caller, scope, ref),
+                describe(algorithm, r -> r.secretLength("ciphertext", ciphertext.length).secretLength("aad", aad.length)),
+                key -> {
+                    key.aeadAlgorithm(algorithm);
+                    try {
+                        return Outcome.of(new Decrypted(key.record(), algorithm, key.open(algorithm, nonce, ciphertext, aad)),
+                                "algorithm", algorithm.apiName());
+                    } catch (AeadAuthenticationException e) {
+                        throw decryptionFailed(key.record().keyId());
+                    }
+                });
+    }
+
+    private static Consumer<AuditRecord> describe(AeadAlgorithm algorithm, Consumer<AuditRecord> lengths) {
+        return r -> lengths.accept(r.algorithm(algorithm.apiName()).param("algorithm", algorithm.apiName()));
     }
 
     /**
@@ -120,13 +132,5 @@ public final class EncryptionService {
             throw new KmsException(ErrorCode.INVALID_REQUEST, reason,
                     Map.of("field", "algorithm", "algorithm", algorithm.apiName()));
         });
-    }
-
-    private AuditRecord begin(String operation, CallerIdentity caller, KeyScope scope, KeyRef ref, AeadAlgorithm algorithm) {
-        return audit.begin(operation, operation, caller)
-                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
-                .keyRef(ref.toString())
-                .algorithm(algorithm.apiName())
-                .param("algorithm", algorithm.apiName());
     }
 }

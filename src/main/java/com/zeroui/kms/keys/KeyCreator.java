@@ -54,26 +54,31 @@ final class KeyCreator {
                 request.scope().tenantId(), keyId), KeyOrigin.GENERATED);
     }
 
+    /** Material the service derived or the caller brought: raw secret or PKCS#8, and the SPKI public key or null. */
+    record Supplied(com.zeroui.kms.crypto.SecretBytes secret, byte[] publicKeySpki) {
+    }
+
     /**
-     * As {@link #create(CallerIdentity, KeyManagementService.CreateKey, Runnable)} but with material the
-     * service derived or the caller brought (raw secret or PKCS#8, and the SPKI public key or null);
-     * the material is wrapped by the master key and destroyed here, whatever happens. Software
-     * protection only: a token cannot take outside material through this path.
+     * As {@link #create(CallerIdentity, KeyManagementService.CreateKey, Runnable)} but with material
+     * from {@code supply}, called after the request is validated and {@code gate} passed; the material
+     * is wrapped by the master key and destroyed here, whatever happens. Software protection only: a
+     * token cannot take outside material through this path.
      */
     KeyRecord createFrom(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate,
-                         com.zeroui.kms.crypto.SecretBytes supplied, byte[] publicKeySpki, KeyOrigin origin) {
-        try {
-            if (request.protectionLevel() != ProtectionLevel.SOFTWARE) {
-                throw KmsException.invalid("protection_level", "protection_level must be software for a "
-                        + origin.apiName() + " key: its material is wrapped by the master key, not generated in a token");
-            }
-            return create(caller, request, gate, keyId -> {
-                byte[] wrapped = material.wrap(request.scope().tenantId(), keyId, supplied);
-                return new Material(publicKeySpki, wrapped, material.wrappedBy(wrapped));
-            }, origin);
-        } finally {
-            supplied.destroy();
+                         java.util.function.Supplier<Supplied> supply, KeyOrigin origin) {
+        if (request.protectionLevel() != ProtectionLevel.SOFTWARE) {
+            throw KmsException.invalid("protection_level", "protection_level must be software for a "
+                    + origin.apiName() + " key: its material is wrapped by the master key, not generated in a token");
         }
+        return create(caller, request, gate, keyId -> {
+            Supplied supplied = supply.get();
+            try {
+                byte[] wrapped = material.wrap(request.scope().tenantId(), keyId, supplied.secret());
+                return new Material(supplied.publicKeySpki(), wrapped, material.wrappedBy(wrapped));
+            } finally {
+                supplied.secret().destroy();
+            }
+        }, origin);
     }
 
     private KeyRecord create(CallerIdentity caller, KeyManagementService.CreateKey request, Runnable gate,
@@ -94,6 +99,9 @@ final class KeyCreator {
             throw KmsException.invalid("rotation_period", "rotation_period must be between P1D and P"
                     + MAX_ROTATION_PERIOD_DAYS + "D");
         }
+        crypto.refusal(request.type()).ifPresent(reason -> { // FIPS mode: a type the module lacks
+            throw KmsException.invalid("key_type", reason);
+        });
         ProtectionLevel level = request.protectionLevel();
         if (!level.supports(request.type())) {
             throw KmsException.invalid("protection_level", level.refusal(request.type()));

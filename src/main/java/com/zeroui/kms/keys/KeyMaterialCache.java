@@ -2,7 +2,6 @@ package com.zeroui.kms.keys;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.SecretBytes;
 import com.zeroui.kms.error.ErrorCode;
@@ -57,6 +56,21 @@ public final class KeyMaterialCache {
         }
     }
 
+    /** Unwraps what {@link #wrap} wrapped for ({@code tenantId}, {@code id}); the caller destroys it. */
+    SecretBytes unwrapSecret(String tenantId, String id, byte[] wrapped) {
+        byte[] plain;
+        try {
+            plain = masterKey.unwrap(wrapped, wrappingAad(tenantId, id));
+        } catch (MasterKeyException e) {
+            throw masterKeyFailure(id, e);
+        }
+        try {
+            return SecretBytes.copyOf(plain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
     /** The master-key version that wrapped {@code wrapped}: what the key record names. */
     String wrappedBy(byte[] wrapped) {
         return masterKey.keyIdOf(wrapped);
@@ -94,7 +108,7 @@ public final class KeyMaterialCache {
 
     private LoadedKey inToken(KeyRecord key) {
         PublicKey publicKey = key.publicKeySpki() == null ? null : crypto.publicKey(key.type(), key.publicKeySpki());
-        return new LoadedKey(null, publicKey, null, null, requireHsm(key.keyId()), key.keyId());
+        return new LoadedKey(null, publicKey, Map.of(), requireHsm(key.keyId()), key.keyId());
     }
 
     private HsmKeys requireHsm(String keyId) {
@@ -141,10 +155,14 @@ public final class KeyMaterialCache {
         try {
             if (key.type().isAsymmetric()) {
                 return new LoadedKey(crypto.privateKey(key.type(), secret), crypto.publicKey(key.type(), key.publicKeySpki()),
-                        null, null);
+                        Map.of());
             }
-            return new LoadedKey(null, null, CryptoSuite.secretKey(secret, AeadAlgorithm.AES_256_GCM),
-                    CryptoSuite.secretKey(secret, AeadAlgorithm.CHACHA20_POLY1305));
+            // one key object per algorithm the type is used under (AES-256: AES and ChaCha20; HMAC-SHA256: HmacSHA256)
+            Map<String, javax.crypto.SecretKey> secrets = new java.util.HashMap<>();
+            for (String algorithm : key.type().secretKeyAlgorithms()) {
+                secrets.put(algorithm, CryptoSuite.secretKey(secret, algorithm));
+            }
+            return new LoadedKey(null, null, Map.copyOf(secrets));
         } finally {
             secret.destroy();
         }

@@ -14,8 +14,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>active: everything but cancelling a destruction that was never scheduled;</li>
- *   <li>pending_rotation (the grace period) and archived: verify and decrypt historical data, read,
- *       revoke, schedule destruction, change policy — never sign, encrypt or derive anew, never rotate again;</li>
+ *   <li>pending_rotation (the grace period) and archived: verify (signatures and MACs) and decrypt
+ *       historical data, read, revoke, schedule destruction, change policy — never sign, MAC, encrypt or
+ *       derive anew, never rotate again;</li>
  *   <li>revoked: read its metadata, schedule its destruction;</li>
  *   <li>pending_destruction: read, cancel the destruction;</li>
  *   <li>destroyed: read the tombstone.</li>
@@ -26,7 +27,8 @@ public final class KeyStateMachine {
 
     static {
         ALLOWED.put(KeyState.ACTIVE, EnumSet.complementOf(EnumSet.of(KeyOperation.CANCEL_DESTRUCTION)));
-        Set<KeyOperation> historical = EnumSet.of(KeyOperation.VERIFY, KeyOperation.DECRYPT, KeyOperation.REVOKE,
+        Set<KeyOperation> historical = EnumSet.of(KeyOperation.VERIFY, KeyOperation.DECRYPT, KeyOperation.MAC_VERIFY,
+                KeyOperation.REVOKE,
                 KeyOperation.SCHEDULE_DESTRUCTION, KeyOperation.UPDATE_POLICY, KeyOperation.READ_METADATA,
                 KeyOperation.READ_PUBLIC_KEY);
         ALLOWED.put(KeyState.PENDING_ROTATION, historical);

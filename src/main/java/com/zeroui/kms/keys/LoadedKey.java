@@ -3,6 +3,7 @@ package com.zeroui.kms.keys;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.AeadAuthenticationException;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.MacAlgorithm;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
@@ -19,11 +20,28 @@ import javax.crypto.SecretKey;
  * its unwrapped key objects; an hsm key carries only the token that holds it ({@code hsm}) and its
  * id, and each operation below runs where the key lives.
  */
-record LoadedKey(PrivateKey privateKey, PublicKey publicKey, SecretKey aesKey, SecretKey chachaKey, HsmKeys hsm,
+record LoadedKey(PrivateKey privateKey, PublicKey publicKey, Map<String, SecretKey> secrets, HsmKeys hsm,
                  String keyId) {
 
-    LoadedKey(PrivateKey privateKey, PublicKey publicKey, SecretKey aesKey, SecretKey chachaKey) {
-        this(privateKey, publicKey, aesKey, chachaKey, null, null);
+    /** {@code secrets}: a secret key's objects by JCA key algorithm ({@link com.zeroui.kms.crypto.KeyType#secretKeyAlgorithms()}). */
+    LoadedKey(PrivateKey privateKey, PublicKey publicKey, Map<String, SecretKey> secrets) {
+        this(privateKey, publicKey, secrets, null, null);
+    }
+
+    /** The full-length MAC tag of {@code data}. */
+    byte[] mac(CryptoSuite crypto, MacAlgorithm algorithm, byte[] data) {
+        requireSoftware(algorithm.apiName());
+        return crypto.mac(algorithm, secrets.get(algorithm.jcaName()), data);
+    }
+
+    /** Whether {@code tag} is {@code data}'s tag; compared in constant time. */
+    boolean verifyMac(CryptoSuite crypto, MacAlgorithm algorithm, byte[] data, byte[] tag) {
+        requireSoftware(algorithm.apiName());
+        return crypto.verifyMac(algorithm, secrets.get(algorithm.jcaName()), data, tag);
+    }
+
+    private void requireSoftware(String algorithm) {
+        requireInHsm(hsm == null, algorithm);
     }
 
     byte[] sign(CryptoSuite crypto, SignatureAlgorithm algorithm, byte[] data) {
@@ -83,20 +101,22 @@ record LoadedKey(PrivateKey privateKey, PublicKey publicKey, SecretKey aesKey, S
     }
 
     /**
-     * The raw secret of a software AES key, as HKDF input keying material; the caller erases it. An hsm
-     * key's secret never leaves its token, so it cannot be an HKDF input (400).
+     * The raw secret of a software secret key (any of its key objects holds the same bytes), as HKDF
+     * input keying material; the caller erases it. An hsm key's secret never leaves its token, so it
+     * cannot be an HKDF input (400).
      */
     byte[] secretForDerivation() {
-        if (hsm != null || aesKey == null) {
+        SecretKey any = secrets.isEmpty() ? null : secrets.values().iterator().next();
+        if (hsm != null || any == null) {
             throw new KmsException(ErrorCode.INVALID_REQUEST, "key " + keyId + " is held in an HSM token and cannot be"
                     + " an HKDF input (its secret never leaves the token)", Map.of("field", "key_id",
                     "protection_level", ProtectionLevel.HSM.apiName()));
         }
-        return aesKey.getEncoded();
+        return any.getEncoded();
     }
 
     private SecretKey secretFor(AeadAlgorithm algorithm) {
-        return algorithm == AeadAlgorithm.AES_256_GCM ? aesKey : chachaKey;
+        return secrets.get(algorithm.keyAlgorithm());
     }
 
     private void requireInHsm(boolean supported, String algorithm) {

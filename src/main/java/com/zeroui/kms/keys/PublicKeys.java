@@ -29,7 +29,9 @@ import java.util.Set;
 public final class PublicKeys implements IssuerKeyLookup {
     /** What verifiers should trust: keys in use, and keys just replaced whose signatures are still live. */
     public static final Set<KeyState> PUBLISHED_STATES = EnumSet.of(KeyState.ACTIVE, KeyState.PENDING_ROTATION);
-    private static final List<KeyType> SIGNING_TYPES = List.of(KeyType.RSA_2048, KeyType.ED25519);
+    /** The key types a JWKS lists: derived from the registry ({@link KeyType#publishedInJwks()}). */
+    static final List<KeyType> SIGNING_TYPES = java.util.Arrays.stream(KeyType.values())
+            .filter(KeyType::publishedInJwks).toList();
     private static final int PAGE = 1000;
 
     private final KeyRepository repository;

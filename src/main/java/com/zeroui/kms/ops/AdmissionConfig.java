@@ -18,11 +18,13 @@ public record AdmissionConfig(int maxConcurrent, int maxQueued, Duration maxQueu
     /**
      * 64 in flight: on the reference 2-core node throughput stops rising at about 16 concurrent
      * requests and every further one only adds latency, but receipts are group-committed and a
-     * larger batch is cheaper per request, so some headroom pays. A queue of 128 absorbs bursts;
-     * 50 ms of waiting keeps an admitted request inside the 50 ms signing budget's order of magnitude.
+     * larger batch is cheaper per request, so some headroom pays. A queue of 32 absorbs bursts
+     * (a waiter holds a Jetty thread: slots plus queue stay well below the pool's 250, leaving
+     * threads for TLS handshakes and health); 50 ms of waiting keeps an admitted request inside
+     * the 50 ms signing budget's order of magnitude.
      */
     public static AdmissionConfig defaults() {
-        return new AdmissionConfig(64, 128, Duration.ofMillis(50));
+        return new AdmissionConfig(64, 32, Duration.ofMillis(50));
     }
 
     public static AdmissionConfig off() {

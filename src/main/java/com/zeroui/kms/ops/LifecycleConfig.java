@@ -10,7 +10,7 @@ import java.util.List;
  * @param destructionWindowDays default wait before a scheduled destruction erases the material (7–30)
  * @param schedulerInterval     how often each node archives, destroys and rotates what is due
  * @param autoRotation          whether keys past their schedule are rotated automatically
- * @param serviceKeyRotation    how often the service's own signing keys (receipt key) are replaced
+ * @param serviceKeyRotation    how often the service's own signing keys (receipt, approval, trust-bundle) are replaced
  * @param serviceKeyOverlap     how long a replaced service key stays valid (nodes switch, verifiers fetch the new one)
  * @param auditRetention        how long every sealed audit archive is kept after its newest receipt (deletion before: refused)
  * @param eventRetention        how long delivered events stay in the outbox (the scheduler prunes older ones)

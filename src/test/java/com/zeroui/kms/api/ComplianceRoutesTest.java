@@ -88,7 +88,8 @@ class ComplianceRoutesTest {
             JsonNode soon = item(admin.get("/compliance").json(), "certificates_expiring");
             assertThat(soon.get("status").asText()).isEqualTo("warn");
             assertThat(soon.get("evidence").get("expiring_certificates").asLong()).isEqualTo(1);
-            assertThat(soon.get("summary").asText()).contains("expire within P7D");
+            assertThat(soon.get("summary").asText()).contains("expire within 7 days");
+            assertThat(soon.get("evidence").get("window").asText()).isEqualTo("P7D");
         }
     }
 

@@ -44,6 +44,42 @@ class OpenApiDocumentTest {
         assertThat(validate(document)).extracting(Error::toString).isEmpty();
     }
 
+    /** The served form: markers replaced by the registry's vocabularies, still valid OpenAPI 3.1. */
+    @Test
+    void theServedDocumentIsValidAndItsEnumsComeFromTheRegistry() throws IOException {
+        JsonNode served = new ObjectMapper().readTree(OpenApiDocument.load(new ObjectMapper()));
+        assertThat(validate(served)).extracting(Error::toString).isEmpty();
+        assertThat(served.toString()).doesNotContain(OpenApiDocument.MARKER);
+        JsonNode keyType = served.at("/paths/~1kms~1v1~1keys/post/requestBody/content/application~1json/schema/properties/key_type/enum");
+        List<String> types = new ArrayList<>();
+        keyType.forEach(t -> types.add(t.asText()));
+        assertThat(types).containsExactlyElementsOf(java.util.Arrays.stream(com.zeroui.kms.crypto.KeyType.values())
+                .map(com.zeroui.kms.crypto.KeyType::apiName).toList());
+        List<String> kty = new ArrayList<>();
+        served.at("/components/schemas/Jwk/properties/kty/enum").forEach(t -> kty.add(t.asText()));
+        assertThat(kty).containsExactly("RSA", "OKP", "AKP");
+        List<String> markers = new ArrayList<>();
+        collectMarkers(read("/openapi.json"), markers);
+        assertThat(OpenApiDocument.VOCABULARIES.keySet()).as("every marker names a vocabulary").containsAll(markers);
+        assertThat(markers).as("the key-type enums are derived, not written out").contains("key_types",
+                "signature_algorithms", "key_usages");
+    }
+
+    @Test
+    void anUnknownMarkerFailsLoudly() {
+        com.fasterxml.jackson.databind.node.ObjectNode node = new ObjectMapper().createObjectNode()
+                .put(OpenApiDocument.MARKER, "no_such_vocabulary");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenApiDocument.fill(node))
+                .hasMessageContaining("no_such_vocabulary");
+    }
+
+    private static void collectMarkers(JsonNode node, List<String> out) {
+        if (node.isObject() && node.has(OpenApiDocument.MARKER)) {
+            out.add(node.get(OpenApiDocument.MARKER).asText());
+        }
+        node.forEach(child -> collectMarkers(child, out));
+    }
+
     @Test
     void theSchemaCatchesWhatWasWrongBefore() throws IOException {
         // the mistake the document had: mutualTLS (3.1 only) declared in a 3.0.3 document

@@ -72,10 +72,13 @@ class FipsModeIT {
             assertThat(e.getValue().asText()).as(e.getKey()).isEqualTo("BCFIPS");
         });
         assertThat(primitives).containsExactlyInAnyOrder("keygen:RSA-2048", "keygen:Ed25519", "keygen:AES-256",
-                "sign:RS256", "sign:PS256", "sign:EdDSA", "aead:AES-256-GCM");
+                "keygen:HMAC-SHA256", "sign:RS256", "sign:PS256", "sign:EdDSA", "aead:AES-256-GCM", "mac:HMAC-SHA256");
         List<String> allowed = new ArrayList<>();
         config.get("allowed_algorithms").forEach(a -> allowed.add(a.asText()));
-        assertThat(allowed).containsExactly("RS256", "PS256", "EdDSA", "AES-256-GCM");
+        assertThat(allowed).containsExactly("RS256", "PS256", "EdDSA", "AES-256-GCM", "HMAC-SHA256");
+        List<String> refused = new ArrayList<>();
+        module.get("refused_algorithms").forEach(a -> refused.add(a.asText()));
+        assertThat(refused).containsExactly("ML-DSA-65", "CHACHA20-POLY1305");
     }
 
     @Test

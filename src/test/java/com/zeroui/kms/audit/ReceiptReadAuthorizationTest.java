@@ -52,7 +52,7 @@ class ReceiptReadAuthorizationTest {
             db = Database.open("jdbc:sqlite:" + dir.resolve("kms.db"), null, null);
         }
         log = new TestReceiptLog(db);
-        queries = new AuditQueries(log.repository, log.heads, integrity);
+        queries = new AuditQueries(log.repository, log.heads, null, integrity);
     }
 
     @AfterEach

@@ -28,6 +28,19 @@ class DriftTest {
     }
 
     @Test
+    void aStepThenAPlateauIsNotDrift() {
+        // the one-hour soak in BENCHMARKS.md: RSS 351 MiB for 18 minutes, then 435-439 MiB to the end
+        // (G1 committing more of the heap once); a leak would keep climbing in the second half
+        List<Double> rss = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            rss.add(i < 19 ? 351.0 : 435.0 + Math.min(4, i / 12));
+        }
+        Drift.Assessment a = Drift.assess(rss, 6, 0.10);
+        assertThat(a.growth()).as("the step is visible in the growth figure").isGreaterThan(0.10);
+        assertThat(a.verdict()).isEqualTo(Drift.Verdict.STABLE);
+    }
+
+    @Test
     void growthBelowTheThresholdIsStableAndAFallBreaksMonotony() {
         List<Double> slow = new ArrayList<>();
         List<Double> upThenDown = new ArrayList<>();

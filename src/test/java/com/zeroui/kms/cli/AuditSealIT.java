@@ -13,6 +13,7 @@ import com.zeroui.kms.audit.CanonicalJson;
 import com.zeroui.kms.audit.MerkleHash;
 import com.zeroui.kms.audit.MerkleTree;
 import com.zeroui.kms.ops.KmsConfig;
+import com.zeroui.kms.ops.LifecycleConfig;
 import com.zeroui.kms.support.CliRun;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.PostgresDatabases;
@@ -43,8 +44,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Retention end to end, on SQLite and on PostgreSQL: a node serves requests; {@code kms audit seal}
  * archives the oldest receipts while it runs; {@code kms audit verify} checks the archive offline
- * with the published receipt keys; the API names the archive for a sealed receipt and keeps serving
- * proofs; the node goes on appending, a second seal (by date) follows, the node restarts on the
+ * with the published receipt keys; the API answers a sealed receipt from the node's archive store
+ * with a proof into the archive's signed head, searches archives and the live log alike, refuses to
+ * delete an archive inside its retention, and keeps serving proofs; the node goes on appending, a second seal (by date) follows, the node restarts on the
  * smaller store and goes on; and the archives plus an export of the live log verify as one log.
  * Copies of the archives altered in a few ways fail naming the first bad index.
  */
@@ -74,7 +76,7 @@ class AuditSealIT {
     @Test
     void sealWhileServingVerifyOfflineKeepServingRestartAndVerifyTheChain() throws Exception {
         Path data = tmp.resolve("data");
-        Path archives = tmp.resolve("archives");
+        Path archives = data.resolve(LifecycleConfig.DEFAULT_ARCHIVE_DIR_NAME); // the node's archive store
         Path keys = tmp.resolve("receipt-keys.json");
         if (backend == Backend.POSTGRESQL) {
             pg = PostgresDatabases.create("AuditSealIT");
@@ -99,7 +101,7 @@ class AuditSealIT {
             long receiptsBefore = countReceipts();
 
             // 1. seal while the node serves
-            CliRun seal = cli(storeArgs, "audit", "seal", "--before", Long.toString(firstEnd), "--out-dir", archives.toString());
+            CliRun seal = cli(storeArgs, "audit", "seal", "--before", Long.toString(firstEnd));
             assertThat(seal.exitCode()).as(seal.err()).isZero();
             first = archives.resolve(AuditSealer.archiveName(0, firstEnd));
             assertThat(seal.out()).contains("sealed log indices 0 to " + (firstEnd - 1) + " (" + firstEnd + " receipts) into "
@@ -111,15 +113,36 @@ class AuditSealIT {
             assertThat(verify.exitCode()).as(verify.err()).isZero();
             assertThat(verify.out()).contains("verified " + firstEnd + " receipts").contains(", trusted)");
 
-            // 3. the API: a sealed receipt names its archive; search says where the live log starts
-            JsonNode gone = assertError(m21.get("/receipts/" + early.get(0)), 404, "INVALID_REQUEST");
-            assertThat(gone.get("details").get("archive_file").asText()).isEqualTo(first.getFileName().toString());
-            assertThat(gone.get("details").get("sealed").asBoolean()).isTrue();
-            assertThat(gone.get("message").asText()).contains("sealed into archive " + first.getFileName());
+            // 3. the API: a sealed receipt comes from its archive with a proof into the head at the archive's end
+            KmsClient.Response sealedReceipt = m21.get("/receipts/" + early.get(0));
+            assertThat(sealedReceipt.status()).as(sealedReceipt.body()).isEqualTo(200);
+            JsonNode archived = sealedReceipt.json();
+            assertThat(archived.get("receipt").get("receipt_id").asText()).isEqualTo(early.get(0));
+            assertThat(archived.get("archive").get("archive_file").asText()).isEqualTo(first.getFileName().toString());
+            assertThat(archived.get("archive").get("archive_sha256").asText()).isEqualTo(sha256(first));
+            assertThat(archived.get("signed_tree_head").get("tree_size").asLong()).isEqualTo(firstEnd);
+            assertThat(archived.get("archive").get("root_hash").asText())
+                    .isEqualTo(archived.get("signed_tree_head").get("root_hash").asText());
+            assertInclusionProofVerifies(archived);
+            assertError(node.client("M9", "tenant-b").get("/receipts/" + early.get(0)), 404, "INVALID_REQUEST");
+            // search: archived receipts first, then the live log, one cursor across both
             JsonNode page = admin.get("/audit/receipts?limit=1").json();
             assertThat(page.get("sealed_up_to").get("log_index").asLong()).isEqualTo(firstEnd);
+            assertThat(page.get("receipts").get(0).get("log_index").asLong()).isZero();
+            page = admin.get("/audit/receipts?limit=1&cursor=" + (firstEnd - 1)).json();
             assertThat(page.get("receipts").get(0).get("log_index").asLong()).isEqualTo(firstEnd);
             assertThat(page.get("receipts").get(0).get("receipt").get("operation").asText()).isEqualTo(AuditSealer.OPERATION);
+            // retention: listed with the date it may go, and refused (and audited) before that
+            JsonNode listed = admin.get("/audit/archives").json();
+            assertThat(listed.get("retention").asText()).isEqualTo("P7Y");
+            assertThat(listed.get("archives").get(0).get("deletable").asBoolean()).isFalse();
+            KmsClient.Response early7y = admin.raw("DELETE", "/audit/archives/" + first.getFileName(), null, null);
+            JsonNode refusal = assertError(early7y, 403, "POLICY_VIOLATION");
+            assertThat(refusal.get("details").get("retained_until").asText())
+                    .isEqualTo(listed.get("archives").get(0).get("retained_until").asText());
+            assertThat(refusal.get("details").get("receipt_id").asText()).as("the refusal is audited").isNotBlank();
+            assertThat(first).exists();
+            assertError(m21.get("/audit/archives"), 403, "UNAUTHORIZED");
 
             // 4. the node goes on: indices continue, proofs verify, consistency from the sealed end works
             List<String> later = operations(m21);
@@ -141,13 +164,14 @@ class AuditSealIT {
             Instant cut = Instant.now();
             Thread.sleep(20);
             operations(m21);
-            CliRun bydate = cli(storeArgs, "audit", "seal", "--before", cut.toString(), "--out-dir", archives.toString());
+            CliRun bydate = cli(storeArgs, "audit", "seal", "--before", cut.toString());
             assertThat(bydate.exitCode()).as(bydate.err()).isZero();
             secondEnd = node.admin().get("/audit/receipts?limit=1").json().get("sealed_up_to").get("log_index").asLong();
             second = archives.resolve(AuditSealer.archiveName(firstEnd, secondEnd));
             assertThat(second).exists();
             assertThat(secondEnd).isGreaterThan(proof.get("log_index").asLong());
-            JsonNode liveFirst = admin.get("/audit/receipts?limit=1").json().get("receipts").get(0).get("receipt");
+            JsonNode liveFirst = admin.get("/audit/receipts?limit=1&cursor=" + (secondEnd - 1)).json().get("receipts").get(0)
+                    .get("receipt");
             assertThat(Instant.parse(liveFirst.get("ts").asText())).isAfterOrEqualTo(cut);
         }
 
@@ -158,7 +182,9 @@ class AuditSealIT {
             JsonNode proof = m21.get("/receipts/" + afterRestart.get(0)).json();
             assertThat(proof.get("log_index").asLong()).isGreaterThan(secondEnd);
             assertInclusionProofVerifies(proof);
-            assertError(m21.get("/receipts/" + early.get(3)), 404, "INVALID_REQUEST");
+            JsonNode fromArchive = m21.get("/receipts/" + early.get(3)).json();
+            assertThat(fromArchive.get("archive").get("archive_file").asText()).isEqualTo(first.getFileName().toString());
+            assertInclusionProofVerifies(fromArchive);
 
             // 7. archives + an export of the live log taken while the node runs are one log
             Path live = tmp.resolve("live.json");
@@ -246,6 +272,10 @@ class AuditSealIT {
         JsonNode head = proof.get("signed_tree_head");
         assertThat(MerkleTree.verifyInclusion(leaf, inclusion.get("leaf_index").asLong(), inclusion.get("tree_size").asLong(),
                 hexes(inclusion.get("hashes")), hex(head.get("root_hash").asText()))).as(proof.toString()).isTrue();
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static byte[] hex(String s) {

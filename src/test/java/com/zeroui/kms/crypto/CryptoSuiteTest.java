@@ -34,7 +34,13 @@ class CryptoSuiteTest {
     }
 
     static Stream<Arguments> suitesAndSignatureAlgorithms() {
-        return ProviderSuites.stream().flatMap(s -> Stream.of(SignatureAlgorithm.values()).map(a -> Arguments.of(s, a)));
+        return ProviderSuites.stream().flatMap(s -> Stream.of(SignatureAlgorithm.values())
+                .filter(a -> s.suite().refusal(a).isEmpty()).map(a -> Arguments.of(s, a)));
+    }
+
+    static Stream<Arguments> suitesAndMacAlgorithms() {
+        return ProviderSuites.stream().flatMap(s -> Stream.of(MacAlgorithm.values())
+                .filter(a -> s.suite().refusal(a).isEmpty()).map(a -> Arguments.of(s, a)));
     }
 
     static Stream<Arguments> suitesAndAeadAlgorithms() {
@@ -140,7 +146,7 @@ class CryptoSuiteTest {
     @MethodSource("suitesAndAeadAlgorithms")
     void aeadRoundTripsAndRejectsTamperingWithTheOneException(Labeled s, AeadAlgorithm alg) throws Exception {
         CryptoSuite suite = s.suite();
-        SecretKey key = CryptoSuite.secretKey(suite.generate(KeyType.AES_256).material(), alg);
+        SecretKey key = CryptoSuite.secretKey(suite.generate(KeyType.AES_256).material(), alg.keyAlgorithm());
         byte[] nonce = CryptoSuite.randomNonce();
         byte[] aad = "aad".getBytes(StandardCharsets.UTF_8);
         byte[] sealed = suite.seal(alg, key, nonce, DATA, aad);
@@ -156,8 +162,74 @@ class CryptoSuiteTest {
         assertOpenFails(context + ", 13-byte nonce", () -> suite.open(alg, key, Arrays.copyOf(nonce, 13), sealed, aad));
         assertOpenFails(context + ", shorter than a tag",
                 () -> suite.open(alg, key, nonce, Arrays.copyOf(sealed, AeadAlgorithm.TAG_BYTES - 1), aad));
-        SecretKey otherKey = CryptoSuite.secretKey(suite.generate(KeyType.AES_256).material(), alg);
+        SecretKey otherKey = CryptoSuite.secretKey(suite.generate(KeyType.AES_256).material(), alg.keyAlgorithm());
         assertOpenFails(context + ", another key", () -> suite.open(alg, otherKey, nonce, sealed, aad));
+    }
+
+    /** Tags equal the JDK's HmacSHA256; verification refuses a flipped bit, a truncated tag and another key. */
+    @ParameterizedTest(name = "{0} · {1}")
+    @MethodSource("suitesAndMacAlgorithms")
+    void macsMatchTheJdkAndVerifyOnlyTheFullTag(Labeled s, MacAlgorithm alg) throws Exception {
+        CryptoSuite suite = s.suite();
+        CryptoSuite.GeneratedKey generated = suite.generate(alg.keyType());
+        assertThat(generated.publicKeySpki()).isNull();
+        SecretKey key = CryptoSuite.secretKey(generated.material(), alg.jcaName());
+        byte[] tag = suite.mac(alg, key, DATA);
+
+        String context = s + " " + alg;
+        javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA256", "SunJCE");
+        jdk.init(new javax.crypto.spec.SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+        assertThat(tag).as(context).hasSize(alg.tagLength()).isEqualTo(jdk.doFinal(DATA));
+        assertThat(suite.verifyMac(alg, key, DATA, tag)).as(context).isTrue();
+        byte[] flipped = tag.clone();
+        flipped[tag.length - 1] ^= 1;
+        assertThat(suite.verifyMac(alg, key, DATA, flipped)).as(context + ", flipped bit").isFalse();
+        assertThat(suite.verifyMac(alg, key, DATA, Arrays.copyOf(tag, 16))).as(context + ", truncated").isFalse();
+        assertThat(suite.verifyMac(alg, key, DATA, new byte[0])).as(context + ", empty").isFalse();
+        SecretKey other = CryptoSuite.secretKey(suite.generate(alg.keyType()).material(), alg.jcaName());
+        assertThat(suite.verifyMac(alg, other, DATA, tag)).as(context + ", another key").isFalse();
+    }
+
+    /** ML-DSA-65 public keys are SPKI with the FIPS 204 OID; the FIPS suite refuses the type with the reason. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void mlDsa65KeysAreStandardSpkiOrRefusedInFipsMode(Labeled s) {
+        if (s.suite().fipsModule().isPresent()) {
+            assertThat(s.suite().refusal(KeyType.ML_DSA_65)).get().asString()
+                    .contains("ML-DSA-65", "bc-fips", "FIPS mode");
+            assertThatThrownBy(() -> s.suite().generate(KeyType.ML_DSA_65))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("ML-DSA-65");
+            return;
+        }
+        Pair pair = generate(s.suite(), KeyType.ML_DSA_65);
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(pair.spki());
+        assertThat(info.getAlgorithm().getAlgorithm().getId()).isEqualTo("2.16.840.1.101.3.4.3.18");
+        assertThat(info.getAlgorithm().getParameters()).as("FIPS 204 keys carry no parameters").isNull();
+        assertThat(info.getPublicKeyData().getOctets()).hasSize(1952);
+        assertThat(pair.privateKey().getEncoded()).as("what a provider re-encodes").isNotEmpty();
+        // another parameter set's key is refused even where the provider's ML-DSA-65 factory would take it (ACCP)
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo other = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.101.3.4.3.17")), new byte[1312]);
+        assertThatThrownBy(() -> s.suite().publicKey(KeyType.ML_DSA_65, other.getEncoded()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Stored ML-DSA keys (the seed-only PKCS#8) load in every non-FIPS suite, whichever made them. */
+    @Test
+    void mlDsaKeysMoveBetweenProviders() {
+        List<Labeled> suites = ProviderSuites.stream().filter(s -> s.suite().refusal(KeyType.ML_DSA_65).isEmpty()).toList();
+        for (Labeled maker : suites) {
+            CryptoSuite.GeneratedKey key = maker.suite().generate(KeyType.ML_DSA_65);
+            for (Labeled user : suites) {
+                String context = maker + " → " + user;
+                byte[] signature = user.suite().sign(SignatureAlgorithm.ML_DSA_65,
+                        user.suite().privateKey(KeyType.ML_DSA_65, key.material()), DATA);
+                assertThat(maker.suite().verify(SignatureAlgorithm.ML_DSA_65,
+                        maker.suite().publicKey(KeyType.ML_DSA_65, key.publicKeySpki()), DATA, signature)).as(context).isTrue();
+            }
+        }
     }
 
     private static void assertOpenFails(String context, ThrowingCallable open) {
@@ -170,9 +242,10 @@ class CryptoSuiteTest {
         Map<String, String> providers = s.suite().providersByPrimitive();
 
         List<String> expected = Stream.of(
-                Stream.of(KeyType.values()).map(t -> "keygen:" + t.apiName()),
-                Stream.of(SignatureAlgorithm.values()).map(a -> "sign:" + a.apiName()),
-                Stream.of(AeadAlgorithm.values()).filter(a -> ProviderSuites.serves(s, a)).map(a -> "aead:" + a.apiName()))
+                Stream.of(KeyType.values()).filter(t -> s.suite().refusal(t).isEmpty()).map(t -> "keygen:" + t.apiName()),
+                Stream.of(SignatureAlgorithm.values()).filter(a -> s.suite().refusal(a).isEmpty()).map(a -> "sign:" + a.apiName()),
+                Stream.of(AeadAlgorithm.values()).filter(a -> ProviderSuites.serves(s, a)).map(a -> "aead:" + a.apiName()),
+                Stream.of(MacAlgorithm.values()).filter(a -> s.suite().refusal(a).isEmpty()).map(a -> "mac:" + a.apiName()))
                 .flatMap(x -> x).toList();
         assertThat(providers.keySet()).as(s.name()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(providers.values()).as(s.name()).allSatisfy(name -> assertThat(name).isNotBlank());
@@ -182,7 +255,11 @@ class CryptoSuiteTest {
     void jdkSuiteUsesOnlyTheJdksProviders() {
         CryptoSuite jdk = CryptoSuite.select(CryptoSuite.Preference.JDK);
         assertThat(jdk.preferredProvider()).isEqualTo("JDK");
-        assertThat(jdk.providersByPrimitive().values()).isSubsetOf("SunRsaSign", "SunEC", "SunJCE", "SecureRandom");
+        // …except where JDK 17 has no implementation at all: ML-DSA comes from Bouncy Castle, the last resort
+        Map<String, String> providers = new java.util.HashMap<>(jdk.providersByPrimitive());
+        assertThat(providers.remove("keygen:ML-DSA-65")).isEqualTo("BC");
+        assertThat(providers.remove("sign:ML-DSA-65")).isEqualTo("BC");
+        assertThat(providers.values()).isSubsetOf("SunRsaSign", "SunEC", "SunJCE", "SecureRandom");
     }
 
     /** Guards against the ACCP suite silently becoming the JDK one because ACCP's self-tests fail. */
@@ -201,7 +278,8 @@ class CryptoSuiteTest {
     void bouncyCastleSuiteIsPinnedToBouncyCastleForEveryPrimitive() {
         CryptoSuite bc = ProviderSuites.stream().filter(s -> s.name().equals("BC")).findFirst().orElseThrow().suite();
         assertThat(bc.providersByPrimitive()).allSatisfy((primitive, provider) ->
-                assertThat(provider).as(primitive).isEqualTo(primitive.equals("keygen:AES-256") ? "SecureRandom" : "BC"));
+                assertThat(provider).as(primitive).isEqualTo(primitive.equals("keygen:AES-256")
+                        || primitive.equals("keygen:HMAC-SHA256") ? "SecureRandom" : "BC"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,7 +45,7 @@ class FipsSuiteTest {
     @Test
     void everyServedPrimitiveComesFromTheModule() {
         assertThat(FIPS.providersByPrimitive()).containsOnlyKeys("keygen:RSA-2048", "keygen:Ed25519", "keygen:AES-256",
-                "sign:RS256", "sign:PS256", "sign:EdDSA", "aead:AES-256-GCM");
+                "keygen:HMAC-SHA256", "sign:RS256", "sign:PS256", "sign:EdDSA", "aead:AES-256-GCM", "mac:HMAC-SHA256");
         assertThat(FIPS.providersByPrimitive()).allSatisfy((primitive, provider) ->
                 assertThat(provider).as(primitive).isEqualTo("BCFIPS"));
         assertThat(FIPS.fipsModule()).containsSame(MODULE);
@@ -69,6 +69,18 @@ class FipsSuiteTest {
         assertThatThrownBy(() -> Cipher.getInstance("ChaCha20-Poly1305", MODULE.provider()))
                 .isInstanceOf(NoSuchAlgorithmException.class);
         assertThat(CryptoSuite.select(CryptoSuite.Preference.JDK).refusal(AeadAlgorithm.CHACHA20_POLY1305)).isEmpty();
+    }
+
+    /** bc-fips 2.1.x has no ML-DSA: the type is refused with the reason, and no other provider serves it. */
+    @Test
+    void mlDsaIsRefusedNamingTheReason() {
+        assertThat(FIPS.refusal(KeyType.ML_DSA_65)).hasValueSatisfying(reason ->
+                assertThat(reason).contains("ML-DSA-65", "bc-fips", "FIPS mode"));
+        assertThat(FIPS.refusal(SignatureAlgorithm.ML_DSA_65)).isEqualTo(FIPS.refusal(KeyType.ML_DSA_65));
+        assertThatThrownBy(() -> FIPS.generate(KeyType.ML_DSA_65)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> KeyPairGenerator.getInstance("ML-DSA-65", MODULE.provider()))
+                .as("the module really lacks it").isInstanceOf(NoSuchAlgorithmException.class);
+        assertThat(FIPS.refusedNames()).containsExactly("ML-DSA-65", "CHACHA20-POLY1305");
     }
 
     @Test
@@ -100,7 +112,7 @@ class FipsSuiteTest {
 
     /** Keys stored in default mode keep working after a switch to FIPS mode, and the other way round. */
     @ParameterizedTest
-    @EnumSource(value = SignatureAlgorithm.class)
+    @EnumSource(value = SignatureAlgorithm.class, names = "ML_DSA_65", mode = EnumSource.Mode.EXCLUDE) // refused in FIPS mode
     void keysMoveBetweenDefaultAndFipsMode(SignatureAlgorithm alg) {
         CryptoSuite jdk = CryptoSuite.select(CryptoSuite.Preference.JDK);
         for (CryptoSuite[] pair : new CryptoSuite[][] {{jdk, FIPS}, {FIPS, jdk}}) {

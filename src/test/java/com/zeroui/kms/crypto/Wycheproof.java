@@ -100,6 +100,56 @@ final class Wycheproof {
     }
 
     /**
+     * ML-DSA verification vectors ({@code MlDsaVerify}) without a context string: the service signs
+     * and verifies with the empty context, so a vector that names one tests nothing of ours.
+     */
+    static List<SignatureVector> mlDsaWithoutContext(String file, String algorithm) {
+        JsonNode root = load(file, algorithm);
+        List<SignatureVector> out = new ArrayList<>();
+        int total = 0;
+        for (JsonNode group : root.get("testGroups")) {
+            if (!group.get("type").asText().equals("MlDsaVerify")) {
+                throw new IllegalStateException(file + ": unexpected group type " + group.get("type"));
+            }
+            byte[] spki = hex(group, "publicKeyDer");
+            for (JsonNode t : group.get("tests")) {
+                total++;
+                if (t.path("ctx").asText("").isEmpty()) {
+                    out.add(new SignatureVector(t.get("tcId").asInt(), t.get("comment").asText(), flags(t), spki,
+                            hex(t, "msg"), hex(t, "sig"), Result.of(t.get("result").asText())));
+                }
+            }
+        }
+        if (total != root.get("numberOfTests").asInt()) {
+            throw new IllegalStateException(file + " declares " + root.get("numberOfTests") + " tests but holds " + total);
+        }
+        return List.copyOf(out);
+    }
+
+    /** A MAC vector: key, message, tag and whether the tag is the message's. */
+    record MacVector(int tcId, String comment, List<String> flags, int keySize, int tagSize, byte[] key, byte[] msg,
+                     byte[] tag, Result result) {
+        @Override
+        public String toString() {
+            return describe(tcId, result, flags, comment);
+        }
+    }
+
+    static List<MacVector> macs(String file, String algorithm) {
+        JsonNode root = load(file, algorithm);
+        List<MacVector> out = new ArrayList<>();
+        for (JsonNode group : root.get("testGroups")) {
+            int keySize = group.get("keySize").asInt();
+            int tagSize = group.get("tagSize").asInt();
+            for (JsonNode t : group.get("tests")) {
+                out.add(new MacVector(t.get("tcId").asInt(), t.get("comment").asText(), flags(t), keySize, tagSize,
+                        hex(t, "key"), hex(t, "msg"), hex(t, "tag"), Result.of(t.get("result").asText())));
+            }
+        }
+        return checkedCount(root, file, out);
+    }
+
+    /**
      * Records what the code under test did with an "acceptable" vector, where either outcome
      * passes: as a JUnit report entry, and on standard output, which surefire keeps in its report.
      */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Events are written with the operations they describe and read back through the tenant-scoped pull feed. */
-class EventFeedIT {
+public class EventFeedIT {
     static TestNode node;
     static KmsClient acme;
     static KmsClient acmeOther;
@@ -156,7 +156,7 @@ class EventFeedIT {
         }
     }
 
-    static String latestCursor(KmsClient client) {
+    public static String latestCursor(KmsClient client) {
         String cursor = "0";
         while (true) {
             JsonNode page = client.get("/events?limit=1000&after=" + cursor).json();
@@ -168,7 +168,7 @@ class EventFeedIT {
         }
     }
 
-    static List<JsonNode> eventsAfter(KmsClient client, String cursor) {
+    public static List<JsonNode> eventsAfter(KmsClient client, String cursor) {
         JsonNode page = client.get("/events?limit=1000&after=" + cursor).json();
         List<JsonNode> out = new ArrayList<>();
         page.get("events").forEach(e -> out.add(e.get("event")));

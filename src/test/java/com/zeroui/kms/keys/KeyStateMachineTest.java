@@ -19,14 +19,17 @@ class KeyStateMachineTest {
     private static final String REV = "KEY_REVOKED";
     private static final String INA = "KEY_INACTIVE";
 
-    /** Columns: sign, verify, encrypt, decrypt, rotate, revoke, schedule_destruction, cancel_destruction, update_policy, read_metadata, read_public_key, derive. */
+    /**
+     * Columns: sign, verify, encrypt, decrypt, rotate, revoke, schedule_destruction, cancel_destruction,
+     * update_policy, read_metadata, read_public_key, derive, mac, mac_verify.
+     */
     private static final Map<KeyState, List<String>> TABLE = new EnumMap<>(Map.of(
-            KeyState.ACTIVE, List.of(OK, OK, OK, OK, OK, OK, OK, INA, OK, OK, OK, OK),
-            KeyState.PENDING_ROTATION, List.of(INA, OK, INA, OK, INA, OK, OK, INA, OK, OK, OK, INA),
-            KeyState.ARCHIVED, List.of(INA, OK, INA, OK, INA, OK, OK, INA, OK, OK, OK, INA),
-            KeyState.REVOKED, List.of(REV, REV, REV, REV, REV, REV, OK, REV, REV, OK, REV, REV),
-            KeyState.PENDING_DESTRUCTION, List.of(INA, INA, INA, INA, INA, INA, INA, OK, INA, OK, INA, INA),
-            KeyState.DESTROYED, List.of(INA, INA, INA, INA, INA, INA, INA, INA, INA, OK, INA, INA)));
+            KeyState.ACTIVE, List.of(OK, OK, OK, OK, OK, OK, OK, INA, OK, OK, OK, OK, OK, OK),
+            KeyState.PENDING_ROTATION, List.of(INA, OK, INA, OK, INA, OK, OK, INA, OK, OK, OK, INA, INA, OK),
+            KeyState.ARCHIVED, List.of(INA, OK, INA, OK, INA, OK, OK, INA, OK, OK, OK, INA, INA, OK),
+            KeyState.REVOKED, List.of(REV, REV, REV, REV, REV, REV, OK, REV, REV, OK, REV, REV, REV, REV),
+            KeyState.PENDING_DESTRUCTION, List.of(INA, INA, INA, INA, INA, INA, INA, OK, INA, OK, INA, INA, INA, INA),
+            KeyState.DESTROYED, List.of(INA, INA, INA, INA, INA, INA, INA, INA, INA, OK, INA, INA, INA, INA)));
 
     static Stream<Arguments> cells() {
         return TABLE.entrySet().stream().flatMap(row -> Stream.of(KeyOperation.values())
@@ -36,7 +39,7 @@ class KeyStateMachineTest {
     @ParameterizedTest(name = "{0} × {1} → {2}")
     @MethodSource("cells")
     void everyCellAllowsOrRefusesWithItsCode(KeyState state, KeyOperation operation, String expected) {
-        assertThat(KeyOperation.values()).hasSize(12);
+        assertThat(KeyOperation.values()).hasSize(14);
         KeyRecord key = KeyRecordFixtures.key(state);
         if (expected.equals(OK)) {
             assertThat(KeyStateMachine.allows(state, operation)).isTrue();

@@ -54,15 +54,21 @@ class KeyStateTableIT {
     private static Cell prepare(KmsClient c, KeyState state, KeyOperation op) {
         boolean aead = op == KeyOperation.ENCRYPT || op == KeyOperation.DECRYPT;
         boolean derive = op == KeyOperation.DERIVE;
-        ObjectNode body = KmsClient.scope("acme", "dev", "tenant").put("key_type", aead || derive ? "AES-256" : "Ed25519");
+        boolean mac = op == KeyOperation.MAC || op == KeyOperation.MAC_VERIFY;
+        ObjectNode body = KmsClient.scope("acme", "dev", "tenant")
+                .put("key_type", aead || derive ? "AES-256" : mac ? "HMAC-SHA256" : "Ed25519");
         if (derive) {
             body.putArray("key_usage").add("derive");
         } else {
-            body.putArray("key_usage").add(aead ? "encrypt" : "sign").add(aead ? "decrypt" : "verify");
+            body.putArray("key_usage").add(aead ? "encrypt" : mac ? "mac" : "sign")
+                    .add(aead ? "decrypt" : mac ? "mac_verify" : "verify");
         }
         String key = c.post("/keys", body).text("key_id");
         KmsClient.Response sealed = aead ? c.encrypt("acme", key, "data".getBytes(), null, null) : null;
-        String signature = aead || derive ? null : c.sign("acme", key, "data".getBytes(), null).text("signature");
+        String signature = aead || derive ? null : mac
+                ? c.post("/mac", KmsClient.scope("acme", "dev", "tenant").put("key_id", key)
+                        .put("data", java.util.Base64.getEncoder().encodeToString("data".getBytes()))).text("mac")
+                : c.sign("acme", key, "data".getBytes(), null).text("signature");
         switch (state) {
             case ACTIVE -> { }
             case PENDING_ROTATION, ARCHIVED -> expectOk(c.post("/keys/" + key + "/rotate", json()));
@@ -110,6 +116,10 @@ class KeyStateTableIT {
                     "{\"allowed_modules\":[\"M21\"],\"requires_approval\":false,\"max_usage_per_day\":1000}".getBytes());
             case READ_METADATA -> c.get("/keys/" + k);
             case READ_PUBLIC_KEY -> c.get("/keys/" + k + "/public");
+            case MAC -> c.post("/mac", KmsClient.scope("acme", "dev", "tenant").put("key_id", k)
+                    .put("data", java.util.Base64.getEncoder().encodeToString(data)));
+            case MAC_VERIFY -> c.post("/mac/verify", KmsClient.scope("acme", "dev", "tenant").put("key_id", k)
+                    .put("data", java.util.Base64.getEncoder().encodeToString(data)).put("mac", cell.signature()));
             case DERIVE -> c.post("/derive", KmsClient.scope("acme", "dev", "tenant").put("key_id", k)
                     .put("method", "HKDF-SHA256").put("length", 32));
         };
