@@ -150,6 +150,43 @@ class KmsProviderIT {
     }
 
     @Test
+    void hmacThroughTheProviderVerifiesAtTheService() throws Exception {
+        String key = newKey("HMAC-SHA256", "mac", "mac_verify");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256", PROVIDER);
+        mac.init(KmsProvider.secretKey(kms, key));
+        mac.update(DATA);
+        byte[] tag = mac.doFinal();
+        assertThat(tag).hasSize(32);
+        assertThat(kms.crypto().macVerify(key, DATA, tag).valid()).isTrue();
+        assertThat(kms.crypto().macVerify(key, "other".getBytes(StandardCharsets.UTF_8), tag).valid()).isFalse();
+    }
+
+    @Test
+    void mlDsa65SignaturesVerifyWithBouncyCastleAndAtTheService() throws Exception {
+        String key = newKey("ML-DSA-65", "sign", "verify");
+        Signature signer = Signature.getInstance("ML-DSA-65", PROVIDER);
+        signer.initSign(KmsProvider.privateKey(kms, key));
+        signer.update(DATA);
+        byte[] signature = signer.sign();
+        assertThat(signature).hasSize(3309);
+
+        PublicKey pub = KmsProvider.publicKey(kms, key); // Java 17 cannot parse it: a handle the service verifies with
+        Signature remote = Signature.getInstance("ML-DSA-65", PROVIDER);
+        remote.initVerify(pub);
+        remote.update(DATA);
+        assertThat(remote.verify(signature)).isTrue();
+
+        // independently, with Bouncy Castle and the SPKI the service published
+        Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+        PublicKey bcKey = java.security.KeyFactory.getInstance("ML-DSA", bc)
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(pub.getEncoded()));
+        Signature independent = Signature.getInstance("ML-DSA", bc);
+        independent.initVerify(bcKey);
+        independent.update(DATA);
+        assertThat(independent.verify(signature)).isTrue();
+    }
+
+    @Test
     void aesGcmCipherRoundTripWithTheServiceChosenIv() throws Exception {
         String key = newKey("AES-256", "encrypt", "decrypt");
         SecretKey handle = KmsProvider.secretKey(kms, key);

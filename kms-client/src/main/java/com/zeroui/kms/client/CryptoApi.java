@@ -67,10 +67,10 @@ public final class CryptoApi {
 
     /**
      * {@code POST /derive}: {@code method} HKDF-SHA256 (from {@code keyId}, a key with usage derive) or
-     * PBKDF2-HMAC-SHA256 (from {@code password}); {@code storeAs} (null: return the bytes) asks for a new
+     * PBKDF2-HMAC-SHA256 (from {@code password}, sent as UTF-8 text); {@code storeAs} (null: return the bytes) asks for a new
      * managed key instead, as the API describes it.
      */
-    public DeriveResult derive(String method, String keyId, byte[] salt, byte[] info, byte[] password, Integer iterations,
+    public DeriveResult derive(String method, String keyId, byte[] salt, byte[] info, String password, Integer iterations,
                                Integer length, java.util.Map<String, ?> storeAs, String approvalToken) {
         Body body = scoped().put("method", method).put("key_id", keyId).put("salt", salt).put("info", info)
                 .put("password", password).put("iterations", iterations).put("length", length).put("store_as", storeAs)

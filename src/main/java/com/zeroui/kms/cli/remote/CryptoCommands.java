@@ -214,14 +214,10 @@ public final class CryptoCommands {
 
         @Override
         int run() throws IOException {
-            byte[] password = null;
+            String password = null;
             if (method.startsWith("PBKDF2")) {
-                password = System.in.readAllBytes(); // never a flag: it would show in ps and shell history
-                int end = password.length;
-                while (end > 0 && (password[end - 1] == '\n' || password[end - 1] == '\r')) {
-                    end--;
-                }
-                password = Arrays.copyOf(password, end);
+                // never a flag: it would show in ps and shell history; one trailing line break is the terminal's
+                password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).replaceFirst("\\r?\\n$", "");
             }
             com.zeroui.kms.client.model.DeriveResult r = connection.scopedClient().crypto().derive(method, key,
                     salt == null ? null : salt.getBytes(StandardCharsets.UTF_8),
