@@ -2,8 +2,8 @@ package com.zeroui.kms.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zeroui.kms.audit.Audited;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.error.KmsException;
-import com.zeroui.kms.trust.Pem;
 import com.zeroui.kms.trust.pki.CertificateProfile;
 import com.zeroui.kms.trust.pki.CertificateRecord;
 import com.zeroui.kms.trust.pki.CertificateService;

@@ -1,9 +1,9 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keys.KeyLifecycle;
 import com.zeroui.kms.keys.KeyRecord;
 import com.zeroui.kms.keys.KeyUsage;
-import com.zeroui.kms.trust.Pem;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,6 +2,7 @@ package com.zeroui.kms.api;
 
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.crypto.Jwks;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.keys.Environment;
@@ -10,7 +11,6 @@ import com.zeroui.kms.keys.KeyRef;
 import com.zeroui.kms.keys.KeyScope;
 import com.zeroui.kms.keys.Plane;
 import com.zeroui.kms.keys.PublicKeys;
-import com.zeroui.kms.trust.Pem;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;

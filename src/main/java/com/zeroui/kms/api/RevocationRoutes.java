@@ -1,8 +1,8 @@
 package com.zeroui.kms.api;
 
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
-import com.zeroui.kms.trust.Pem;
 import com.zeroui.kms.trust.pki.CertificateStore;
 import com.zeroui.kms.trust.pki.CrlPublisher;
 import com.zeroui.kms.trust.pki.OcspResponder;

@@ -1,16 +1,17 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
 import com.zeroui.kms.keystore.MasterKeySettings;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
+import com.zeroui.kms.ops.DatabaseUrls;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.Database;
 import com.zeroui.kms.store.JdbcCaRepository;
 import com.zeroui.kms.store.JdbcMetaRepository;
 import com.zeroui.kms.trust.CertificateAuthority;
-import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public final class DataDirectory implements AutoCloseable {
         Path file = config.masterKeyFile();
         Path versions = config.dataDir().resolve(SoftwareMasterKeyProvider.VERSIONS_DIRECTORY);
         Optional<String> bound = meta.get(META_MASTER_KEY_ID);
-        String db = Database.redact(config.databaseUrl());
+        String db = DatabaseUrls.redact(config.databaseUrl());
         try {
             if (bound.isPresent() && "pkcs11".equals(meta.get(Pkcs11Binding.META_PROVIDER).orElse("software"))) {
                 throw new StartupException("the database " + db + " is bound to master key " + bound.get()

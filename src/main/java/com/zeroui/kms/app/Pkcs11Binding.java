@@ -4,7 +4,7 @@ import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeySettings;
 import com.zeroui.kms.keystore.Pkcs11MasterKeyProvider;
 import com.zeroui.kms.keystore.Pkcs11Token;
-import com.zeroui.kms.store.Database;
+import com.zeroui.kms.ops.DatabaseUrls;
 import com.zeroui.kms.store.JdbcMetaRepository;
 import java.util.Optional;
 
@@ -30,7 +30,7 @@ final class Pkcs11Binding {
     }
 
     static Pkcs11MasterKeyProvider bind(Pkcs11Token token, JdbcMetaRepository meta, String databaseUrl) {
-        String db = Database.redact(databaseUrl);
+        String db = DatabaseUrls.redact(databaseUrl);
         Pkcs11MasterKeyProvider provider = new Pkcs11MasterKeyProvider(token, DataDirectory.currentVersion(meta));
         Optional<String> bound = meta.get(DataDirectory.META_MASTER_KEY_ID);
         try {

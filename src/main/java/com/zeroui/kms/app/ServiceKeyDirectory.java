@@ -2,11 +2,11 @@ package com.zeroui.kms.app;
 
 import com.zeroui.kms.approvals.ApprovalKeys;
 import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.keys.ServiceKeyChain;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.ServiceKeys;
-import com.zeroui.kms.trust.Pem;
 import com.zeroui.kms.trust.anchors.TrustBundleSigner;
 import java.time.Duration;
 import java.time.Period;

@@ -2,8 +2,8 @@ package com.zeroui.kms.approvals;
 
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
-import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package com.zeroui.kms.bench;
 
 import com.zeroui.kms.crypto.FipsModule;
-import com.zeroui.kms.trust.Pem;
+import com.zeroui.kms.crypto.Pem;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

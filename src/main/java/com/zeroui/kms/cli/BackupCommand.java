@@ -7,8 +7,8 @@ import com.zeroui.kms.backup.BackupFiles;
 import com.zeroui.kms.backup.BackupHeader;
 import com.zeroui.kms.backup.BackupRestorer;
 import com.zeroui.kms.backup.BackupVerifier;
-import com.zeroui.kms.backup.TokenKeyReference;
 import com.zeroui.kms.backup.TokenHeldKeys;
+import com.zeroui.kms.backup.TokenKeyReference;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
@@ -16,6 +16,7 @@ import com.zeroui.kms.keystore.MasterKeySettings;
 import com.zeroui.kms.keystore.Pkcs11MasterKeyProvider;
 import com.zeroui.kms.keystore.Pkcs11Token;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
+import com.zeroui.kms.ops.DatabaseUrls;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.store.Database;
 import java.io.IOException;
@@ -232,7 +233,7 @@ final class BackupCommand implements Runnable {
                     }
                     setAsideCheckpoint(config.dataDir());
                     long millis = (System.nanoTime() - started) / 1_000_000;
-                    System.out.println("kms: restored " + file.toAbsolutePath() + " into " + Database.redact(config.databaseUrl())
+                    System.out.println("kms: restored " + file.toAbsolutePath() + " into " + DatabaseUrls.redact(config.databaseUrl())
                             + " in " + millis + " ms: " + summary(opened.header()));
                     System.out.println("kms: the restored log has the backup's size and root; " + result.treeHeadsChecked()
                             + " signed tree heads match it");
@@ -241,7 +242,7 @@ final class BackupCommand implements Runnable {
                                 + " not hold; keep those files with the backups");
                     }
                     System.out.println("kms: start it with: ./kms serve --data-dir " + config.dataDir()
-                            + (store.databaseUrl == null ? "" : " --database-url " + Database.redact(config.databaseUrl())));
+                            + (store.databaseUrl == null ? "" : " --database-url " + DatabaseUrls.redact(config.databaseUrl())));
                     return 0;
                 }
             } catch (IOException | SQLException | RuntimeException e) {

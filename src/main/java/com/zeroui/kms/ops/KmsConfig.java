@@ -150,7 +150,7 @@ public record KmsConfig(
     @Override
     public String toString() {
         return "KmsConfig[bind=" + bindAddress + ":" + port + ", dataDir=" + dataDir + ", database="
-                + com.zeroui.kms.store.Database.redact(databaseUrl) + ", trustDomain=" + trustDomain
+                + DatabaseUrls.redact(databaseUrl) + ", trustDomain=" + trustDomain
                 + ", cryptoProvider=" + cryptoProvider + "]";
     }
 

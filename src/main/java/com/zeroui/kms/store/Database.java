@@ -2,6 +2,7 @@ package com.zeroui.kms.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zeroui.kms.ops.DatabaseUrls;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -76,7 +77,7 @@ public final class Database implements AutoCloseable {
         try {
             ds = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot connect to the database at " + redact(jdbcUrl) + ": "
+            throw new IllegalStateException("cannot connect to the database at " + DatabaseUrls.redact(jdbcUrl) + ": "
                     + rootMessage(e), e);
         }
         try {
@@ -101,7 +102,7 @@ public final class Database implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             ds.close();
-            throw new IllegalStateException("database migration failed on " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+            throw new IllegalStateException("database migration failed on " + DatabaseUrls.redact(jdbcUrl) + ": " + rootMessage(e), e);
         }
         return new Database(ds, dialect, jdbcUrl, user, password);
     }
@@ -152,12 +153,7 @@ public final class Database implements AutoCloseable {
             return Dialect.POSTGRESQL;
         }
         throw new IllegalArgumentException("unsupported database URL (use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB): "
-                + redact(jdbcUrl));
-    }
-
-    /** Strips credentials that may sit in a URL's query. */
-    public static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+                + DatabaseUrls.redact(jdbcUrl));
     }
 
     private static String rootMessage(Throwable e) {

@@ -2,6 +2,7 @@ package com.zeroui.kms.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import com.zeroui.kms.ops.DatabaseUrls;
 import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -34,7 +35,7 @@ final class FailoverSettings {
     static void apply(HikariConfig config, String jdbcUrl) {
         Properties inUrl = org.postgresql.Driver.parseURL(jdbcUrl, null);
         if (inUrl == null) {
-            throw new IllegalStateException("cannot connect to the database at " + Database.redact(jdbcUrl)
+            throw new IllegalStateException("cannot connect to the database at " + DatabaseUrls.redact(jdbcUrl)
                     + ": not a valid PostgreSQL URL");
         }
         PGSimpleDataSource pg = plainDataSource(jdbcUrl);

@@ -2,6 +2,7 @@ package com.zeroui.kms.trust;
 
 import com.zeroui.kms.auth.Role;
 import com.zeroui.kms.auth.SpiffeIdentities;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
 import java.io.IOException;

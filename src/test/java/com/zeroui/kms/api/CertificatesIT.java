@@ -165,7 +165,7 @@ class CertificatesIT {
         for (int i = 0; i + needle.length <= der.length; i++) {
             if (der[i] == needle[0] && der[i + 1] == needle[1] && der[i + 2] == needle[2]) {
                 der[i + 2] = '4';
-                return com.zeroui.kms.trust.Pem.encode("CERTIFICATE REQUEST", der);
+                return com.zeroui.kms.crypto.Pem.encode("CERTIFICATE REQUEST", der);
             }
         }
         throw new AssertionError("no SAN to tamper with");

@@ -4,10 +4,10 @@ import static com.zeroui.kms.support.ErrorResponseAssert.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.support.Csrs;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.TestNode;
-import com.zeroui.kms.trust.Pem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;

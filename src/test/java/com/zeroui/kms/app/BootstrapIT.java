@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.SpiffeIdentities;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.support.CliRun;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.TestNode;
-import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

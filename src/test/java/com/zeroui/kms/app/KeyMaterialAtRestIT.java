@@ -4,9 +4,9 @@ import static com.zeroui.kms.support.ErrorResponseAssert.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
 import com.zeroui.kms.support.KmsClient;
-import com.zeroui.kms.trust.Pem;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

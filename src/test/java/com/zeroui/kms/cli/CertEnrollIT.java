@@ -2,10 +2,10 @@ package com.zeroui.kms.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.support.CliRun;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.TestNode;
-import com.zeroui.kms.trust.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

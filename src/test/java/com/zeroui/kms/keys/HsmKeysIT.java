@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.HsmKeys;
 import com.zeroui.kms.keystore.MasterKeySettings;
 import com.zeroui.kms.keystore.Pkcs11MasterKeyProvider;
@@ -16,7 +17,6 @@ import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.MutableClock;
 import com.zeroui.kms.support.SoftHsm;
 import com.zeroui.kms.support.TestNode;
-import com.zeroui.kms.trust.Pem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyFactory;

@@ -1,7 +1,7 @@
 package com.zeroui.kms.support;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zeroui.kms.trust.Pem;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.trust.pki.SigningRequest;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -1,7 +1,7 @@
 package com.zeroui.kms.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zeroui.kms.trust.Pem;
+import com.zeroui.kms.crypto.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package com.zeroui.kms.support;
 
-import com.zeroui.kms.trust.Pem;
+import com.zeroui.kms.crypto.Pem;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -1,9 +1,9 @@
 package com.zeroui.kms.trust.anchors;
 
 import com.zeroui.kms.crypto.Digests;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
-import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.cert.CertificateException;

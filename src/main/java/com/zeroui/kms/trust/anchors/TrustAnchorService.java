@@ -1,20 +1,20 @@
 package com.zeroui.kms.trust.anchors;
 
-import com.zeroui.kms.crypto.Digests;
 import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Tenancy;
+import com.zeroui.kms.crypto.Digests;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.crypto.RandomIds;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
-import com.zeroui.kms.paging.IdCursor;
 import com.zeroui.kms.events.EventType;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.KmsEvent;
 import com.zeroui.kms.keys.Plane;
-import com.zeroui.kms.trust.Pem;
+import com.zeroui.kms.paging.IdCursor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -265,7 +265,7 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
     @Override
     public java.util.List<java.security.cert.X509Certificate> effectiveAnchors(String tenantId, Plane plane) {
         return repository.bundle(tenantId, plane).anchors().stream().filter(a -> !a.isRevoked())
-                .flatMap(a -> com.zeroui.kms.trust.Pem.parseCertificates(a.certificatePem()).stream()).toList();
+                .flatMap(a -> com.zeroui.kms.crypto.Pem.parseCertificates(a.certificatePem()).stream()).toList();
     }
 
     /** The revoked anchors of GLOBAL and of the tenant, for validation to name (ANCHOR_REVOKED). */

@@ -1,7 +1,7 @@
 package com.zeroui.kms.trust.anchors;
 
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keys.ServiceKeyChain;
-import com.zeroui.kms.trust.Pem;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 

@@ -1,18 +1,18 @@
 package com.zeroui.kms.trust.pki;
 
-import com.zeroui.kms.crypto.Digests;
 import com.zeroui.kms.audit.AuditRecord;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.SpiffeId;
 import com.zeroui.kms.auth.SpiffeIdentities;
+import com.zeroui.kms.crypto.Digests;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.ops.PkiConfig;
 import com.zeroui.kms.trust.CertificateAuthority;
 import com.zeroui.kms.trust.InternalCa;
-import com.zeroui.kms.trust.Pem;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;

@@ -1,10 +1,10 @@
 package com.zeroui.kms.trust.pki;
 
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.MasterKeyException;
 import com.zeroui.kms.keystore.MasterKeyProvider;
 import com.zeroui.kms.trust.InternalCa;
-import com.zeroui.kms.trust.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

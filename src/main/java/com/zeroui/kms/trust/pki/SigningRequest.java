@@ -233,7 +233,7 @@ public record SigningRequest(PublicKey publicKey, String keyAlgorithm, List<Stri
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
             }
             PKCS10CertificationRequest csr = builder.build(new JcaContentSignerBuilder(signature).build(keys.getPrivate()));
-            return com.zeroui.kms.trust.Pem.encode("CERTIFICATE REQUEST", csr.getEncoded());
+            return com.zeroui.kms.crypto.Pem.encode("CERTIFICATE REQUEST", csr.getEncoded());
         } catch (OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot build a CSR: " + e.getMessage(), e);
         }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
-import com.zeroui.kms.support.TestCertificates;
 import com.zeroui.kms.support.TestCertificates.Issued;
+import com.zeroui.kms.support.TestCertificates;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,17 +63,17 @@ class AnchorCertificatePolicyTest {
         assertRefused("not a certificate at all", AnchorType.ROOT, "malformed_pem");
         assertRefused("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", AnchorType.ROOT, "malformed_pem");
         assertRefused(ca.pem().substring(0, ca.pem().indexOf("-----END")), AnchorType.ROOT, "malformed_pem");
-        assertRefused(com.zeroui.kms.trust.Pem.privateKey(ca.keys().getPrivate()) + ca.pem(), AnchorType.ROOT,
+        assertRefused(com.zeroui.kms.crypto.Pem.privateKey(ca.keys().getPrivate()) + ca.pem(), AnchorType.ROOT,
                 "malformed_pem");
         assertRefused(ca.pem() + TestCertificates.ca("two").build().pem(), AnchorType.ROOT, "multiple_certificates");
-        assertRefused(com.zeroui.kms.trust.Pem.encode("CERTIFICATE", new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}),
+        assertRefused(com.zeroui.kms.crypto.Pem.encode("CERTIFICATE", new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}),
                 AnchorType.ROOT, "malformed_certificate");
     }
 
     @Test
     void aPastedPrivateKeyIsNeverEchoed() {
         Issued ca = TestCertificates.ca("secret").build();
-        String key = com.zeroui.kms.trust.Pem.privateKey(ca.keys().getPrivate());
+        String key = com.zeroui.kms.crypto.Pem.privateKey(ca.keys().getPrivate());
         String body = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
         assertThatThrownBy(() -> policy.accept(key, AnchorType.ROOT, now))
                 .isInstanceOfSatisfying(KmsException.class, e -> {

@@ -1,11 +1,11 @@
 package com.zeroui.kms.trust.pki;
 
 import com.zeroui.kms.bench.LatencyStats;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
 import com.zeroui.kms.store.Database;
 import com.zeroui.kms.store.JdbcCertificateStore;
 import com.zeroui.kms.trust.InternalCa;
-import com.zeroui.kms.trust.Pem;
 import com.zeroui.kms.trust.validation.ChainValidator;
 import com.zeroui.kms.trust.validation.Purpose;
 import com.zeroui.kms.trust.validation.RevocationMode;

@@ -3,10 +3,10 @@ package com.zeroui.kms.trust.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.support.Csrs;
-import com.zeroui.kms.trust.Pem;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;

@@ -7,7 +7,7 @@ import static com.zeroui.kms.trust.validation.TestPki.dnsName;
 import static com.zeroui.kms.trust.validation.TestPki.ipRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zeroui.kms.trust.Pem;
+import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.trust.validation.TestPki.Issued;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -139,7 +139,7 @@ final class TestPki {
         }
 
         String pem() {
-            return com.zeroui.kms.trust.Pem.encode("CERTIFICATE", der);
+            return com.zeroui.kms.crypto.Pem.encode("CERTIFICATE", der);
         }
     }
 

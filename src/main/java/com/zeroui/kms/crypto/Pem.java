@@ -1,4 +1,4 @@
-package com.zeroui.kms.trust;
+package com.zeroui.kms.crypto;
 
 import java.io.IOException;
 import java.io.StringReader;
