@@ -15,13 +15,15 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * POST /batch: up to 100 sign, verify, encrypt and decrypt items in one request. Each item is the
+ * POST /batch: up to 100 sign, verify, encrypt, decrypt, mac and mac_verify items in one request. Each item is the
  * body of its operation plus {@code operation}; it runs through exactly the code of that operation's
  * own route (parsing, checks, limits, receipt, event), in order, and answers its own result or
  * error. One item's failure never affects another; the batch itself is 200 once its envelope parses.
  */
 final class BatchRoutes {
     static final int MAX_ITEMS = 100;
+    /** The item operations, in the order the OpenAPI enum lists them. */
+    static final List<String> OPERATIONS = List.of("sign", "verify", "encrypt", "decrypt", "mac", "mac_verify");
     private static final Set<String> FIELDS = Set.of("items");
 
     private record Operation(Set<String> fields, BiFunction<JsonRequest, CallerIdentity, Audited<Map<String, Object>>> run) {
@@ -30,12 +32,17 @@ final class BatchRoutes {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final ObjectMapper mapper;
 
-    BatchRoutes(CryptoRoutes crypto, ObjectMapper mapper) {
+    BatchRoutes(CryptoRoutes crypto, MacRoutes macs, ObjectMapper mapper) {
         this.mapper = mapper;
         operations.put("sign", new Operation(CryptoRoutes.SIGN_FIELDS, crypto::sign));
         operations.put("verify", new Operation(CryptoRoutes.VERIFY_FIELDS, crypto::verify));
         operations.put("encrypt", new Operation(CryptoRoutes.ENCRYPT_FIELDS, crypto::encrypt));
         operations.put("decrypt", new Operation(CryptoRoutes.DECRYPT_FIELDS, crypto::decrypt));
+        operations.put("mac", new Operation(MacRoutes.MAC_FIELDS, macs::mac));
+        operations.put("mac_verify", new Operation(MacRoutes.VERIFY_FIELDS, macs::verify));
+        if (!List.copyOf(operations.keySet()).equals(OPERATIONS)) {
+            throw new IllegalStateException("BatchRoutes.OPERATIONS must list exactly the wired operations");
+        }
     }
 
     void batch(Context ctx) {

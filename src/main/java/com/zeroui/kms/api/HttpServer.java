@@ -167,7 +167,7 @@ public final class HttpServer implements AutoCloseable {
             register(routes, "POST", "/verify", "verify", crypto::verify);
             register(routes, "POST", "/encrypt", "encrypt", crypto::encrypt);
             register(routes, "POST", "/decrypt", "decrypt", crypto::decrypt);
-            register(routes, "POST", "/batch", "batch", new BatchRoutes(crypto, mapper)::batch);
+            register(routes, "POST", "/batch", "batch", new BatchRoutes(crypto, macs, mapper)::batch);
             register(routes, "POST", "/random", "random", new RandomRoutes(services.random(), mapper)::generate);
             register(routes, "POST", "/derive", "derive", new DerivationRoutes(services.derivation(), mapper)::derive);
             EnvelopeRoutes envelopes = new EnvelopeRoutes(services.envelopes(), mapper);

@@ -25,20 +25,21 @@ final class OpenApiDocument {
     static final String MARKER = "x-kms-enum";
 
     /** The vocabularies a marker may name; each list is what requests accept or responses carry. */
-    static final Map<String, Supplier<List<String>>> VOCABULARIES = Map.of(
-            "key_types", () -> Fields.KEY_TYPES,
-            "public_key_types", () -> Arrays.stream(KeyType.values()).filter(t -> t.publicKeyForm().isPresent())
-                    .map(KeyType::apiName).toList(),
-            "key_usages", () -> Fields.KEY_USAGES,
-            "signature_algorithms", () -> Fields.SIGNATURE_ALGORITHMS,
-            "jwk_algorithms", () -> Arrays.stream(KeyType.values()).filter(KeyType::publishedInJwks)
-                    .map(t -> SignatureAlgorithm.defaultFor(t).apiName()).toList(),
-            "jwk_key_types", () -> Arrays.stream(KeyType.values()).flatMap(t -> t.publicKeyForm().stream())
-                    .map(PublicKeyForm::kty).distinct().toList(),
-            "aead_algorithms", () -> Fields.AEAD_ALGORITHMS,
-            "mac_algorithms", () -> Fields.MAC_ALGORITHMS,
-            "protection_levels", () -> Arrays.stream(ProtectionLevel.values()).map(ProtectionLevel::apiName).toList(),
-            "event_types", () -> Arrays.stream(EventType.values()).map(EventType::apiName).toList());
+    static final Map<String, Supplier<List<String>>> VOCABULARIES = Map.ofEntries(
+            Map.entry("key_types", () -> Fields.KEY_TYPES),
+            Map.entry("public_key_types", () -> Arrays.stream(KeyType.values()).filter(t -> t.publicKeyForm().isPresent())
+                    .map(KeyType::apiName).toList()),
+            Map.entry("key_usages", () -> Fields.KEY_USAGES),
+            Map.entry("signature_algorithms", () -> Fields.SIGNATURE_ALGORITHMS),
+            Map.entry("jwk_algorithms", () -> Arrays.stream(KeyType.values()).filter(KeyType::publishedInJwks)
+                    .map(t -> SignatureAlgorithm.defaultFor(t).apiName()).toList()),
+            Map.entry("jwk_key_types", () -> Arrays.stream(KeyType.values()).flatMap(t -> t.publicKeyForm().stream())
+                    .map(PublicKeyForm::kty).distinct().toList()),
+            Map.entry("aead_algorithms", () -> Fields.AEAD_ALGORITHMS),
+            Map.entry("mac_algorithms", () -> Fields.MAC_ALGORITHMS),
+            Map.entry("batch_operations", () -> BatchRoutes.OPERATIONS),
+            Map.entry("protection_levels", () -> Arrays.stream(ProtectionLevel.values()).map(ProtectionLevel::apiName).toList()),
+            Map.entry("event_types", () -> Arrays.stream(EventType.values()).map(EventType::apiName).toList()));
 
     private OpenApiDocument() {
     }

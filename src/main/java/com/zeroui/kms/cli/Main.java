@@ -1,5 +1,6 @@
 package com.zeroui.kms.cli;
 
+import com.zeroui.kms.cli.help.HelpCommand;
 import com.zeroui.kms.cli.remote.CryptoCommands;
 import com.zeroui.kms.cli.remote.KeyCommand;
 import picocli.AutoComplete;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "ZeroUI Key & Trust Management service (M33)",
         subcommands = {ServeCommand.class, InitCommand.class, CertCommand.class, AuditCommand.class, BenchCommand.class,
-                TestCommand.class, CommandLine.HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
+                TestCommand.class, HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
                 MasterKeyCommand.class, ComplianceCommand.class, KeyCommand.class, CryptoCommands.Sign.class,
                 CryptoCommands.Verify.class, CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class,
                 CryptoCommands.Mac.class, CryptoCommands.Derive.class, CryptoCommands.Random.class, AutoComplete.GenerateCompletion.class},

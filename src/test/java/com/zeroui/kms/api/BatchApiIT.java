@@ -103,6 +103,42 @@ class BatchApiIT {
         assertThat(results.get(0).get("operation").asText()).isEqualTo("sign");
     }
 
+    @Test
+    void macItemsComputeAndVerifyTagsWithOneReceiptEach() {
+        String hmac = m21.createKey(T, "HMAC-SHA256", "mac", "mac_verify").text("key_id");
+        String data = B64.encodeToString("batch mac".getBytes());
+        String tag = m21.post("/mac", KmsClient.scope(T, "dev", "tenant").put("key_id", hmac).put("data", data)).text("mac");
+        byte[] wrong = Base64.getDecoder().decode(tag);
+        wrong[0] ^= 1;
+
+        KmsClient.Response r = m21.post("/batch", batch(
+                item("mac").put("key_id", hmac).put("data", data),
+                item("mac_verify").put("key_id", hmac).put("data", data).put("mac", tag),
+                item("mac_verify").put("key_id", hmac).put("data", data).put("mac", B64.encodeToString(wrong)),
+                item("mac").put("key_id", hmac).put("data", data).put("signature", tag),
+                item("mac_verify").put("key_id", hmac).put("data", data)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode results = r.json().get("results");
+        assertThat(results.get(0).at("/result/mac").asText()).as("the same tag as POST /mac").isEqualTo(tag);
+        assertThat(results.get(0).at("/result/algorithm").asText()).isEqualTo("HMAC-SHA256");
+        assertThat(results.get(1).at("/result/valid").asBoolean()).isTrue();
+        assertThat(results.get(2).at("/result/valid").asBoolean()).as("a wrong tag is valid=false, not an error").isFalse();
+        assertThat(assertItemError(results.get(3), 400, "INVALID_REQUEST").at("/details/field").asText())
+                .isEqualTo("signature");
+        assertThat(assertItemError(results.get(4), 400, "INVALID_REQUEST").at("/details/field").asText()).isEqualTo("mac");
+        assertThat(r.json().get("succeeded").asInt()).isEqualTo(3);
+        String[] operations = {"mac_created", "mac_verified", "mac_verified"};
+        Set<String> receipts = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            String id = results.get(i).get("receipt_id").asText();
+            receipts.add(id);
+            JsonNode receipt = m21.get("/receipts/" + id).json().get("receipt");
+            assertThat(receipt.get("operation").asText()).isEqualTo(operations[i]);
+            assertThat(receipt.at("/kms_context/key_id").asText()).isEqualTo(hmac);
+        }
+        assertThat(receipts).hasSize(3);
+    }
+
     private static JsonNode assertItemError(JsonNode result, int status, String code) {
         assertThat(result.get("status").asInt()).as(result.toString()).isEqualTo(status);
         JsonNode error = result.get("error");

@@ -2,6 +2,7 @@ package com.zeroui.kms.client;
 
 import com.zeroui.kms.client.Transport.Repeat;
 import com.zeroui.kms.client.model.AccessPolicy;
+import com.zeroui.kms.client.model.ImportParams;
 import com.zeroui.kms.client.model.Jwks;
 import com.zeroui.kms.client.model.KeyMetadata;
 import com.zeroui.kms.client.model.KeyPage;
@@ -12,7 +13,7 @@ import com.zeroui.kms.client.model.RotateResult;
 import java.util.Map;
 
 /**
- * Key management: generate, read, list, rotate, revoke, destroy, change policy, public keys and JWKS.
+ * Key management: generate, import (BYOK), read, list, rotate, revoke, destroy, change policy, public keys and JWKS.
  * A key is named by its id or by {@code alias/<name>}; calls without a {@link Scope} use the client's.
  */
 public final class KeysApi {
@@ -36,6 +37,44 @@ public final class KeysApi {
                 .put("approval_token", key.approvalToken());
         // generating twice is worse than failing once: repeat only what never reached the service
         return http.post("/keys", body.map(), KeyMetadata.class, Repeat.ONLY_IF_REFUSED);
+    }
+
+    /** A one-time wrapping key for importing material of {@code keyType} (BYOK, step one). */
+    public ImportParams importParams(String keyType) {
+        Body body = Body.of(scope()).put("key_type", keyType);
+        // each call makes a new one-time wrapping key: repeat only what never reached the service
+        return http.post("/keys/import-params", body.map(), ImportParams.class, Repeat.ONLY_IF_REFUSED);
+    }
+
+    /**
+     * Creates a key ({@code origin: external}) from material already wrapped for {@code importToken}
+     * (BYOK, step two). {@code key} gives usage, alias, policy, rotation period and approval token; its
+     * key type is the import token's.
+     */
+    public KeyMetadata importKey(String importToken, byte[] wrappedKeyMaterial, NewKey key) {
+        if (key.protectionLevel() != null) {
+            throw new IllegalArgumentException("imported keys are software keys: protection level cannot be chosen");
+        }
+        Body body = Body.of(scope()).put("import_token", importToken)
+                .put("wrapped_key_material", wrappedKeyMaterial)
+                .put("key_usage", key.keyUsage()).put("key_alias", key.keyAlias()).put("access_policy", key.accessPolicy())
+                .put("rotation_period", key.rotationPeriod()).put("approval_token", key.approvalToken());
+        // the import token is single-use: a repeat after a lost answer could only fail
+        return http.post("/keys/import", body.map(), KeyMetadata.class, Repeat.ONLY_IF_REFUSED);
+    }
+
+    /**
+     * BYOK in one call: fetches import parameters for {@code key.keyType()}, wraps {@code material} for
+     * them on this side ({@link KeyMaterialWrapping}), and imports it. The material never leaves this
+     * process unwrapped; the caller may wipe it afterwards.
+     */
+    public KeyMetadata importKey(NewKey key, byte[] material) {
+        ImportParams params = importParams(key.keyType());
+        if (!KeyMaterialWrapping.ALGORITHM.equals(params.wrappingAlgorithm())) {
+            throw new IllegalStateException("the service asks for wrapping algorithm " + params.wrappingAlgorithm()
+                    + "; this client knows " + KeyMaterialWrapping.ALGORITHM);
+        }
+        return importKey(params.importToken(), KeyMaterialWrapping.wrap(params.wrappingPublicKey(), material), key);
     }
 
     public KeyMetadata get(String keyId) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kms key create|list|show|rotate|revoke|policy|public} over the API. */
 @Command(name = "key", description = "Keys on a server: create, list, show, rotate, revoke, …",
         subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Show.class, KeyCommand.Rotate.class,
-                KeyCommand.Revoke.class, KeyCommand.Policy.class, KeyCommand.Public.class, picocli.CommandLine.HelpCommand.class},
+                KeyCommand.Revoke.class, KeyCommand.Policy.class, KeyCommand.Public.class, com.zeroui.kms.cli.help.HelpCommand.class},
         footer = {"%n./kms key help COMMAND shows its options and an example.",
                 "%nExample: ./kms key create --type Ed25519 --usage sign,verify --alias invoices", ConnectionOptions.FOOTER})
 public final class KeyCommand implements Runnable {

@@ -105,6 +105,33 @@ class KeyCliIT {
     }
 
     @Test
+    void macAndVerifyRoundTrip() throws Exception {
+        String key = newKey("HMAC-SHA256", "mac,mac_verify");
+        CliRun tagged = kms(List.of("mac"), "-k", key, "--data", "payload");
+        assertThat(tagged.exitCode()).as(tagged.err()).isZero();
+        String tag = tagged.out().trim();
+        assertThat(Base64.getDecoder().decode(tag)).hasSize(32);
+
+        CliRun valid = kms(List.of("mac"), "-k", key, "--data", "payload", "--sig-b64", tag);
+        assertThat(valid.exitCode()).as(valid.err()).isZero();
+        assertThat(valid.out().trim()).isEqualTo("valid");
+        byte[] wrong = Base64.getDecoder().decode(tag);
+        wrong[0] ^= 1;
+        CliRun invalid = kms(List.of("mac"), "-k", key, "--data", "payload", "--sig-b64", Base64.getEncoder().encodeToString(wrong));
+        assertThat(invalid.exitCode()).isEqualTo(RemoteCommand.INVALID);
+        assertThat(invalid.out().trim()).isEqualTo("invalid");
+        assertThat(kms(List.of("mac"), "-k", key, "--data", "payloaD", "--sig-b64", tag).exitCode())
+                .isEqualTo(RemoteCommand.INVALID);
+
+        // raw tag to a file, verified from the file
+        Path tagFile = dir.resolve("payload.mac");
+        assertThat(kms(List.of("mac"), "-k", key, "--data", "payload", "-o", "raw", "--out", tagFile.toString()).exitCode())
+                .isZero();
+        assertThat(Files.readAllBytes(tagFile)).isEqualTo(Base64.getDecoder().decode(tag));
+        assertThat(kms(List.of("mac"), "-k", key, "--data", "payload", "--sig", tagFile.toString()).exitCode()).isZero();
+    }
+
+    @Test
     void encryptDecryptThroughFilesAndStdin() throws Exception {
         String key = newKey("AES-256", "encrypt,decrypt");
         byte[] plaintext = new byte[1000];
@@ -227,6 +254,14 @@ class KeyCliIT {
                 .doesNotContain("--type", "--reason", "--aad", "--version");
         CliRun create = CliRun.run("key", "help", "create");
         assertThat(create.out()).contains("--type=TYPE", "Example: ./kms key create").doesNotContain("--sig");
+        // help walks every word, not only the first
+        CliRun nested = CliRun.run("help", "key", "create");
+        assertThat(nested.exitCode()).as(nested.err()).isZero();
+        assertThat(nested.out()).isEqualTo(create.out());
+        assertThat(CliRun.run("help", "key").out()).contains("create", "rotate", "public").doesNotContain("--type=TYPE");
+        CliRun unknown = CliRun.run("help", "key", "mint");
+        assertThat(unknown.exitCode()).isEqualTo(RemoteCommand.USAGE);
+        assertThat(unknown.err()).contains("Unknown command 'key mint'");
 
         CliRun completion = CliRun.run("generate-completion");
         assertThat(completion.exitCode()).isZero();
