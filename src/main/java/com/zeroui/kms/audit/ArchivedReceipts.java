@@ -223,6 +223,9 @@ public final class ArchivedReceipts {
             return; // still being indexed (checked once recorded), or its rows are gone with it
         }
         Optional<IndexBreach> found = indexMismatch(archive.get(), seal);
+        if (found.isPresent() && index.archive(seal.firstIndex()).map(ArchiveIndex.Archive::deleted).orElse(true)) {
+            return; // retention deleted it meanwhile (marked first, then its rows removed): not a change
+        }
         if (found.isPresent()) {
             IndexBreach b = found.get();
             synchronized (this) {
