@@ -327,7 +327,8 @@ public final class KmsNode implements AutoCloseable {
                     config.lifecycle().archiveDir(config.dataDir()));
             com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
             com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
-                    archiveIndex, archiveStore);
+                    archiveIndex, archiveStore, integrity);
+            selfCheck.checkArchiveIndex(archived);
             com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
                     archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
             EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);

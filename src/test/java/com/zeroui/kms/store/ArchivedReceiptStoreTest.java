@@ -3,12 +3,17 @@ package com.zeroui.kms.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.zeroui.kms.audit.ArchivedReceipts;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditRepository;
 import com.zeroui.kms.audit.AuditRetention;
 import com.zeroui.kms.audit.AuditSealer;
+import com.zeroui.kms.audit.AuditSelfCheck;
+import com.zeroui.kms.audit.Checkpoint;
+import com.zeroui.kms.audit.LogIntegrity;
 import com.zeroui.kms.audit.MerkleTree;
 import com.zeroui.kms.audit.ReceiptDraft;
+import com.zeroui.kms.audit.ReceiptKeyring;
 import com.zeroui.kms.audit.TestReceiptLog;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
@@ -254,6 +259,81 @@ class ArchivedReceiptStoreTest {
         KmsException again = catchThrowableOfType(KmsException.class,
                 () -> later.delete(first.seal().archiveFile(), TestReceiptLog.OPERATOR));
         assertThat(again.httpStatus()).isEqualTo(409);
+    }
+
+    @Test
+    void aTenantChangedInTheArchiveIndexIsReportedAndTheOwnersSearchIsNeverSilentlyShort() throws Exception {
+        log.sealer.seal(AuditSealer.Bound.parse("55"), archives, TestReceiptLog.OPERATOR);
+        LogIntegrity integrity = new LogIntegrity();
+        ArchivedReceipts archived = new ArchivedReceipts(log.repository, log.index, log.archives, integrity);
+        AuditQueries queries = new AuditQueries(log.repository, log.heads, archived, integrity);
+        // read once in this process: the archive is hashed and its index rows compared, all intact
+        assertThat(queries.search(TENANT_B, null, null, null, null, null, null, 100).receipts()).hasSize(10);
+        assertThat(integrity.breach()).isEmpty();
+
+        // receipt 45 is tenant-b's: its index row now says tenant-a (direct database access)
+        tamper("UPDATE kms_audit_archived_receipts SET tenant_id = 'tenant-a' WHERE log_index = 45");
+
+        // a process starting now compares the rows when it first reads the archive: refused (503), not short
+        LogIntegrity freshIntegrity = new LogIntegrity();
+        AuditQueries fresh = new AuditQueries(log.repository, log.heads,
+                new ArchivedReceipts(log.repository, log.index, log.archives, freshIntegrity), freshIntegrity);
+        KmsException refused = catchThrowableOfType(KmsException.class,
+                () -> fresh.search(TENANT_B, null, null, null, null, null, null, 100));
+        assertThat(refused.httpStatus()).isEqualTo(503);
+        assertThat(refused.details()).containsEntry("integrity", "failed");
+        assertThat(refused.getMessage()).contains("the index row of receipt 45 says tenant_id tenant-a, the signed"
+                + " receipt says tenant-b");
+        assertThat(freshIntegrity.breach()).hasValueSatisfying(b -> assertThat(b.firstBadIndex()).isEqualTo(45));
+        assertThat(catchThrowableOfType(IllegalStateException.class, freshIntegrity::check)).as("health").isNotNull();
+        // every archived read of that process says so, including by id and the admin's search
+        assertThat(catchThrowableOfType(KmsException.class, () -> fresh.receipt(TENANT_B, ids.get(44))).httpStatus())
+                .isEqualTo(503);
+        assertThat(catchThrowableOfType(KmsException.class,
+                () -> fresh.search(TestReceiptLog.ADMIN, null, null, null, null, null, null, 100)).httpStatus()).isEqualTo(503);
+
+        // the running process, which had checked the rows before the change, finds it in its background self-check
+        AuditSelfCheck check = new AuditSelfCheck(log.repository, ReceiptKeyring.of(List.of(new ReceiptKeyring.ReceiptKey(
+                TestReceiptLog.KEY_ID, TestReceiptLog.receiptPublicKey().getEncoded(), null, null, "active"))),
+                TestReceiptLog.CRYPTO, Checkpoint.none(), integrity, Clock.systemUTC());
+        check.checkArchiveIndex(archived);
+        AuditSelfCheck.Outcome outcome = check.run();
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.breach().firstBadIndex()).isEqualTo(45);
+        assertThat(outcome.breach().reason()).contains("says tenant_id tenant-a, the signed receipt says tenant-b");
+        assertThat(integrity.breach()).isPresent();
+        KmsException afterSweep = catchThrowableOfType(KmsException.class,
+                () -> queries.search(TENANT_B, null, null, null, null, null, null, 100));
+        assertThat(afterSweep.httpStatus()).isEqualTo(503);
+        assertThat(afterSweep.getMessage()).contains("receipt 45");
+    }
+
+    @Test
+    void aDeletedArchiveIndexRowIsReported() throws Exception {
+        log.sealer.seal(AuditSealer.Bound.parse("55"), archives, TestReceiptLog.OPERATOR);
+        tamper("DELETE FROM kms_audit_archived_receipts WHERE log_index = 47");
+        LogIntegrity integrity = new LogIntegrity();
+        AuditQueries queries = new AuditQueries(log.repository, log.heads,
+                new ArchivedReceipts(log.repository, log.index, log.archives, integrity), integrity);
+
+        KmsException refused = catchThrowableOfType(KmsException.class,
+                () -> queries.search(TENANT_B, null, null, null, null, null, null, 100));
+
+        assertThat(refused.httpStatus()).isEqualTo(503);
+        assertThat(refused.getMessage()).contains("receipt 47 has no index row");
+        assertThat(integrity.breach()).hasValueSatisfying(b -> assertThat(b.firstBadIndex()).isEqualTo(47));
+    }
+
+    private void tamper(String sql) throws Exception {
+        try (java.sql.Connection c = database.dataSource().getConnection();
+             java.sql.Statement st = c.createStatement()) {
+            if (!c.getAutoCommit()) {
+                assertThat(st.executeUpdate(sql)).isOne();
+                c.commit();
+            } else {
+                assertThat(st.executeUpdate(sql)).isOne();
+            }
+        }
     }
 
     private AuditRetention retention(Clock clock) {
