@@ -82,7 +82,7 @@ final class GovernanceOptions {
                     + "Default: ${DEFAULT-VALUE}")
     String maxQueueWait;
 
-    KmsConfig applyTo(KmsConfig config) {
+    KmsConfig.Builder applyTo(KmsConfig.Builder config) {
         List<ApprovalConfig.ExternalIssuer> issuers = new ArrayList<>();
         List<String> specs = new ArrayList<>(approvalIssuers);
         String fromEnv = System.getenv("KMS_APPROVAL_ISSUERS");
@@ -97,7 +97,7 @@ final class GovernanceOptions {
         LimitsConfig limits = new LimitsConfig(keyRate, keyBurst, callerRate, callerBurst, violationThreshold,
                 duration("policy violation window", violationWindow),
                 new AdmissionConfig(maxConcurrentRequests, maxQueuedRequests, duration("max queue wait", maxQueueWait)));
-        return config.withMaxUsagePerDayDefault(maxUsagePerDayDefault).withApprovals(approvals).withLimits(limits);
+        return config.maxUsagePerDayDefault(maxUsagePerDayDefault).approvals(approvals).limits(limits);
     }
 
     private static Duration duration(String name, String value) {

@@ -101,7 +101,7 @@ final class MasterKeyCommand implements Runnable {
             Clock clock = Clock.systemUTC();
             MasterKeySettings target = MasterKeySettings.pkcs11(store.pkcs11Library, store.pkcs11TokenLabel, store.pkcs11Slot,
                     store.pkcs11PinFile);
-            KmsConfig config = store.toConfig().withMasterKey(MasterKeySettings.software());
+            KmsConfig config = store.configBuilder().masterKey(MasterKeySettings.software()).build();
             try (Pkcs11Token token = Pkcs11Token.open(target);
                  DataDirectory dir = DataDirectory.open(config, clock);
                  OperatorAudit audit = OperatorAudit.open(dir, config, clock)) {

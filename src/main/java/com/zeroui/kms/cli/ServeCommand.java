@@ -62,8 +62,11 @@ final class ServeCommand implements Callable<Integer> {
         KmsNode node;
         KmsConfig config;
         try {
-            config = governance.applyTo(store.toConfig(bind, port, names, fips ? CryptoSuite.Preference.FIPS : provider, maxRequestBytes).withJwt(jwt.settings()))
-                    .withPki(pki.settings());
+            config = governance.applyTo(store.configBuilder(bind, port, names, fips ? CryptoSuite.Preference.FIPS : provider,
+                            maxRequestBytes))
+                    .jwt(jwt.settings())
+                    .pki(pki.settings())
+                    .build();
             node = KmsNode.start(config, Clock.systemUTC(), backup.schedule());
         } catch (StartupException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("kms: cannot start: " + e.getMessage());

@@ -136,18 +136,27 @@ final class StoreOptions {
         }
     }
 
-    KmsConfig toConfig(String bind, int port, List<String> hostnames, CryptoSuite.Preference provider, long maxRequestBytes) {
-        KmsConfig d = KmsConfig.defaults(dataDir);
+    /** The store and lifecycle options as settings; the caller adds its own and builds (validates) once. */
+    KmsConfig.Builder configBuilder(String bind, int port, List<String> hostnames, CryptoSuite.Preference provider,
+                                    long maxRequestBytes) {
         // The password only comes from the environment: command lines are visible to every local user.
         String password = System.getenv("KMS_DATABASE_PASSWORD");
-        return new KmsConfig(bind, port, dataDir, databaseUrl, databaseUser, password, new ArrayList<>(hostnames),
-                trustDomain, provider, maxRequestBytes, d.keyCacheSize(), d.aeadInvocationLimit(), rotationSchedule,
-                gracePeriod, d.maxUsagePerDayDefault(), d.clientCertificateTtl(), d.serverCertificateTtl(),
-                receiptWebhookUrl == null || receiptWebhookUrl.isBlank() ? null : java.net.URI.create(receiptWebhookUrl),
-                eventsConfig(), d.jwt(),
-                new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation, serviceKeyRotation,
-                        serviceKeyOverlap, auditRetention, eventRetention, auditArchiveDir), null, null, d.pki(),
-                masterKeySettings());
+        return KmsConfig.builder()
+                .bindAddress(bind)
+                .port(port)
+                .dataDir(dataDir)
+                .database(databaseUrl, databaseUser, password)
+                .hostnames(hostnames)
+                .trustDomain(trustDomain)
+                .cryptoProvider(provider)
+                .maxRequestBytes(maxRequestBytes)
+                .rotation(rotationSchedule, gracePeriod)
+                .receiptWebhookUrl(receiptWebhookUrl == null || receiptWebhookUrl.isBlank()
+                        ? null : java.net.URI.create(receiptWebhookUrl))
+                .events(eventsConfig())
+                .lifecycle(new LifecycleConfig(destructionWaitingDays, lifecycleInterval, autoRotation, serviceKeyRotation,
+                        serviceKeyOverlap, auditRetention, eventRetention, auditArchiveDir))
+                .masterKey(masterKeySettings());
     }
 
     private EventsConfig eventsConfig() {
@@ -165,7 +174,12 @@ final class StoreOptions {
     }
 
     KmsConfig toConfig() {
-        KmsConfig d = KmsConfig.defaults(dataDir);
-        return toConfig(d.bindAddress(), d.port(), List.of(), CryptoSuite.Preference.AUTO, d.maxRequestBytes());
+        return configBuilder().build();
+    }
+
+    /** The store options with the default listener settings (commands that do not serve). */
+    KmsConfig.Builder configBuilder() {
+        return configBuilder(KmsConfig.DEFAULT_BIND_ADDRESS, KmsConfig.DEFAULT_PORT, List.of(), CryptoSuite.Preference.AUTO,
+                KmsConfig.DEFAULT_MAX_REQUEST_BYTES);
     }
 }

@@ -35,7 +35,7 @@ class AdmissionControlIT {
     @Test
     void beyondTheSlotsAndTheQueueRequestsAreRefusedFastWithRetryAfterAndTheNodeRecovers() throws Exception {
         AdmissionConfig oneSlotOneWaiter = new AdmissionConfig(1, 1, Duration.ofSeconds(60));
-        try (TestNode node = TestNode.start(cfg -> cfg.withLimits(LimitsConfig.defaults().withAdmission(oneSlotOneWaiter)))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(oneSlotOneWaiter)))) {
             KmsClient client = node.client("M21", T);
             String key = signingKey(client);
             assertThat(sign(client, key).status()).isEqualTo(200);
@@ -71,7 +71,7 @@ class AdmissionControlIT {
     @Test
     void underOverloadEveryAnswerIsSuccessOrARetryable503AndNothingTimesOut() throws Exception {
         AdmissionConfig tight = new AdmissionConfig(2, 2, Duration.ofMillis(5));
-        try (TestNode node = TestNode.start(cfg -> cfg.withLimits(LimitsConfig.defaults().withAdmission(tight)))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(tight)))) {
             KmsClient client = node.client("M21", T);
             String key = signingKey(client);
             ConcurrentLinkedQueue<KmsClient.Response> answers = new ConcurrentLinkedQueue<>();
@@ -108,7 +108,7 @@ class AdmissionControlIT {
 
     @Test
     void offMeansNoGateAndNoAdmissionMetrics() {
-        try (TestNode node = TestNode.start(cfg -> cfg.withLimits(LimitsConfig.defaults().withAdmission(AdmissionConfig.off())))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(AdmissionConfig.off())))) {
             KmsClient client = node.client("M21", T);
             assertThat(sign(client, signingKey(client)).status()).isEqualTo(200);
             assertThat(node.anonymous().get("/metrics").body()).doesNotContain("kms_admission_");

@@ -171,7 +171,7 @@ class BatchApiIT {
 
     @Test
     void limitsAndQuotasCountEachItem() {
-        try (TestNode limited = TestNode.start(c -> c.withLimits(new LimitsConfig(0, 0, 1.0 / 60, 3, 0, Duration.ofMinutes(1))))) {
+        try (TestNode limited = TestNode.start(c -> c.limits(new LimitsConfig(0, 0, 1.0 / 60, 3, 0, Duration.ofMinutes(1))))) {
             KmsClient c = limited.client("M21", T);
             String ed = c.createKey(T, "Ed25519", "sign", "verify").text("key_id");
             ObjectNode[] items = new ObjectNode[5];

@@ -330,7 +330,7 @@ class CertificatesIT {
 
     @Test
     void theConfiguredPublicUrlIsWhereIssuedCertificatesPoint() throws Exception {
-        try (TestNode behindProxy = TestNode.start(cfg -> cfg.withPki(cfg.pki()
+        try (TestNode behindProxy = TestNode.start(cfg -> cfg.pki(cfg.pki()
                 .withPublicUrl(java.net.URI.create("http://pki.example:8080/edge/"))))) {
             KmsClient.Response r = enroll(behindProxy.admin(), Csrs.withUris(Csrs.ec("secp256r1"), Csrs.spiffe("t", "M1")), null, null);
             X509Certificate cert = Csrs.certificate(r.text("certificate"));

@@ -42,7 +42,7 @@ class ComplianceRoutesTest {
     @Test
     void anOverdueKeyAndAKeyWithoutAllowedModulesAreNamed() throws Exception {
         MutableClock clock = MutableClock.atRealNow();
-        try (TestNode node = TestNode.start(clock, c -> c.withLifecycle(new LifecycleConfig(30, Duration.ofHours(1), false)))) {
+        try (TestNode node = TestNode.start(clock, c -> c.lifecycle(new LifecycleConfig(30, Duration.ofHours(1), false)))) {
             KmsClient admin = node.admin();
             assertThat(item(admin.get("/compliance").json(), "keys_overdue_for_rotation").get("status").asText())
                     .isEqualTo("pass");

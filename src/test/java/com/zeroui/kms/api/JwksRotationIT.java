@@ -34,7 +34,7 @@ class JwksRotationIT {
     @CsvSource({"RSA-2048, RS256", "Ed25519, EdDSA"})
     void tokensVerifyWithOnlyTheJwksBeforeDuringAndAfterARotation(String keyType, String alg) throws Exception {
         MutableClock clock = MutableClock.atRealNow();
-        try (TestNode node = TestNode.start(clock, cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), false)))) {
+        try (TestNode node = TestNode.start(clock, cfg -> cfg.lifecycle(new LifecycleConfig(30, Duration.ofDays(1), false)))) {
             KmsClient iam = node.client("M21", "iam");
             ObjectNode body = KmsClient.scope("iam", "prod", "shared").put("key_type", keyType).put("key_alias", "jwt");
             body.putArray("key_usage").add("sign").add("verify");

@@ -50,7 +50,7 @@ class JwtAuthenticationIT {
         rsa = JwtTokens.newRsaKey("iam-rsa-1");
         ed25519 = JwtTokens.newEd25519Key("iam-ed-1");
         Path jwks = JwtTokens.writeJwks(dir.resolve("iam-jwks.json"), rsa, ed25519);
-        node = TestNode.start(cfg -> cfg.withJwt(new JwtSettings(true,
+        node = TestNode.start(cfg -> cfg.jwt(new JwtSettings(true,
                 List.of(JwtSettings.TrustedIssuer.parse(ISSUER + "=jwks:" + jwks)), Set.of(EXEMPT), Duration.ofSeconds(60),
                 JwtTokens.AUDIENCE)));
         m40 = node.client("M40", "acme");

@@ -33,14 +33,14 @@ class JwtKmsKeyIssuerIT {
         // generating a GLOBAL key needs dual authorization by default (ApprovalsIT); this test is about the token
         ApprovalConfig d = ApprovalConfig.defaults();
         ApprovalConfig noGlobalApproval = new ApprovalConfig(d.tokenTtl(), d.requestTtl(), d.alwaysRequired(), false, List.of());
-        try (TestNode first = TestNode.startIn(dir, cfg -> cfg.withApprovals(noGlobalApproval), false)) {
+        try (TestNode first = TestNode.startIn(dir, cfg -> cfg.approvals(noGlobalApproval), false)) {
             KmsClient.Response created = first.client("M21", null).createKey("GLOBAL", "RSA-2048", "sign", "verify");
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             keyId = created.text("key_id");
         }
         JwtSettings jwt = new JwtSettings(true, List.of(JwtSettings.TrustedIssuer.parse("iam=key:" + keyId)),
                 Set.of("spiffe://zeroui.local/module/M21"), Duration.ofSeconds(60), "kms.zeroui.local");
-        try (TestNode node = TestNode.startIn(dir, cfg -> cfg.withJwt(jwt), true)) {
+        try (TestNode node = TestNode.startIn(dir, cfg -> cfg.jwt(jwt), true)) {
             KmsClient iam = node.client("M21", null);
             KmsClient m40 = node.client("M40", "acme");
             long now = Instant.now().getEpochSecond();

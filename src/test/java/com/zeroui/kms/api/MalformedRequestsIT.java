@@ -92,7 +92,7 @@ class MalformedRequestsIT {
         System.out.println("MalformedRequestsIT seed " + SEED + " (rerun with -Dkms.fuzz.seed=" + SEED + ")");
         sqlite = Target.start("sqlite", TestNode.start());
         database = PostgresDatabases.create("fuzz");
-        postgres = Target.start("postgresql", TestNode.start(c -> c.withDatabase(database.url(), database.user(), database.password())));
+        postgres = Target.start("postgresql", TestNode.start(c -> c.database(database.url(), database.user(), database.password())));
     }
 
     @AfterAll

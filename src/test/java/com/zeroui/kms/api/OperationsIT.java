@@ -41,7 +41,7 @@ class OperationsIT {
 
     @Test
     void encryptionStopsAtThePerKeyLimitAndAsksForRotation() {
-        try (TestNode node = TestNode.start(cfg -> cfg.withAeadInvocationLimit(1030))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.aeadInvocationLimit(1030))) {
             KmsClient c = node.client("M21", "t-limit");
             String key = c.createKey("t-limit", "AES-256", "encrypt", "decrypt").text("key_id");
             KmsClient.Response last = null;
@@ -65,13 +65,13 @@ class OperationsIT {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kms-limit-");
         try {
             String key;
-            try (TestNode first = TestNode.startIn(dir, cfg -> cfg.withAeadInvocationLimit(1500), false)) {
+            try (TestNode first = TestNode.startIn(dir, cfg -> cfg.aeadInvocationLimit(1500), false)) {
                 KmsClient c = first.client("M21", "t");
                 key = c.createKey("t", "AES-256", "encrypt").text("key_id");
                 assertThat(c.encrypt("t", key, new byte[] {1}, null, null).status()).isEqualTo(200);
             }
             // the first node reserved a block of 1024 it never spent: a restart must not hand them out again
-            try (TestNode second = TestNode.startIn(dir, cfg -> cfg.withAeadInvocationLimit(1500), false)) {
+            try (TestNode second = TestNode.startIn(dir, cfg -> cfg.aeadInvocationLimit(1500), false)) {
                 KmsClient c = second.client("M21", "t");
                 int ok = 0;
                 while (c.encrypt("t", key, new byte[] {1}, null, null).status() == 200) {

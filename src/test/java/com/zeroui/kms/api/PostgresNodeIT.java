@@ -39,8 +39,8 @@ class PostgresNodeIT {
         db.close();
     }
 
-    private static UnaryOperator<com.zeroui.kms.ops.KmsConfig> onPostgres() {
-        return cfg -> cfg.withDatabase(db.url(), db.user(), db.password());
+    private static UnaryOperator<com.zeroui.kms.ops.KmsConfig.Builder> onPostgres() {
+        return cfg -> cfg.database(db.url(), db.user(), db.password());
     }
 
     @Test

@@ -100,7 +100,7 @@ class RandomApiIT {
 
     @Test
     void theCallersRateLimitApplies() {
-        try (TestNode limited = TestNode.start(c -> c.withLimits(
+        try (TestNode limited = TestNode.start(c -> c.limits(
                 new LimitsConfig(0, 0, 1.0 / 60, 2, 0, Duration.ofMinutes(1))))) {
             KmsClient burst = limited.client("M21", T);
             assertThat(burst.post("/random", request(T, 1)).status()).isEqualTo(200);

@@ -50,8 +50,8 @@ class RevocationAcrossNodesIT {
         db.close();
     }
 
-    static UnaryOperator<com.zeroui.kms.ops.KmsConfig> onPostgres() {
-        return cfg -> cfg.withDatabase(db.url(), db.user(), db.password());
+    static UnaryOperator<com.zeroui.kms.ops.KmsConfig.Builder> onPostgres() {
+        return cfg -> cfg.database(db.url(), db.user(), db.password());
     }
 
     static X509CRL crl(TestNode node) throws Exception {

@@ -30,7 +30,7 @@ class StorageOutageIT {
     @BeforeAll
     static void start() {
         db = PostgresDatabases.create("StorageOutageIT");
-        node = TestNode.start(cfg -> cfg.withDatabase(db.url(), db.user(), db.password()));
+        node = TestNode.start(cfg -> cfg.database(db.url(), db.user(), db.password()));
     }
 
     @AfterAll

@@ -192,7 +192,7 @@ class BootstrapIT {
     void adminCredentialsFollowTheCaOfANewDatabase() throws Exception {
         Path dir = tmp.resolve("moved");
         String keyId = bootstrap(dir);
-        KmsConfig newDatabase = KmsConfig.defaults(dir).withDatabase("jdbc:sqlite:" + tmp.resolve("new.db"), null, null);
+        KmsConfig newDatabase = KmsConfig.builder().dataDir(dir).database("jdbc:sqlite:" + tmp.resolve("new.db"), null, null).build();
         X509Certificate newRoot;
         try (DataDirectory data = DataDirectory.open(newDatabase, Clock.systemUTC())) {
             assertThat(data.masterKey().keyId()).isEqualTo(keyId);

@@ -173,13 +173,13 @@ class ServiceKeyRotationTest {
         Path second = Files.createTempDirectory("kms-service-keys-2-");
         com.zeroui.kms.support.PostgresDatabases.TempDatabase pg = backend.equals("postgresql")
                 ? com.zeroui.kms.support.PostgresDatabases.create("ServiceKeyRotationTest") : null;
-        java.util.function.UnaryOperator<KmsConfig> store = pg != null ? cfg -> cfg.withDatabase(pg.url(), pg.user(), pg.password())
-                : cfg -> cfg.withDatabase("jdbc:sqlite:" + first.resolve("kms.db"), null, null);
-        DataDirectory one = DataDirectory.open(store.apply(KmsConfig.defaults(first)), clock);
+        java.util.function.UnaryOperator<KmsConfig.Builder> store = pg != null ? cfg -> cfg.database(pg.url(), pg.user(), pg.password())
+                : cfg -> cfg.database("jdbc:sqlite:" + first.resolve("kms.db"), null, null);
+        DataDirectory one = DataDirectory.open(store.apply(KmsConfig.builder().dataDir(first)).build(), clock);
         DataDirectory two = null;
         try {
             Files.copy(first.resolve("master.key"), second.resolve("master.key")); // one database, one master key
-            two = DataDirectory.open(store.apply(KmsConfig.defaults(second)), clock);
+            two = DataDirectory.open(store.apply(KmsConfig.builder().dataDir(second)).build(), clock);
             ServiceKeyDirectory nodeOne = directory(one);
             ServiceKeyDirectory nodeTwo = directory(two);
             assertThat(keySets(nodeTwo)).isEqualTo(keySets(nodeOne));

@@ -50,7 +50,7 @@ class ApprovalsIT {
         keysDir = Files.createTempDirectory("kms-approval-issuers-");
         Path m32 = M32.writePublicKey(keysDir);
         Path rsa = GOV_RSA.writePublicKey(keysDir);
-        node = TestNode.start(CLOCK, cfg -> cfg.withApprovals(new ApprovalConfig(Duration.ofMinutes(10), Duration.ofHours(24),
+        node = TestNode.start(CLOCK, cfg -> cfg.approvals(new ApprovalConfig(Duration.ofMinutes(10), Duration.ofHours(24),
                 ApprovalConfig.defaults().alwaysRequired(), true,
                 List.of(new ApprovalConfig.ExternalIssuer("m32", m32), new ApprovalConfig.ExternalIssuer("gov-rsa", rsa)))));
         requester = node.client("keyops", null);

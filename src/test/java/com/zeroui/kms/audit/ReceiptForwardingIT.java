@@ -63,7 +63,7 @@ class ReceiptForwardingIT {
     @Test
     void everyReceiptArrivesThroughOutagesAndARestart() throws Exception {
         URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/ledger/receipts");
-        try (TestNode first = TestNode.startIn(dataDir, cfg -> cfg.withReceiptWebhook(url), false)) {
+        try (TestNode first = TestNode.startIn(dataDir, cfg -> cfg.receiptWebhookUrl(url), false)) {
             operate(first, 15);
             // the ledger is down: receipts wait in the log and health says the sink is failing
             waitFor(() -> posts.get() >= 2, "the forwarder to try the receiver");
@@ -74,7 +74,7 @@ class ReceiptForwardingIT {
             assertThat(received).isEmpty();
         }
         down.set(false); // back, but failing every third request
-        try (TestNode second = TestNode.startIn(dataDir, cfg -> cfg.withReceiptWebhook(url), false)) {
+        try (TestNode second = TestNode.startIn(dataDir, cfg -> cfg.receiptWebhookUrl(url), false)) {
             operate(second, 15);
             Set<String> inLog = allReceiptIds(second.admin());
             assertThat(inLog).hasSizeGreaterThan(30);

@@ -31,7 +31,7 @@ class SpiffeIdentityIT {
 
     @BeforeAll
     static void start() {
-        node = TestNode.start(cfg -> cfg.withApprovals(new ApprovalConfig(Duration.ofMinutes(10), Duration.ofHours(24),
+        node = TestNode.start(cfg -> cfg.approvals(new ApprovalConfig(Duration.ofMinutes(10), Duration.ofHours(24),
                 Set.of("revoke"), true, List.of())));
     }
 

@@ -32,8 +32,8 @@ class BackupRestoreTest {
 
     /** Where a store lives: a data directory, and a PostgreSQL database or none (SQLite in the directory). */
     record Store(Path dataDir, PostgresDatabases.TempDatabase pg) {
-        UnaryOperator<KmsConfig> config() {
-            return pg == null ? UnaryOperator.identity() : c -> c.withDatabase(pg.url(), pg.user(), pg.password());
+        UnaryOperator<KmsConfig.Builder> config() {
+            return pg == null ? UnaryOperator.identity() : c -> c.database(pg.url(), pg.user(), pg.password());
         }
 
         List<String> args() {

@@ -114,8 +114,8 @@ class DisasterRecoveryDrillIT {
         assertThat(audit.out()).contains("verified");
     }
 
-    private static UnaryOperator<KmsConfig> on(PostgresDatabases.TempDatabase db) {
-        return db == null ? UnaryOperator.identity() : c -> c.withDatabase(db.url(), db.user(), db.password());
+    private static UnaryOperator<KmsConfig.Builder> on(PostgresDatabases.TempDatabase db) {
+        return db == null ? UnaryOperator.identity() : c -> c.database(db.url(), db.user(), db.password());
     }
 
     /** {@code command... --data-dir DIR [--database-url U --database-user X] more...}. */

@@ -30,7 +30,7 @@ class ScheduledBackupsTest {
     @Test
     void aServingNodeBacksUpOnItsIntervalKeepsTheNewestAndReportsIt() throws Exception {
         Path backups = tmp.resolve("backups");
-        KmsConfig config = KmsConfig.defaults(tmp.resolve("data")).withPort(0);
+        KmsConfig config = KmsConfig.builder().dataDir(tmp.resolve("data")).port(0).build();
         try (KmsNode node = KmsNode.start(config, Clock.systemUTC(), new BackupSchedule(backups, Duration.ofSeconds(1), 2))) {
             KmsClient anonymous = KmsClient.anonymous("https://127.0.0.1:" + node.port() + "/kms/v1",
                     node.data().ca().ca().root());

@@ -81,7 +81,7 @@ public final class BackupBenchmark {
                     "--data-dir", restored.toString(), "--master-key", masterKey)));
             long s0 = System.nanoTime();
             long c0 = cpuNanos();
-            try (KmsNode node = KmsNode.start(KmsConfig.defaults(restored).withPort(0), Clock.systemUTC())) {
+            try (KmsNode node = KmsNode.start(KmsConfig.builder().dataDir(restored).port(0).build(), Clock.systemUTC())) {
                 // includes the node's first self-check of the whole restored log (no checkpoint yet)
                 rows.add(row("node start on the restored store", "SQLite", null,
                         new double[] {secs(s0), (cpuNanos() - c0) / 1e9}));
@@ -136,7 +136,7 @@ public final class BackupBenchmark {
      * self-check accepts them), their Merkle nodes, and a signed tree head every 10,000.
      */
     static void fill(Path dir, int keys, int receipts) throws Exception {
-        KmsConfig config = KmsConfig.defaults(dir).withPort(0);
+        KmsConfig config = KmsConfig.builder().dataDir(dir).port(0).build();
         KmsNode.start(config, Clock.systemUTC()).close();
         Clock clock = Clock.systemUTC();
         try (DataDirectory data = DataDirectory.open(config, clock)) {

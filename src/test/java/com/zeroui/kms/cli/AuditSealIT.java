@@ -81,7 +81,7 @@ class AuditSealIT {
         if (backend == Backend.POSTGRESQL) {
             pg = PostgresDatabases.create("AuditSealIT");
         }
-        UnaryOperator<KmsConfig> store = pg == null ? UnaryOperator.identity() : cfg -> cfg.withDatabase(pg.url(), pg.user(), pg.password());
+        UnaryOperator<KmsConfig.Builder> store = pg == null ? UnaryOperator.identity() : cfg -> cfg.database(pg.url(), pg.user(), pg.password());
         List<String> storeArgs = new ArrayList<>(List.of("--data-dir", data.toString()));
         if (pg != null) {
             storeArgs.addAll(List.of("--database-url", pg.url(), "--database-user", pg.user()));

@@ -23,7 +23,7 @@ class GovernanceOptionsTest {
     private static KmsConfig parse(String... args) {
         Probe probe = new Probe();
         new CommandLine(probe).parseArgs(args);
-        return probe.governance.applyTo(KmsConfig.defaults(Path.of("d")));
+        return probe.governance.applyTo(KmsConfig.builder().dataDir(Path.of("d"))).build();
     }
 
     @Test

@@ -43,7 +43,7 @@ class ReceiptKeyRotationIT {
         Path allKeysFile = tmp.resolve("service-keys.json");
         MutableClock clock = MutableClock.atRealNow();
         String before;
-        try (TestNode node = TestNode.startIn(data, cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofSeconds(1),
+        try (TestNode node = TestNode.startIn(data, cfg -> cfg.lifecycle(new LifecycleConfig(30, Duration.ofSeconds(1),
                 false, Period.ofDays(30), Duration.ofDays(2))), false, clock)) {
             // the admin's certificate outlives the clock jump (TLS checks it against the real clock, the
             // node against the injected one); a day-long module certificate would not

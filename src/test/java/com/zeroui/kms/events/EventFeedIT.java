@@ -141,7 +141,7 @@ public class EventFeedIT {
 
     @Test
     void highRateEventsCanBeSwitchedOff() {
-        try (TestNode quiet = TestNode.start(cfg -> cfg.withEvents(cfg.events().withEnabled(
+        try (TestNode quiet = TestNode.start(cfg -> cfg.events(cfg.events().withEnabled(
                 EnumSet.complementOf(EnumSet.of(EventType.SIGNATURE_CREATED, EventType.SIGNATURE_VERIFIED)))))) {
             KmsClient c = quiet.client("M21", "acme");
             String keyId = c.createKey("acme", "Ed25519", "sign", "verify").text("key_id");

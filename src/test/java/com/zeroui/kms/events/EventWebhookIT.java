@@ -70,14 +70,14 @@ class EventWebhookIT {
     void everyEventArrivesInOrderPerKeyThroughFailuresAndARestart() throws Exception {
         URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/kms");
         String sink = "event_sink:" + WebhookEventSink.nameFor(url);
-        try (TestNode first = TestNode.startIn(dataDir, cfg -> cfg.withEvents(cfg.events().withWebhooks(List.of(url))), false)) {
+        try (TestNode first = TestNode.startIn(dataDir, cfg -> cfg.events(cfg.events().withWebhooks(List.of(url))), false)) {
             operate(first, 10);
             waitFor(() -> posts.get() >= 2, "the relay to try the receiver");
             waitFor(() -> "warn".equals(health(first, sink)), "health to report the failing sink");
             assertThat(arrived).isEmpty();
         }
         down.set(false); // back, but failing every third request
-        try (TestNode second = TestNode.startIn(dataDir, cfg -> cfg.withEvents(cfg.events().withWebhooks(List.of(url))), false)) {
+        try (TestNode second = TestNode.startIn(dataDir, cfg -> cfg.events(cfg.events().withWebhooks(List.of(url))), false)) {
             operate(second, 10);
             List<JsonNode> outbox = EventFeedIT.eventsAfter(second.admin(), "0");
             assertThat(outbox).hasSizeGreaterThan(20);

@@ -50,7 +50,7 @@ class NatsDeliveryIT {
     void everyEventArrivesInOrderPerKeyAcrossAnOutageAndARestart() throws Exception {
         URI url = nats.url();
         List<String> keys = new ArrayList<>();
-        try (TestNode first = TestNode.startIn(dataDir, cfg -> cfg.withEvents(cfg.events().withNats(url)
+        try (TestNode first = TestNode.startIn(dataDir, cfg -> cfg.events(cfg.events().withNats(url)
                 .withStream(STREAM)), false)) {
             operate(first, keys, 5);
             waitFor(() -> sinkDepth(first) == 0, "the first events to reach NATS");
@@ -62,7 +62,7 @@ class NatsDeliveryIT {
             assertThat(first.anonymous().get("/health").json().get("status").asText()).isEqualTo("degraded");
             assertThat(sinkDepth(first)).isPositive();
         }
-        try (TestNode second = TestNode.startIn(dataDir, cfg -> cfg.withEvents(cfg.events().withNats(url)
+        try (TestNode second = TestNode.startIn(dataDir, cfg -> cfg.events(cfg.events().withNats(url)
                 .withStream(STREAM)), false)) {
             operate(second, keys, 5); // still no NATS, and a new process: nothing in memory survives
             nats.startAgain();

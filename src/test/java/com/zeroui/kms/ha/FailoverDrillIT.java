@@ -48,10 +48,10 @@ class FailoverDrillIT {
             String url = cluster.jdbcUrl();
             Path firstDir = Files.createTempDirectory("kms-drill-a-");
             Path secondDir = Files.createTempDirectory("kms-drill-b-");
-            try (TestNode first = TestNode.startIn(firstDir, cfg -> cfg.withDatabase(url, "kms", "kms"), true)) {
+            try (TestNode first = TestNode.startIn(firstDir, cfg -> cfg.database(url, "kms", "kms"), true)) {
                 // a second node on the same database needs the same master key
                 Files.copy(firstDir.resolve("master.key"), secondDir.resolve("master.key"));
-                try (TestNode second = TestNode.startIn(secondDir, cfg -> cfg.withDatabase(url, "kms", "kms"), true)) {
+                try (TestNode second = TestNode.startIn(secondDir, cfg -> cfg.database(url, "kms", "kms"), true)) {
                     List<KmsClient> clients = List.of(first.client("M21", T), second.client("M21", T));
                     List<String> keys = new ArrayList<>();
                     for (int i = 0; i < 4; i++) {

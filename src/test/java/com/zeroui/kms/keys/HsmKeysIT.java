@@ -45,11 +45,11 @@ class HsmKeysIT {
 
     private final MutableClock clock = MutableClock.atRealNow();
 
-    private UnaryOperator<KmsConfig> withToken() {
+    private UnaryOperator<KmsConfig.Builder> withToken() {
         SoftHsm hsm = SoftHsm.forThisJvm();
-        return cfg -> cfg.withMasterKey(MasterKeySettings.pkcs11(SoftHsm.LIBRARY, hsm.label(), null, hsm.pinFile()))
-                .withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), false))
-                .withApprovals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS);
+        return cfg -> cfg.masterKey(MasterKeySettings.pkcs11(SoftHsm.LIBRARY, hsm.label(), null, hsm.pinFile()))
+                .lifecycle(new LifecycleConfig(30, Duration.ofDays(1), false))
+                .approvals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS);
     }
 
     @Test

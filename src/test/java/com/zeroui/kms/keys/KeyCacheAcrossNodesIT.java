@@ -51,8 +51,8 @@ class KeyCacheAcrossNodesIT {
 
     @BeforeEach
     void startNodes() {
-        UnaryOperator<KmsConfig> config = cfg -> cfg.withDatabase(db.url(), db.user(), db.password())
-                .withApprovals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS);
+        UnaryOperator<KmsConfig.Builder> config = cfg -> cfg.database(db.url(), db.user(), db.password())
+                .approvals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS);
         a = TestNode.startIn(dataDir, config, false);
         b = TestNode.startIn(dataDir, config, false);
         onA = a.client("M21", "acme");

@@ -34,8 +34,8 @@ class KeyLifecycleIT {
     void start() {
         clock = MutableClock.atRealNow();
         // the periodic scheduler stays out of the way; tests run it when they mean to
-        node = TestNode.start(clock, cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), true))
-                .withApprovals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS));
+        node = TestNode.start(clock, cfg -> cfg.lifecycle(new LifecycleConfig(30, Duration.ofDays(1), true))
+                .approvals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS));
         m21 = node.client("M21", "acme");
     }
 

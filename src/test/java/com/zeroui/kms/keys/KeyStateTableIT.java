@@ -30,8 +30,8 @@ class KeyStateTableIT {
     @Test
     void everyStateAndOperationAnswersAsTheTableSays() {
         MutableClock clock = MutableClock.atRealNow();
-        try (TestNode node = TestNode.start(clock, cfg -> cfg.withLifecycle(new LifecycleConfig(30, Duration.ofDays(1), false))
-                .withApprovals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS))) {
+        try (TestNode node = TestNode.start(clock, cfg -> cfg.lifecycle(new LifecycleConfig(30, Duration.ofDays(1), false))
+                .approvals(LifecycleApprovalsIT.NO_ALWAYS_REQUIRED_APPROVALS))) {
             KmsClient c = node.client("M21", "acme");
             List<Cell> now = new ArrayList<>();
             List<Cell> later = new ArrayList<>();

@@ -66,7 +66,7 @@ class LifecycleApprovalsIT {
 
     @Test
     void aKeyThatCollectsTooManyPolicyViolationsIsRevokedByTheService() {
-        try (TestNode node = TestNode.start(cfg -> cfg.withLimits(new LimitsConfig(0, 0, 0, 0, 3, Duration.ofMinutes(10))))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(new LimitsConfig(0, 0, 0, 0, 3, Duration.ofMinutes(10))))) {
             KmsClient owner = node.client("M21", "acme");
             KmsClient intruder = node.client("M40", "acme");
             String key = owner.createKey("acme", "Ed25519", "sign", "verify").text("key_id");

@@ -37,7 +37,7 @@ class RateLimitsIT {
     @Test
     void aKeyTakesItsBurstThenIsRateLimitedWithRetryAfterAndAReceipt() {
         // one token a minute: the burst of 3 cannot refill during the test
-        try (TestNode node = TestNode.start(cfg -> cfg.withLimits(new LimitsConfig(1.0 / 60, 3, 0, 0, 0, Duration.ofMinutes(1))))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(new LimitsConfig(1.0 / 60, 3, 0, 0, 0, Duration.ofMinutes(1))))) {
             KmsClient m21 = node.client("M21", T);
             KmsClient m27 = node.client("M27", T);
             String key = sharedKey(m21, "M21", "M27");
@@ -70,7 +70,7 @@ class RateLimitsIT {
 
     @Test
     void aCallerTakesItsBurstAcrossKeysThenIsRateLimited() {
-        try (TestNode node = TestNode.start(cfg -> cfg.withLimits(new LimitsConfig(0, 0, 1.0 / 60, 2, 0, Duration.ofMinutes(1))))) {
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(new LimitsConfig(0, 0, 1.0 / 60, 2, 0, Duration.ofMinutes(1))))) {
             KmsClient m21 = node.client("M21", T);
             KmsClient m27 = node.client("M27", T);
             String a = sharedKey(m21, "M21", "M27");

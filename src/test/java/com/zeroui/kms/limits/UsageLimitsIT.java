@@ -56,13 +56,13 @@ class UsageLimitsIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        UnaryOperator<KmsConfig> store;
+        UnaryOperator<KmsConfig.Builder> store;
         if (backend.equals("postgresql")) {
             pg = PostgresDatabases.create("UsageLimitsIT");
-            store = cfg -> cfg.withDatabase(pg.url(), pg.user(), pg.password());
+            store = cfg -> cfg.database(pg.url(), pg.user(), pg.password());
         } else {
             String url = "jdbc:sqlite:" + firstDir.resolve("kms.db");
-            store = cfg -> cfg.withDatabase(url, null, null);
+            store = cfg -> cfg.database(url, null, null);
         }
         first = TestNode.startIn(firstDir, store, true, CLOCK);
         try {

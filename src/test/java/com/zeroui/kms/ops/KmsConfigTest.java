@@ -27,16 +27,20 @@ class KmsConfigTest {
 
     @Test
     void reportsEveryProblemAtOnceWithNamesAndRanges() {
-        assertThatThrownBy(() -> new KmsConfig("", 70000, Path.of("d"), "jdbc:mysql://x", null, null, List.of("bad host!"),
-                "UPPER", CryptoSuite.Preference.AUTO, 10, 0, 1L << 33, Period.ofDays(90), Period.ofDays(7), 0,
-                Duration.ofDays(1), Duration.ZERO, java.net.URI.create("ftp://ledger"),
-                new EventsConfig(java.util.Set.of(), java.net.URI.create("http://nats"), "bad stream!",
-                        List.of(java.net.URI.create("ftp://hook")), Duration.ZERO), null,
-                new LifecycleConfig(3, Duration.ZERO, true),
-                new ApprovalConfig(Duration.ofSeconds(1), Duration.ZERO, java.util.Set.of("explode"), true,
-                        List.of(new ApprovalConfig.ExternalIssuer("bad name!", Path.of("/nonexistent/gov.pem")))),
-                new LimitsConfig(-1, 0, 5, 0, -1, Duration.ZERO),
-                new PkiConfig(java.net.URI.create("https://kms.example/?q=1"), Duration.ofMinutes(1), Duration.ofDays(31))))
+        assertThatThrownBy(() -> KmsConfig.builder().bindAddress("").port(70000).dataDir(Path.of("d"))
+                .database("jdbc:mysql://x", null, null).hostnames(List.of("bad host!")).trustDomain("UPPER")
+                .maxRequestBytes(10).keyCacheSize(0).aeadInvocationLimit(1L << 33).maxUsagePerDayDefault(0)
+                .clientCertificateTtl(Duration.ofDays(1)).serverCertificateTtl(Duration.ZERO)
+                .receiptWebhookUrl(java.net.URI.create("ftp://ledger"))
+                .events(new EventsConfig(java.util.Set.of(), java.net.URI.create("http://nats"), "bad stream!",
+                        List.of(java.net.URI.create("ftp://hook")), Duration.ZERO))
+                .jwt(null)
+                .lifecycle(new LifecycleConfig(3, Duration.ZERO, true))
+                .approvals(new ApprovalConfig(Duration.ofSeconds(1), Duration.ZERO, java.util.Set.of("explode"), true,
+                        List.of(new ApprovalConfig.ExternalIssuer("bad name!", Path.of("/nonexistent/gov.pem")))))
+                .limits(new LimitsConfig(-1, 0, 5, 0, -1, Duration.ZERO))
+                .pki(new PkiConfig(java.net.URI.create("https://kms.example/?q=1"), Duration.ofMinutes(1), Duration.ofDays(31)))
+                .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bind address").hasMessageContaining("port 70000")
                 .hasMessageContaining("database URL").hasMessageContaining("bad host!")
@@ -85,11 +89,11 @@ class KmsConfigTest {
     @Test
     void jwtSettingsAreValidatedWithTheRest() {
         KmsConfig d = KmsConfig.defaults(Path.of("d"));
-        assertThatThrownBy(() -> d.withJwt(new JwtSettings(true, List.of(), Set.of(), Duration.ofSeconds(60))))
+        assertThatThrownBy(() -> d.toBuilder().jwt(new JwtSettings(true, List.of(), Set.of(), Duration.ofSeconds(60))).build())
                 .hasMessageContaining("require JWT is on but no --jwt-issuer");
-        assertThatThrownBy(() -> d.withJwt(new JwtSettings(false, List.of(JwtSettings.TrustedIssuer.parse("iam"),
+        assertThatThrownBy(() -> d.toBuilder().jwt(new JwtSettings(false, List.of(JwtSettings.TrustedIssuer.parse("iam"),
                 JwtSettings.TrustedIssuer.parse("iam=key:not-a-uuid"), JwtSettings.TrustedIssuer.parse("=jwks:/x")),
-                Set.of("spiffe://elsewhere/module/M21", "M21"), Duration.ofMinutes(6))))
+                Set.of("spiffe://elsewhere/module/M21", "M21"), Duration.ofMinutes(6))).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JWT issuer 'iam' must be ISSUER=jwks:FILE or ISSUER=key:KEY_ID")
                 .hasMessageContaining("key:not-a-uuid is not a KMS key id")
@@ -100,8 +104,8 @@ class KmsConfigTest {
         JwtSettings withoutAudience = new JwtSettings(true, List.of(JwtSettings.TrustedIssuer.parse(
                 "https://iam.zeroui.local=key:0190a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b")),
                 Set.of("spiffe://zeroui.local/module/M21"), Duration.ZERO);
-        assertThatThrownBy(() -> d.withJwt(withoutAudience)).hasMessageContaining("no --jwt-audience is set");
-        KmsConfig ok = d.withJwt(withoutAudience.withAudience("kms.zeroui.local"));
+        assertThatThrownBy(() -> d.toBuilder().jwt(withoutAudience).build()).hasMessageContaining("no --jwt-audience is set");
+        KmsConfig ok = d.toBuilder().jwt(withoutAudience.withAudience("kms.zeroui.local")).build();
         assertThat(ok.jwt().audience()).isEqualTo("kms.zeroui.local");
         assertThat(ok.jwt().issuers().get(0).issuer()).isEqualTo("https://iam.zeroui.local");
         assertThat(ok.jwt().issuers().get(0).source()).isEqualTo(JwtSettings.KeySource.KMS_KEY);
@@ -113,19 +117,43 @@ class KmsConfigTest {
     void publicUrlDefaultsToTheFirstHostnameAndTheBoundPort() {
         KmsConfig d = KmsConfig.defaults(Path.of("d"));
         assertThat(d.publicUrl(8443)).hasToString("https://127.0.0.1:8443");
-        KmsConfig named = new KmsConfig("0.0.0.0", 0, Path.of("d"), null, null, null, List.of("*.kms.example", "kms.example"),
-                "zeroui.local", CryptoSuite.Preference.AUTO, KmsConfig.DEFAULT_MAX_REQUEST_BYTES, 10, 1, Period.ofDays(90),
-                Period.ofDays(7), 1, Duration.ofDays(1), Duration.ofDays(1), null, null, null, null, null, null, null);
+        KmsConfig named = KmsConfig.builder().bindAddress("0.0.0.0").port(0).dataDir(Path.of("d"))
+                .hostnames(List.of("*.kms.example", "kms.example")).build();
         assertThat(named.publicUrl(9000)).hasToString("https://kms.example:9000");
-        assertThat(d.withPki(d.pki().withPublicUrl(java.net.URI.create("http://crl.example/pki/"))).publicUrl(1))
+        assertThat(d.toBuilder().pki(d.pki().withPublicUrl(java.net.URI.create("http://crl.example/pki/"))).build().publicUrl(1))
                 .hasToString("http://crl.example/pki");
         assertThat(d.pki().maxCertificateTtl()).isEqualTo(Duration.ofDays(365));
         assertThat(d.pki().crlValidity()).isEqualTo(Duration.ofHours(24));
     }
 
     @Test
+    void builderValidatesOnBuildAndTheBuiltConfigurationIsUnaffectedByLaterChanges() {
+        KmsConfig.Builder builder = KmsConfig.builder().dataDir(Path.of("d")).port(9443);
+        KmsConfig built = builder.build();
+        builder.port(70000);
+        assertThat(built.port()).isEqualTo(9443);
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port 70000 is outside 0..65535");
+        assertThatThrownBy(() -> KmsConfig.builder().build()).hasMessageContaining("data directory");
+    }
+
+    @Test
+    void toBuilderKeepsEverySettingAndDerivesVariants() {
+        KmsConfig original = KmsConfig.builder().dataDir(Path.of("d")).port(0).aeadInvocationLimit(1030)
+                .database("jdbc:postgresql://h/db", "u", "p").hostnames(List.of("kms.example"))
+                .cryptoProvider(CryptoSuite.Preference.FIPS).rotation(Period.ofDays(30), Period.ofDays(1)).build();
+        KmsConfig copy = original.toBuilder().build();
+        assertThat(copy).usingRecursiveComparison().isEqualTo(original);
+        KmsConfig variant = original.toBuilder().maxUsagePerDayDefault(5).build();
+        assertThat(variant.maxUsagePerDayDefault()).isEqualTo(5);
+        assertThat(variant.aeadInvocationLimit()).isEqualTo(1030);
+        assertThat(original.maxUsagePerDayDefault()).isEqualTo(100_000);
+    }
+
+    @Test
     void toStringRedactsTheDatabasePassword() {
-        KmsConfig c = KmsConfig.defaults(Path.of("d")).withDatabase("jdbc:postgresql://h/db?password=hunter2", "u", "hunter2");
+        KmsConfig c = KmsConfig.builder().dataDir(Path.of("d"))
+                .database("jdbc:postgresql://h/db?password=hunter2", "u", "hunter2").build();
         assertThat(c.toString()).doesNotContain("hunter2");
     }
 }

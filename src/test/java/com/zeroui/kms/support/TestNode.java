@@ -31,7 +31,7 @@ public final class TestNode implements AutoCloseable {
         return start(UnaryOperator.identity());
     }
 
-    public static TestNode start(UnaryOperator<KmsConfig> customize) {
+    public static TestNode start(UnaryOperator<KmsConfig.Builder> customize) {
         try {
             Path dir = Files.createTempDirectory("kms-test-");
             return startIn(dir, customize, true);
@@ -41,7 +41,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** A node whose every time reading (receipts, approvals, daily limits) comes from {@code clock}. */
-    public static TestNode start(Clock clock, UnaryOperator<KmsConfig> customize) {
+    public static TestNode start(Clock clock, UnaryOperator<KmsConfig.Builder> customize) {
         try {
             Path dir = Files.createTempDirectory("kms-test-");
             return startIn(dir, customize, true, clock);
@@ -50,12 +50,12 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir) {
+    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig.Builder> customize, boolean ownsDir) {
         return startIn(dataDir, customize, ownsDir, Clock.systemUTC());
     }
 
-    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig> customize, boolean ownsDir, Clock clock) {
-        KmsConfig config = customize.apply(KmsConfig.defaults(dataDir).withPort(0));
+    public static TestNode startIn(Path dataDir, UnaryOperator<KmsConfig.Builder> customize, boolean ownsDir, Clock clock) {
+        KmsConfig config = customize.apply(KmsConfig.builder().dataDir(dataDir).port(0)).build();
         return new TestNode(dataDir, KmsNode.start(config, clock), ownsDir);
     }
 

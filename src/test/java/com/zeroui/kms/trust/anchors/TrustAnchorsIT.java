@@ -489,8 +489,8 @@ class TrustAnchorsIT {
         java.nio.file.Path dirOne = java.nio.file.Files.createTempDirectory("kms-anchors-pg-1-");
         java.nio.file.Path dirTwo = java.nio.file.Files.createTempDirectory("kms-anchors-pg-2-");
         try (PostgresDatabases.TempDatabase db = PostgresDatabases.create("TrustAnchorsIT")) {
-            java.util.function.UnaryOperator<com.zeroui.kms.ops.KmsConfig> onPostgres =
-                    cfg -> cfg.withDatabase(db.url(), db.user(), db.password());
+            java.util.function.UnaryOperator<com.zeroui.kms.ops.KmsConfig.Builder> onPostgres =
+                    cfg -> cfg.database(db.url(), db.user(), db.password());
             try (TestNode one = TestNode.startIn(dirOne, onPostgres, false)) {
                 java.nio.file.Files.copy(dirOne.resolve("master.key"), dirTwo.resolve("master.key"));
                 try (TestNode two = TestNode.startIn(dirTwo, onPostgres, false)) {
