@@ -289,7 +289,7 @@ public final class KmsNode implements AutoCloseable {
             checks.add(new HealthService.NamedCheck("ca_certificates", false, CaExpiryCheck.of(() -> data.ca().ca(),
                     () -> certificateStore.ocspResponder(InternalCa.ISSUING_ID).map(CertificateStore.StoredResponder::notAfter),
                     clock)));
-            relays = startEventRelays(config, outbox, clock);
+            relays = EventsWiring.startEventRelays(config, outbox, clock);
             for (EventRelay relay : relays) {
                 // like receipt sinks: a failing or lagging event sink degrades health, operations go on
                 checks.add(new HealthService.NamedCheck("event_sink:" + relay.sinkName(), false, relay::check));
@@ -313,13 +313,13 @@ public final class KmsNode implements AutoCloseable {
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
-            TrustAnchorService trustAnchors = trustAnchors(data, serviceKeyChains, trail, clock);
+            TrustAnchorService trustAnchors = PkiWiring.trustAnchors(data, serviceKeyChains, trail, clock);
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
-            Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
+            Pki pki = PkiWiring.startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
-                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                    ComplianceWiring.checks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
                             certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
@@ -339,7 +339,7 @@ public final class KmsNode implements AutoCloseable {
                     () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
                     health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
                     publicKeys, tokens, lifecycle, approvals,
-                    validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
+                    PkiWiring.validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
                     trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
                     CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
                     new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
@@ -352,10 +352,10 @@ public final class KmsNode implements AutoCloseable {
                             data.masterKey().keyId()),
                     new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
-            char[] password = randomPassword();
-            KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
+            char[] password = TlsStores.randomPassword();
+            KeyStore serverKeys = TlsStores.serverKeyStore(data, config, crypto, password);
             HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data, crypto), services, config.limits().admission());
+                    password, TlsStores.trustStore(data, crypto), services, config.limits().admission());
             serving.set(http);
             http.start();
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
@@ -394,67 +394,6 @@ public final class KmsNode implements AutoCloseable {
     }
 
     /**
-     * Enrollment, CRLs and OCSP over the internal CA. Revoked client certificates are refused at
-     * authentication; the serial set is reloaded after each local revocation and every few
-     * seconds for revocations made through other nodes.
-     */
-    private static Pki startPki(KmsConfig config, DataDirectory data, JdbcCertificateStore store, AuditTrail trail,
-                                java.util.function.Supplier<java.net.URI> publicUrl, Clock clock,
-                                ScheduledExecutorService scheduler) {
-        JdbcCaRepository cas = new JdbcCaRepository(data.database());
-        InternalCa ca = data.ca().ca();
-        RevokedSerials revoked = new RevokedSerials(store, clock);
-        revoked.refresh();
-        scheduler.scheduleWithFixedDelay(revoked::refresh, REVOCATION_REFRESH.toMillis(), REVOCATION_REFRESH.toMillis(),
-                TimeUnit.MILLISECONDS);
-        CrlPublisher crls = new CrlPublisher(store, Map.of(InternalCa.ROOT_ID, ca.root(), InternalCa.ISSUING_ID, ca.issuing()),
-                caId -> CertificateAuthority.loadCaKey(cas, data.masterKey(), caId), config.pki().crlValidity(), clock);
-        CertificateService certificates = new CertificateService(data.ca(), store, config.identities(),
-                new RevocationPointers(publicUrl), trail, new CertificateService.Settings(config.pki().maxCertificateTtl(),
-                config.clientCertificateTtl(), config.serverCertificateTtl()), clock, () -> {
-                    revoked.refresh();
-                    crls.current(InternalCa.ISSUING_ID);
-                });
-        OcspSigningKey responderKey = new OcspSigningKey(store, ca, data.masterKey(), clock);
-        OcspResponder ocsp = new OcspResponder(store, responderKey, ca, clock);
-        // renewal is otherwise on use: an idle responder's certificate is renewed here before it expires
-        // (only once one exists, so a node that never answered OCSP issues no responder certificate)
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                if (store.ocspResponder(InternalCa.ISSUING_ID).isPresent()) {
-                    responderKey.current();
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("renewing the OCSP responder certificate failed: {}", e.getMessage());
-            }
-        }, RESPONDER_RENEWAL_CHECK.toMillis(), RESPONDER_RENEWAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        return new Pki(certificates, crls, ocsp, revoked);
-    }
-
-    /**
-     * The trust store, with its own bundle-signing key, and the internal CA's root seeded as a
-     * GLOBAL anchor for every plane (once per database; a receipt and an event record it).
-     */
-    private static TrustAnchorService trustAnchors(DataDirectory data, ServiceKeyDirectory serviceKeys, AuditTrail trail,
-                                                   Clock clock) {
-        TrustAnchorService service = new TrustAnchorService(new JdbcTrustAnchorRepository(data.database()), trail, clock,
-                serviceKeys.trustBundleSigner(), data.ca().ca().root());
-        service.ensureInternalRoot();
-        return service;
-    }
-
-    /** One relay per configured sink; each delivers from the outbox under a lease held by one node at a time. */
-    private static List<EventRelay> startEventRelays(KmsConfig config, JdbcEventOutbox outbox, Clock clock) {
-        List<EventSink> sinks = new java.util.ArrayList<>();
-        if (config.events().natsUrl() != null) {
-            sinks.add(new NatsEventSink(config.events().natsUrl(), config.events().natsStream()));
-        }
-        config.events().webhookUrls().forEach(url -> sinks.add(new WebhookEventSink(url)));
-        String nodeId = com.zeroui.kms.crypto.RandomIds.uuid7(clock);
-        return sinks.stream().map(s -> new EventRelay(outbox, s, nodeId, clock, config.events().lagThreshold())).toList();
-    }
-
-    /**
      * The two-person rule: tokens this service mints are signed by its approval key (a managed
      * GLOBAL key only the service can use, like the receipt key); registered governance issuers'
      * keys are read now, so a bad key file stops start-up.
@@ -465,34 +404,6 @@ public final class KmsNode implements AutoCloseable {
                 .map(i -> ApprovalIssuer.load(i.name(), i.publicKeyPem(), crypto)).toList();
         ApprovalTokens tokens = new ApprovalTokens(serviceKeys.approvalKeys(crypto), issuers, crypto);
         return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
-    }
-
-    /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
-    private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
-                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors,
-                                                           JdbcCertificateStore certificates) {
-        java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
-                .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
-                        : CryptoSuite.correttoIfLoaded().orElse(null));
-        ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
-        java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
-                pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
-                new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
-    }
-
-    private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays,
-            com.zeroui.kms.compliance.CertificateExpiryCheck.ExpiringCount expiringCertificates) {
-        List<com.zeroui.kms.compliance.ComplianceCheck> checks =
-                new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
-        checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
-                new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
-        // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
-        checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
-        checks.add(new com.zeroui.kms.compliance.CertificateExpiryCheck(expiringCertificates,
-                com.zeroui.kms.compliance.CertificateExpiryCheck.WINDOW));
-        return checks;
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
@@ -579,37 +490,6 @@ public final class KmsNode implements AutoCloseable {
         m.put("self_test", fips.selfTestStatus());
         m.put("refused_algorithms", crypto.refusedNames());
         return m;
-    }
-
-    /** An in-memory key store: BCFKS inside the FIPS module in FIPS mode, else the JDK's PKCS#12. */
-    private static KeyStore emptyKeyStore(CryptoSuite crypto) throws GeneralSecurityException, java.io.IOException {
-        java.util.Optional<FipsModule> fips = crypto.fipsModule();
-        KeyStore store = fips.isPresent() ? KeyStore.getInstance("BCFKS", fips.get().provider()) : KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        return store;
-    }
-
-    private static char[] randomPassword() {
-        byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b).toCharArray();
-    }
-
-    private static KeyStore serverKeyStore(DataDirectory data, KmsConfig config, CryptoSuite crypto, char[] password)
-            throws GeneralSecurityException, java.io.IOException {
-        KeyPair keys = InternalCa.newEcKeyPair();
-        X509Certificate cert = data.ca().ca().issueServer(keys.getPublic(), config.hostnames(), config.serverCertificateTtl());
-        KeyStore store = emptyKeyStore(crypto);
-        store.setKeyEntry("server", keys.getPrivate(), password,
-                new Certificate[] {cert, data.ca().ca().issuing(), data.ca().ca().root()});
-        return store;
-    }
-
-    private static KeyStore trustStore(DataDirectory data, CryptoSuite crypto)
-            throws GeneralSecurityException, java.io.IOException {
-        KeyStore store = emptyKeyStore(crypto);
-        store.setCertificateEntry("internal-root", data.ca().ca().root());
-        return store;
     }
 
     public int port() {
