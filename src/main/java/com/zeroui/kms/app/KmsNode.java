@@ -172,35 +172,21 @@ public final class KmsNode implements AutoCloseable {
         HealthService healthChecks = null;
         com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
-            JdbcKeyRepository storedKeys = new JdbcKeyRepository(data.database());
-            // every reader and writer of keys goes through the cache, so this node's writes evict at once
-            com.zeroui.kms.keys.KeyRecordCache keys = new com.zeroui.kms.keys.KeyRecordCache(storedKeys, config.keyCacheSize());
-            com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
-                    ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
-            KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
-            AeadInvocationBudget budget = new AeadInvocationBudget(keys, config.aeadInvocationLimit());
-
             Events events = new Events(config.events().enabled(), clock);
-            ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
-            // receipt, approval and trust-bundle keys: one chain each, rotated on one schedule with one overlap
-            ServiceKeyDirectory serviceKeyChains = new ServiceKeyDirectory(serviceKeys,
-                    config.lifecycle().serviceKeyRotation(), config.lifecycle().serviceKeyOverlap());
-            RotatingReceiptKey receiptKey = serviceKeyChains.receiptKey();
-            ReceiptSigner signer = receiptKey;
-            JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
-            LogIntegrity integrity = new LogIntegrity();
-            ReceiptKeyring receiptKeyring = receiptKey;
-            selfCheck = new AuditSelfCheck(auditRepository, receiptKeyring, crypto,
-                    Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
-            selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
-            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
-            // receipts this node signed are confirmed by digest in its self-check, not re-verified (ADR 0028)
-            com.zeroui.kms.audit.WrittenReceipts written = new com.zeroui.kms.audit.WrittenReceipts();
-            auditLog.rememberIn(written);
-            selfCheck.trust(written);
-            AuditTrail trail = new AuditTrail(auditLog, clock, events);
+            KeysWiring keyWiring = KeysWiring.start(config, data, crypto, clock);
+            JdbcKeyRepository storedKeys = keyWiring.stored();
+            com.zeroui.kms.keys.KeyRecordCache keys = keyWiring.keys();
+            KeyMaterialCache material = keyWiring.material();
+            AeadInvocationBudget budget = keyWiring.budget();
+            ServiceKeyDirectory serviceKeyChains = keyWiring.serviceKeyChains();
+            AuditWiring audit = AuditWiring.start(config, data, crypto, clock, serviceKeyChains.receiptKey(), events);
+            JdbcAuditRepository auditRepository = audit.repository();
+            LogIntegrity integrity = audit.integrity();
+            selfCheck = audit.selfCheck();
+            auditLog = audit.log();
+            AuditTrail trail = audit.trail();
+            TreeHeads heads = audit.heads();
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
             selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
