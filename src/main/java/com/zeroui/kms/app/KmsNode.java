@@ -101,8 +101,6 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
-    /** A storage outage fails every run: one line per kind of failure a minute. */
-    private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
     /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
     static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
     static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
@@ -188,62 +186,19 @@ public final class KmsNode implements AutoCloseable {
             TreeHeads heads = audit.heads();
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
             selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
-                t.setDaemon(true);
-                return t;
-            });
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    heads.signIfGrown();
-                } catch (RuntimeException e) {
-                    TREE_HEAD_FAILURES.warn("signing a tree head failed", e);
-                }
-            }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler = SchedulerWiring.newScheduler();
+            SchedulerWiring.signTreeHeads(scheduler, heads);
 
             // counting every key is a scan of an index with one entry per key: at most once per KEY_COUNT_MAX_AGE
             Metrics metrics = new Metrics(new com.zeroui.kms.ops.ScrapeCache<>(keys::countByTypeAndState, KEY_COUNT_MAX_AGE));
             metrics.registerKeyCache(material::hits, material::misses);
-            ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeyChains, data);
-            ApprovalService approvals = new ApprovalService(new JdbcApprovalRepository(data.database()), keys,
-                    approvalGate.tokens(), trail, clock, config.approvals().requestTtl(), config.approvals().tokenTtl());
-            UsageGate usage = new UsageGate(
-                    new RateLimiter(config.limits().callerRatePerSecond(), config.limits().callerBurst(), System::nanoTime),
-                    new RateLimiter(config.limits().keyRatePerSecond(), config.limits().keyBurst(), System::nanoTime),
-                    new DailyUsage(new JdbcUsageCounter(data.database()), clock), clock);
-            // policy violations are counted per module; past the (opt-in) threshold the key is revoked
-            ViolationMonitor violations = new ViolationMonitor(config.limits().violationThreshold(),
-                    config.limits().violationWindow(), clock, metrics::recordPolicyViolation);
-            trail.observeRefusals(violations);
-            KeyLifecycleService lifecycle = new KeyLifecycleService(keys, material, crypto, clock,
-                    data.masterKey().keyId(), trail, approvalGate, new LifecycleSettings(
-                    config.rotationSchedule(), config.rotationGracePeriod(), config.lifecycle().destructionWindowDays(),
-                    config.lifecycle().autoRotation()));
-            LifecycleScheduler lifecycleScheduler = new LifecycleScheduler(lifecycle, clock);
-            if (violations.detecting()) {
-                violations.onThresholdExceeded(lifecycle::revokeAfterViolations);
-            }
-            long every = config.lifecycle().schedulerInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> {
-                // every node: rotate what is due (one wins), else pick up another node's rotation
-                serviceKeyChains.rotateDue();
-            }, 0, every, TimeUnit.MILLISECONDS);
-            com.zeroui.kms.events.EventPruner pruner = new com.zeroui.kms.events.EventPruner(outbox,
-                    config.lifecycle().eventRetention(), clock);
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    pruner.pruneOnce(); // every node may: pruning is idempotent and only ever moves forward
-                } catch (RuntimeException e) {
-                    LOG.warn("event outbox pruning failed: {}", e.getMessage());
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    lifecycleScheduler.runOnce();
-                } catch (RuntimeException e) {
-                    LOG.warn("lifecycle scheduler run failed: {}", e.getMessage());
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
+            LifecycleWiring policy = LifecycleWiring.start(config, clock, crypto, data, keyWiring, trail, metrics);
+            ApprovalGate approvalGate = policy.approvalGate();
+            ApprovalService approvals = policy.approvals();
+            UsageGate usage = policy.usage();
+            KeyLifecycleService lifecycle = policy.lifecycle();
+            LifecycleScheduler lifecycleScheduler = policy.scheduler();
+            SchedulerWiring.lifecycleJobs(scheduler, config, clock, serviceKeyChains, outbox, lifecycleScheduler);
             AuditLog log = auditLog;
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
             log.onBatch((receipts, waitNanos) -> metrics.recordAuditBatch(receipts, waitNanos / 1e6));
@@ -377,19 +332,6 @@ public final class KmsNode implements AutoCloseable {
                 new com.zeroui.kms.backup.BackupCreator(crypto, clock,
                         new com.zeroui.kms.backup.TokenHeldKeys(data.masterKey())),
                 data.database()::snapshotConnection, data.masterKey(), clock);
-    }
-
-    /**
-     * The two-person rule: tokens this service mints are signed by its approval key (a managed
-     * GLOBAL key only the service can use, like the receipt key); registered governance issuers'
-     * keys are read now, so a bad key file stops start-up.
-     */
-    private static ApprovalGate approvalGate(KmsConfig config, Clock clock, CryptoSuite crypto,
-                                             ServiceKeyDirectory serviceKeys, DataDirectory data) {
-        List<ApprovalIssuer> issuers = config.approvals().externalIssuers().stream()
-                .map(i -> ApprovalIssuer.load(i.name(), i.publicKeyPem(), crypto)).toList();
-        ApprovalTokens tokens = new ApprovalTokens(serviceKeys.approvalKeys(crypto), issuers, crypto);
-        return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
