@@ -203,19 +203,7 @@ public final class KmsNode implements AutoCloseable {
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
             log.onBatch((receipts, waitNanos) -> metrics.recordAuditBatch(receipts, waitNanos / 1e6));
             metrics.registerEventOutbox(outbox::lastSeq);
-            List<HealthService.NamedCheck> checks = new java.util.ArrayList<>(List.of(
-                    new HealthService.NamedCheck("storage", true, data.database()::ping),
-                    new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
-                    new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest),
-                    new HealthService.NamedCheck("audit_log", true, log::check),
-                    // a stored log that differs from what was verified: unhealthy, and no receipts until restored
-                    new HealthService.NamedCheck("audit_integrity", true, integrity::check)));
-            if (data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider) {
-                // a wrap/unwrap round trip through the token: the HSM is reachable, logged in and holds the key
-                checks.add(new HealthService.NamedCheck("hsm", true, data.masterKey()::selfTest));
-            }
-            // FIPS mode: the module's power-on self-tests (integrity HMAC, known answers) and approved-only mode
-            crypto.fipsModule().ifPresent(fips -> checks.add(new HealthService.NamedCheck("fips_module", true, fips::check)));
+            List<HealthService.NamedCheck> checks = HealthWiring.coreChecks(data, crypto, log, integrity);
             if (config.receiptWebhookUrl() != null) {
                 forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
                 ReceiptForwarder sink = forwarder;
@@ -293,12 +281,7 @@ public final class KmsNode implements AutoCloseable {
                             data.masterKey().keyId()),
                     new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
 
-            char[] password = TlsStores.randomPassword();
-            KeyStore serverKeys = TlsStores.serverKeyStore(data, config, crypto, password);
-            HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, TlsStores.trustStore(data, crypto), services, config.limits().admission());
-            serving.set(http);
-            http.start();
+            HttpServer http = HttpWiring.start(config, data, crypto, services, serving); // last: serving only once all is wired
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
                     selfCheckRuns, health);
             node.backups = backups == null ? null : backups.start();
