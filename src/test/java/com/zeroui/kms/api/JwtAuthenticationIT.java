@@ -181,7 +181,11 @@ class JwtAuthenticationIT {
         KmsClient.Response createInProd = dev.post("/keys", keyRequest("acme", "prod", "Ed25519"));
         JsonNode error = assertError(createInProd, 403, "UNAUTHORIZED");
         assertThat(error.at("/details/token_environment").asText()).isEqualTo("dev");
-        JsonNode receipt = dev.get("/receipts/" + error.at("/details/receipt_id").asText()).json().get("receipt");
+        // the refusal's receipt belongs to the environment it was asked for: the dev-bound token cannot
+        // read it (receipt reads apply the token's environment binding too), a prod-bound one can
+        String refusalReceipt = "/receipts/" + error.at("/details/receipt_id").asText();
+        assertError(dev.get(refusalReceipt), 404, "INVALID_REQUEST");
+        JsonNode receipt = prod.get(refusalReceipt).json().get("receipt");
         assertThat(receipt.at("/kms_context/success").asBoolean()).isFalse();
         assertThat(receipt.at("/kms_context/error_code").asText()).isEqualTo("UNAUTHORIZED");
         assertThat(receipt.get("operation").asText()).isEqualTo("key_generated");
