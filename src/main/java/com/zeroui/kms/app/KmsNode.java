@@ -219,14 +219,9 @@ public final class KmsNode implements AutoCloseable {
                             certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
-            com.zeroui.kms.audit.LocalArchiveStore archiveStore = new com.zeroui.kms.audit.LocalArchiveStore(
-                    config.lifecycle().archiveDir(config.dataDir()));
-            com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
-            com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
-                    archiveIndex, archiveStore, integrity);
-            selfCheck.checkArchiveIndex(archived);
-            com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
-                    archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
+            AuditArchiveWiring archive = AuditArchiveWiring.start(config, data, audit, clock);
+            com.zeroui.kms.audit.ArchivedReceipts archived = archive.archived();
+            com.zeroui.kms.audit.AuditRetention auditRetention = archive.retention();
             EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
             ApiServices services = new ApiServices(keyManagement,
                     new SigningService(keys, material, crypto, trail, clock, usage),
