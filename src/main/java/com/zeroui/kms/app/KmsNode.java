@@ -1,12 +1,10 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
-import com.zeroui.kms.auth.ConsoleSessions;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
-import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditSelfCheck;
 import com.zeroui.kms.audit.LogIntegrity;
 import com.zeroui.kms.audit.AuditTrail;
@@ -16,14 +14,10 @@ import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.approvals.ApprovalGate;
-import com.zeroui.kms.approvals.ApprovalService;
 import com.zeroui.kms.approvals.ApprovalTokens;
 import com.zeroui.kms.keys.DualAuthorization;
-import com.zeroui.kms.limits.UsageGate;
-import com.zeroui.kms.store.JdbcUsageCounter;
 import com.zeroui.kms.store.JdbcAuditRepository;
 import com.zeroui.kms.store.JdbcEventOutbox;
-import com.zeroui.kms.events.EventFeed;
 import com.zeroui.kms.events.EventRelay;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.NatsEventSink;
@@ -37,12 +31,10 @@ import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.FipsModule;
 import com.zeroui.kms.keys.AeadInvocationBudget;
-import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.keys.KeyManagementService;
 import com.zeroui.kms.keys.LifecycleScheduler;
 import com.zeroui.kms.keys.KeyMaterialCache;
-import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.Metrics;
@@ -161,8 +153,6 @@ public final class KmsNode implements AutoCloseable {
             metrics.registerKeyCache(material::hits, material::misses);
             LifecycleWiring policy = LifecycleWiring.start(config, clock, crypto, data, keyWiring, trail, metrics);
             ApprovalGate approvalGate = policy.approvalGate();
-            ApprovalService approvals = policy.approvals();
-            UsageGate usage = policy.usage();
             KeyLifecycleService lifecycle = policy.lifecycle();
             LifecycleScheduler lifecycleScheduler = policy.scheduler();
             SchedulerWiring.lifecycleJobs(scheduler, config, clock, serviceKeyChains, outbox, lifecycleScheduler);
@@ -220,28 +210,9 @@ public final class KmsNode implements AutoCloseable {
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
             AuditArchiveWiring archive = AuditArchiveWiring.start(config, data, audit, clock);
-            com.zeroui.kms.audit.ArchivedReceipts archived = archive.archived();
-            com.zeroui.kms.audit.AuditRetention auditRetention = archive.retention();
-            EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
-            ApiServices services = new ApiServices(keyManagement,
-                    new SigningService(keys, material, crypto, trail, clock, usage),
-                    encryption,
-                    new AuditQueries(auditRepository, heads, archived, integrity), serviceKeyChains::listing,
-                    () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                    health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals,
-                    PkiWiring.validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
-                    trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
-                    new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
-                    new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
-                            config.maxUsagePerDayDefault(), data.masterKey().keyId()),
-                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
-                    auditRetention,
-                    new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
-                            material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId()),
-                    new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
+            ApiServices services = ApiWiring.services(config, clock, crypto, data, new ApiWiring.Parts(keyWiring, audit,
+                    policy, archive, outbox, health, metrics, keyManagement, publicKeys, tokens, pki, trustAnchors,
+                    certificateStore, compliance));
 
             HttpServer http = HttpWiring.start(config, data, crypto, services, serving); // last: serving only once all is wired
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
