@@ -1,94 +1,53 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
-import com.zeroui.kms.auth.ConsoleSessions;
 import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.keys.Environment;
 import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.audit.AuditLog;
-import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditSelfCheck;
-import com.zeroui.kms.audit.Checkpoint;
 import com.zeroui.kms.audit.LogIntegrity;
-import com.zeroui.kms.audit.ReceiptKeyring;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.ReceiptForwarder;
 import com.zeroui.kms.audit.WebhookReceiptSink;
-import com.zeroui.kms.audit.ReceiptSigner;
 import com.zeroui.kms.audit.TreeHeads;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
-import com.zeroui.kms.keys.ServiceKeys;
 import com.zeroui.kms.approvals.ApprovalGate;
-import com.zeroui.kms.approvals.ApprovalIssuer;
-import com.zeroui.kms.approvals.ApprovalService;
 import com.zeroui.kms.approvals.ApprovalTokens;
 import com.zeroui.kms.keys.DualAuthorization;
-import com.zeroui.kms.limits.DailyUsage;
-import com.zeroui.kms.limits.RateLimiter;
-import com.zeroui.kms.limits.UsageGate;
-import com.zeroui.kms.limits.ViolationMonitor;
-import com.zeroui.kms.store.JdbcApprovalRepository;
-import com.zeroui.kms.store.JdbcUsageCounter;
 import com.zeroui.kms.store.JdbcAuditRepository;
 import com.zeroui.kms.store.JdbcEventOutbox;
-import com.zeroui.kms.store.JdbcCrlRepository;
-import com.zeroui.kms.trust.CertificateValidationService;
-import com.zeroui.kms.trust.validation.ChainValidator;
-import com.zeroui.kms.trust.validation.CrlCache;
-import com.zeroui.kms.trust.validation.PathBuildingLimits;
-import com.zeroui.kms.events.EventFeed;
 import com.zeroui.kms.events.EventRelay;
-import com.zeroui.kms.events.EventSink;
 import com.zeroui.kms.events.Events;
 import com.zeroui.kms.events.NatsEventSink;
 import com.zeroui.kms.events.WebhookEventSink;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.zeroui.kms.api.HttpServer;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.FipsModule;
-import com.zeroui.kms.crypto.SignatureAlgorithm;
 import com.zeroui.kms.keys.AeadInvocationBudget;
-import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.KeyLifecycleService;
 import com.zeroui.kms.keys.KeyManagementService;
 import com.zeroui.kms.keys.LifecycleScheduler;
-import com.zeroui.kms.keys.LifecycleSettings;
 import com.zeroui.kms.keys.KeyMaterialCache;
-import com.zeroui.kms.keys.SigningService;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.Metrics;
 import com.zeroui.kms.store.JdbcKeyRepository;
 import com.zeroui.kms.trust.InternalCa;
-import com.zeroui.kms.store.JdbcCaRepository;
 import com.zeroui.kms.store.JdbcCertificateStore;
-import com.zeroui.kms.trust.CertificateAuthority;
 import com.zeroui.kms.trust.pki.CaExpiryCheck;
-import com.zeroui.kms.trust.pki.CertificateService;
 import com.zeroui.kms.trust.pki.CertificateStore;
-import com.zeroui.kms.trust.pki.CrlPublisher;
 import com.zeroui.kms.trust.pki.OcspResponder;
-import com.zeroui.kms.trust.pki.OcspSigningKey;
 import com.zeroui.kms.trust.pki.Pki;
-import com.zeroui.kms.trust.pki.RevocationPointers;
-import com.zeroui.kms.trust.pki.RevokedSerials;
 import com.zeroui.kms.trust.anchors.TrustAnchorService;
-import com.zeroui.kms.store.JdbcTrustAnchorRepository;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +60,6 @@ import java.util.Set;
  */
 public final class KmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
-    /** A storage outage fails every run: one line per kind of failure a minute. */
-    private static final com.zeroui.kms.error.FailureLog TREE_HEAD_FAILURES = new com.zeroui.kms.error.FailureLog(LOG);
     /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
     static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
     static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
@@ -172,109 +129,38 @@ public final class KmsNode implements AutoCloseable {
         HealthService healthChecks = null;
         com.zeroui.kms.backup.ScheduledBackups backups = null;
         try {
-            JdbcKeyRepository storedKeys = new JdbcKeyRepository(data.database());
-            // every reader and writer of keys goes through the cache, so this node's writes evict at once
-            com.zeroui.kms.keys.KeyRecordCache keys = new com.zeroui.kms.keys.KeyRecordCache(storedKeys, config.keyCacheSize());
-            com.zeroui.kms.keystore.HsmKeys hsmKeys = data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider p11
-                    ? new com.zeroui.kms.keystore.HsmKeys(p11.token()) : null;
-            KeyMaterialCache material = new KeyMaterialCache(data.masterKey(), crypto, config.keyCacheSize(), hsmKeys);
-            AeadInvocationBudget budget = new AeadInvocationBudget(keys, config.aeadInvocationLimit());
-
             Events events = new Events(config.events().enabled(), clock);
-            ServiceKeys serviceKeys = new ServiceKeys(keys, material, crypto, clock, data.masterKey().keyId());
-            // receipt, approval and trust-bundle keys: one chain each, rotated on one schedule with one overlap
-            ServiceKeyDirectory serviceKeyChains = new ServiceKeyDirectory(serviceKeys,
-                    config.lifecycle().serviceKeyRotation(), config.lifecycle().serviceKeyOverlap());
-            RotatingReceiptKey receiptKey = serviceKeyChains.receiptKey();
-            ReceiptSigner signer = receiptKey;
-            JdbcAuditRepository auditRepository = new JdbcAuditRepository(data.database());
-            LogIntegrity integrity = new LogIntegrity();
-            ReceiptKeyring receiptKeyring = receiptKey;
-            selfCheck = new AuditSelfCheck(auditRepository, receiptKeyring, crypto,
-                    Checkpoint.file(config.dataDir().resolve(Checkpoint.FILE_NAME)), integrity, clock);
-            selfCheck.run(); // before anything is appended: a log cut back while the node was down is not extended
-            auditLog = new AuditLog(auditRepository, signer, AUDIT_WINDOW, AUDIT_MAX_BATCH, AUDIT_TIMEOUT, integrity);
-            // receipts this node signed are confirmed by digest in its self-check, not re-verified (ADR 0028)
-            com.zeroui.kms.audit.WrittenReceipts written = new com.zeroui.kms.audit.WrittenReceipts();
-            auditLog.rememberIn(written);
-            selfCheck.trust(written);
-            AuditTrail trail = new AuditTrail(auditLog, clock, events);
+            KeysWiring keyWiring = KeysWiring.start(config, data, crypto, clock);
+            JdbcKeyRepository storedKeys = keyWiring.stored();
+            com.zeroui.kms.keys.KeyRecordCache keys = keyWiring.keys();
+            KeyMaterialCache material = keyWiring.material();
+            AeadInvocationBudget budget = keyWiring.budget();
+            ServiceKeyDirectory serviceKeyChains = keyWiring.serviceKeyChains();
+            AuditWiring audit = AuditWiring.start(config, data, crypto, clock, serviceKeyChains.receiptKey(), events);
+            JdbcAuditRepository auditRepository = audit.repository();
+            LogIntegrity integrity = audit.integrity();
+            selfCheck = audit.selfCheck();
+            auditLog = audit.log();
+            AuditTrail trail = audit.trail();
+            TreeHeads heads = audit.heads();
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            TreeHeads heads = new TreeHeads(auditRepository, signer, clock, integrity, events);
             selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
-                t.setDaemon(true);
-                return t;
-            });
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    heads.signIfGrown();
-                } catch (RuntimeException e) {
-                    TREE_HEAD_FAILURES.warn("signing a tree head failed", e);
-                }
-            }, TREE_HEAD_INTERVAL.toMillis(), TREE_HEAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler = SchedulerWiring.newScheduler();
+            SchedulerWiring.signTreeHeads(scheduler, heads);
 
             // counting every key is a scan of an index with one entry per key: at most once per KEY_COUNT_MAX_AGE
             Metrics metrics = new Metrics(new com.zeroui.kms.ops.ScrapeCache<>(keys::countByTypeAndState, KEY_COUNT_MAX_AGE));
             metrics.registerKeyCache(material::hits, material::misses);
-            ApprovalGate approvalGate = approvalGate(config, clock, crypto, serviceKeyChains, data);
-            ApprovalService approvals = new ApprovalService(new JdbcApprovalRepository(data.database()), keys,
-                    approvalGate.tokens(), trail, clock, config.approvals().requestTtl(), config.approvals().tokenTtl());
-            UsageGate usage = new UsageGate(
-                    new RateLimiter(config.limits().callerRatePerSecond(), config.limits().callerBurst(), System::nanoTime),
-                    new RateLimiter(config.limits().keyRatePerSecond(), config.limits().keyBurst(), System::nanoTime),
-                    new DailyUsage(new JdbcUsageCounter(data.database()), clock), clock);
-            // policy violations are counted per module; past the (opt-in) threshold the key is revoked
-            ViolationMonitor violations = new ViolationMonitor(config.limits().violationThreshold(),
-                    config.limits().violationWindow(), clock, metrics::recordPolicyViolation);
-            trail.observeRefusals(violations);
-            KeyLifecycleService lifecycle = new KeyLifecycleService(keys, material, crypto, clock,
-                    data.masterKey().keyId(), trail, approvalGate, new LifecycleSettings(
-                    config.rotationSchedule(), config.rotationGracePeriod(), config.lifecycle().destructionWindowDays(),
-                    config.lifecycle().autoRotation()));
-            LifecycleScheduler lifecycleScheduler = new LifecycleScheduler(lifecycle, clock);
-            if (violations.detecting()) {
-                violations.onThresholdExceeded(lifecycle::revokeAfterViolations);
-            }
-            long every = config.lifecycle().schedulerInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> {
-                // every node: rotate what is due (one wins), else pick up another node's rotation
-                serviceKeyChains.rotateDue();
-            }, 0, every, TimeUnit.MILLISECONDS);
-            com.zeroui.kms.events.EventPruner pruner = new com.zeroui.kms.events.EventPruner(outbox,
-                    config.lifecycle().eventRetention(), clock);
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    pruner.pruneOnce(); // every node may: pruning is idempotent and only ever moves forward
-                } catch (RuntimeException e) {
-                    LOG.warn("event outbox pruning failed: {}", e.getMessage());
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    lifecycleScheduler.runOnce();
-                } catch (RuntimeException e) {
-                    LOG.warn("lifecycle scheduler run failed: {}", e.getMessage());
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
+            LifecycleWiring policy = LifecycleWiring.start(config, clock, crypto, data, keyWiring, trail, metrics);
+            ApprovalGate approvalGate = policy.approvalGate();
+            KeyLifecycleService lifecycle = policy.lifecycle();
+            LifecycleScheduler lifecycleScheduler = policy.scheduler();
+            SchedulerWiring.lifecycleJobs(scheduler, config, clock, serviceKeyChains, outbox, lifecycleScheduler);
             AuditLog log = auditLog;
             metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
             log.onBatch((receipts, waitNanos) -> metrics.recordAuditBatch(receipts, waitNanos / 1e6));
             metrics.registerEventOutbox(outbox::lastSeq);
-            List<HealthService.NamedCheck> checks = new java.util.ArrayList<>(List.of(
-                    new HealthService.NamedCheck("storage", true, data.database()::ping),
-                    new HealthService.NamedCheck("master_key", true, data.masterKey()::selfTest),
-                    new HealthService.NamedCheck("crypto_provider", true, crypto::selfTest),
-                    new HealthService.NamedCheck("audit_log", true, log::check),
-                    // a stored log that differs from what was verified: unhealthy, and no receipts until restored
-                    new HealthService.NamedCheck("audit_integrity", true, integrity::check)));
-            if (data.masterKey() instanceof com.zeroui.kms.keystore.Pkcs11MasterKeyProvider) {
-                // a wrap/unwrap round trip through the token: the HSM is reachable, logged in and holds the key
-                checks.add(new HealthService.NamedCheck("hsm", true, data.masterKey()::selfTest));
-            }
-            // FIPS mode: the module's power-on self-tests (integrity HMAC, known answers) and approved-only mode
-            crypto.fipsModule().ifPresent(fips -> checks.add(new HealthService.NamedCheck("fips_module", true, fips::check)));
+            List<HealthService.NamedCheck> checks = HealthWiring.coreChecks(data, crypto, log, integrity);
             if (config.receiptWebhookUrl() != null) {
                 forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
                 ReceiptForwarder sink = forwarder;
@@ -289,7 +175,7 @@ public final class KmsNode implements AutoCloseable {
             checks.add(new HealthService.NamedCheck("ca_certificates", false, CaExpiryCheck.of(() -> data.ca().ca(),
                     () -> certificateStore.ocspResponder(InternalCa.ISSUING_ID).map(CertificateStore.StoredResponder::notAfter),
                     clock)));
-            relays = startEventRelays(config, outbox, clock);
+            relays = EventsWiring.startEventRelays(config, outbox, clock);
             for (EventRelay relay : relays) {
                 // like receipt sinks: a failing or lagging event sink degrades health, operations go on
                 checks.add(new HealthService.NamedCheck("event_sink:" + relay.sinkName(), false, relay::check));
@@ -313,51 +199,22 @@ public final class KmsNode implements AutoCloseable {
             Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
                     .collect(java.util.stream.Collectors.toSet());
             JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
-            TrustAnchorService trustAnchors = trustAnchors(data, serviceKeyChains, trail, clock);
+            TrustAnchorService trustAnchors = PkiWiring.trustAnchors(data, serviceKeyChains, trail, clock);
             java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
-            Pki pki = startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
+            Pki pki = PkiWiring.startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
             com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
                     health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
-                    complianceChecks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
+                    ComplianceWiring.checks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
                             certificateStore::countExpiring), clock,
                     com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
             metrics.registerComplianceChecks(compliance::gauges);
-            com.zeroui.kms.audit.LocalArchiveStore archiveStore = new com.zeroui.kms.audit.LocalArchiveStore(
-                    config.lifecycle().archiveDir(config.dataDir()));
-            com.zeroui.kms.store.JdbcArchiveIndex archiveIndex = new com.zeroui.kms.store.JdbcArchiveIndex(data.database());
-            com.zeroui.kms.audit.ArchivedReceipts archived = new com.zeroui.kms.audit.ArchivedReceipts(auditRepository,
-                    archiveIndex, archiveStore, integrity);
-            selfCheck.checkArchiveIndex(archived);
-            com.zeroui.kms.audit.AuditRetention auditRetention = new com.zeroui.kms.audit.AuditRetention(auditRepository,
-                    archiveIndex, archiveStore, trail, config.lifecycle().auditRetention(), clock);
-            EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
-            ApiServices services = new ApiServices(keyManagement,
-                    new SigningService(keys, material, crypto, trail, clock, usage),
-                    encryption,
-                    new AuditQueries(auditRepository, heads, archived, integrity), serviceKeyChains::listing,
-                    () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                    health, metrics, effectiveConfig(config, crypto, budget, data.masterKey()), config.identities(), new EventFeed(outbox),
-                    publicKeys, tokens, lifecycle, approvals,
-                    validation(config, crypto, data, trail, clock, pki, trustAnchors, certificateStore), pki,
-                    trustAnchors, clock, new ConsoleSessions(clock, CONSOLE_LINK_TTL, CONSOLE_IDLE_TIMEOUT,
-                    CONSOLE_MAX_LIFETIME), new JdbcUsageCounter(data.database())::reserved, compliance,
-                    new com.zeroui.kms.keys.RandomService(crypto, trail, usage),
-                    new com.zeroui.kms.keys.DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
-                            config.maxUsagePerDayDefault(), data.masterKey().keyId()),
-                    new com.zeroui.kms.keys.EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
-                    auditRetention,
-                    new com.zeroui.kms.keys.KeyImportService(new com.zeroui.kms.store.JdbcImportParams(data.database()), keys,
-                            material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
-                            data.masterKey().keyId()),
-                    new com.zeroui.kms.keys.KeyOperations(keys, material, crypto, trail, clock, usage));
+            AuditArchiveWiring archive = AuditArchiveWiring.start(config, data, audit, clock);
+            ApiServices services = ApiWiring.services(config, clock, crypto, data, new ApiWiring.Parts(keyWiring, audit,
+                    policy, archive, outbox, health, metrics, keyManagement, publicKeys, tokens, pki, trustAnchors,
+                    certificateStore, compliance));
 
-            char[] password = randomPassword();
-            KeyStore serverKeys = serverKeyStore(data, config, crypto, password);
-            HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
-                    password, trustStore(data, crypto), services, config.limits().admission());
-            serving.set(http);
-            http.start();
+            HttpServer http = HttpWiring.start(config, data, crypto, services, serving); // last: serving only once all is wired
             KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
                     selfCheckRuns, health);
             node.backups = backups == null ? null : backups.start();
@@ -391,108 +248,6 @@ public final class KmsNode implements AutoCloseable {
                 new com.zeroui.kms.backup.BackupCreator(crypto, clock,
                         new com.zeroui.kms.backup.TokenHeldKeys(data.masterKey())),
                 data.database()::snapshotConnection, data.masterKey(), clock);
-    }
-
-    /**
-     * Enrollment, CRLs and OCSP over the internal CA. Revoked client certificates are refused at
-     * authentication; the serial set is reloaded after each local revocation and every few
-     * seconds for revocations made through other nodes.
-     */
-    private static Pki startPki(KmsConfig config, DataDirectory data, JdbcCertificateStore store, AuditTrail trail,
-                                java.util.function.Supplier<java.net.URI> publicUrl, Clock clock,
-                                ScheduledExecutorService scheduler) {
-        JdbcCaRepository cas = new JdbcCaRepository(data.database());
-        InternalCa ca = data.ca().ca();
-        RevokedSerials revoked = new RevokedSerials(store, clock);
-        revoked.refresh();
-        scheduler.scheduleWithFixedDelay(revoked::refresh, REVOCATION_REFRESH.toMillis(), REVOCATION_REFRESH.toMillis(),
-                TimeUnit.MILLISECONDS);
-        CrlPublisher crls = new CrlPublisher(store, Map.of(InternalCa.ROOT_ID, ca.root(), InternalCa.ISSUING_ID, ca.issuing()),
-                caId -> CertificateAuthority.loadCaKey(cas, data.masterKey(), caId), config.pki().crlValidity(), clock);
-        CertificateService certificates = new CertificateService(data.ca(), store, config.identities(),
-                new RevocationPointers(publicUrl), trail, new CertificateService.Settings(config.pki().maxCertificateTtl(),
-                config.clientCertificateTtl(), config.serverCertificateTtl()), clock, () -> {
-                    revoked.refresh();
-                    crls.current(InternalCa.ISSUING_ID);
-                });
-        OcspSigningKey responderKey = new OcspSigningKey(store, ca, data.masterKey(), clock);
-        OcspResponder ocsp = new OcspResponder(store, responderKey, ca, clock);
-        // renewal is otherwise on use: an idle responder's certificate is renewed here before it expires
-        // (only once one exists, so a node that never answered OCSP issues no responder certificate)
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                if (store.ocspResponder(InternalCa.ISSUING_ID).isPresent()) {
-                    responderKey.current();
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("renewing the OCSP responder certificate failed: {}", e.getMessage());
-            }
-        }, RESPONDER_RENEWAL_CHECK.toMillis(), RESPONDER_RENEWAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        return new Pki(certificates, crls, ocsp, revoked);
-    }
-
-    /**
-     * The trust store, with its own bundle-signing key, and the internal CA's root seeded as a
-     * GLOBAL anchor for every plane (once per database; a receipt and an event record it).
-     */
-    private static TrustAnchorService trustAnchors(DataDirectory data, ServiceKeyDirectory serviceKeys, AuditTrail trail,
-                                                   Clock clock) {
-        TrustAnchorService service = new TrustAnchorService(new JdbcTrustAnchorRepository(data.database()), trail, clock,
-                serviceKeys.trustBundleSigner(), data.ca().ca().root());
-        service.ensureInternalRoot();
-        return service;
-    }
-
-    /** One relay per configured sink; each delivers from the outbox under a lease held by one node at a time. */
-    private static List<EventRelay> startEventRelays(KmsConfig config, JdbcEventOutbox outbox, Clock clock) {
-        List<EventSink> sinks = new java.util.ArrayList<>();
-        if (config.events().natsUrl() != null) {
-            sinks.add(new NatsEventSink(config.events().natsUrl(), config.events().natsStream()));
-        }
-        config.events().webhookUrls().forEach(url -> sinks.add(new WebhookEventSink(url)));
-        String nodeId = com.zeroui.kms.crypto.RandomIds.uuid7(clock);
-        return sinks.stream().map(s -> new EventRelay(outbox, s, nodeId, clock, config.events().lagThreshold())).toList();
-    }
-
-    /**
-     * The two-person rule: tokens this service mints are signed by its approval key (a managed
-     * GLOBAL key only the service can use, like the receipt key); registered governance issuers'
-     * keys are read now, so a bad key file stops start-up.
-     */
-    private static ApprovalGate approvalGate(KmsConfig config, Clock clock, CryptoSuite crypto,
-                                             ServiceKeyDirectory serviceKeys, DataDirectory data) {
-        List<ApprovalIssuer> issuers = config.approvals().externalIssuers().stream()
-                .map(i -> ApprovalIssuer.load(i.name(), i.publicKeyPem(), crypto)).toList();
-        ApprovalTokens tokens = new ApprovalTokens(serviceKeys.approvalKeys(crypto), issuers, crypto);
-        return new ApprovalGate(config.approvals().rules(), tokens, new JdbcApprovalRepository(data.database()), clock);
-    }
-
-    /** Chain validation: one validator (it caches parsed CRLs); without trust_anchors, the effective bundle. */
-    private static CertificateValidationService validation(KmsConfig config, CryptoSuite crypto, DataDirectory data,
-                                                           AuditTrail trail, Clock clock, Pki pki, TrustAnchorService anchors,
-                                                           JdbcCertificateStore certificates) {
-        java.security.Provider signatures = crypto.fipsModule().map(FipsModule::provider)
-                .orElseGet(() -> config.cryptoProvider() == CryptoSuite.Preference.JDK ? null
-                        : CryptoSuite.correttoIfLoaded().orElse(null));
-        ChainValidator validator = new ChainValidator(clock, PathBuildingLimits.DEFAULT, new CrlCache(), signatures);
-        java.util.function.Supplier<List<byte[]>> own = () -> List.of(pki.crls().current(InternalCa.ROOT_ID).der(),
-                pki.crls().current(InternalCa.ISSUING_ID).der());
-        return new CertificateValidationService(validator, anchors, new JdbcCrlRepository(data.database()), own,
-                new com.zeroui.kms.trust.pki.OwnCertificateStatus(certificates, data.ca().ca()), trail, clock);
-    }
-
-    private static List<com.zeroui.kms.compliance.ComplianceCheck> complianceChecks(JdbcKeyRepository keys,
-            JdbcAuditRepository audit, DataDirectory data, int rotationScheduleDays,
-            com.zeroui.kms.compliance.CertificateExpiryCheck.ExpiringCount expiringCertificates) {
-        List<com.zeroui.kms.compliance.ComplianceCheck> checks =
-                new java.util.ArrayList<>(com.zeroui.kms.compliance.ComplianceService.standardChecks());
-        checks.add(new com.zeroui.kms.compliance.KeyInventoryCheck(keys,
-                new com.zeroui.kms.store.JdbcUnrestrictedKeys(data.database()), rotationScheduleDays));
-        // heads are signed every TREE_HEAD_INTERVAL: unsigned receipts older than a few intervals mean signing stopped
-        checks.add(new com.zeroui.kms.compliance.TreeHeadCheck(audit, TREE_HEAD_INTERVAL.multipliedBy(6)));
-        checks.add(new com.zeroui.kms.compliance.CertificateExpiryCheck(expiringCertificates,
-                com.zeroui.kms.compliance.CertificateExpiryCheck.WINDOW));
-        return checks;
     }
 
     static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
@@ -579,37 +334,6 @@ public final class KmsNode implements AutoCloseable {
         m.put("self_test", fips.selfTestStatus());
         m.put("refused_algorithms", crypto.refusedNames());
         return m;
-    }
-
-    /** An in-memory key store: BCFKS inside the FIPS module in FIPS mode, else the JDK's PKCS#12. */
-    private static KeyStore emptyKeyStore(CryptoSuite crypto) throws GeneralSecurityException, java.io.IOException {
-        java.util.Optional<FipsModule> fips = crypto.fipsModule();
-        KeyStore store = fips.isPresent() ? KeyStore.getInstance("BCFKS", fips.get().provider()) : KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        return store;
-    }
-
-    private static char[] randomPassword() {
-        byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b).toCharArray();
-    }
-
-    private static KeyStore serverKeyStore(DataDirectory data, KmsConfig config, CryptoSuite crypto, char[] password)
-            throws GeneralSecurityException, java.io.IOException {
-        KeyPair keys = InternalCa.newEcKeyPair();
-        X509Certificate cert = data.ca().ca().issueServer(keys.getPublic(), config.hostnames(), config.serverCertificateTtl());
-        KeyStore store = emptyKeyStore(crypto);
-        store.setKeyEntry("server", keys.getPrivate(), password,
-                new Certificate[] {cert, data.ca().ca().issuing(), data.ca().ca().root()});
-        return store;
-    }
-
-    private static KeyStore trustStore(DataDirectory data, CryptoSuite crypto)
-            throws GeneralSecurityException, java.io.IOException {
-        KeyStore store = emptyKeyStore(crypto);
-        store.setCertificateEntry("internal-root", data.ca().ca().root());
-        return store;
     }
 
     public int port() {

@@ -1,0 +1,27 @@
+package com.zeroui.kms.app;
+
+import com.zeroui.kms.api.ApiServices;
+import com.zeroui.kms.api.HttpServer;
+import com.zeroui.kms.crypto.CryptoSuite;
+import com.zeroui.kms.ops.KmsConfig;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** HTTP wiring, the last start-up step: TLS with a freshly minted server certificate, then serving. */
+final class HttpWiring {
+    private HttpWiring() {
+    }
+
+    /** Starts serving {@code services}; {@code serving} is set before the start, for the port of {@code --port 0}. */
+    static HttpServer start(KmsConfig config, DataDirectory data, CryptoSuite crypto, ApiServices services,
+                            AtomicReference<HttpServer> serving) throws GeneralSecurityException, java.io.IOException {
+        char[] password = TlsStores.randomPassword();
+        KeyStore serverKeys = TlsStores.serverKeyStore(data, config, crypto, password);
+        HttpServer http = new HttpServer(config.bindAddress(), config.port(), config.maxRequestBytes(), serverKeys,
+                password, TlsStores.trustStore(data, crypto), services, config.limits().admission());
+        serving.set(http);
+        http.start();
+        return http;
+    }
+}
