@@ -3,6 +3,7 @@ package com.zeroui.kms.api;
 import com.zeroui.kms.audit.AuditRetention;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import io.javalin.http.Context;
@@ -21,6 +22,7 @@ final class ArchiveRoutes {
     void list(Context ctx) {
         QueryParams.rejectUnknown(ctx, Set.of());
         CallerIdentity caller = Callers.of(ctx);
+        Tenancy.requireUnbound(caller, "reading the archive list, which covers every tenant and environment,");
         if (!caller.isAdmin() && !caller.roles().contains(Role.AUDITOR)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "the archive list needs the " + Role.ADMIN.urn() + " or "
                     + Role.AUDITOR.urn() + " role", Map.of("module_id", caller.moduleId()));

@@ -2,6 +2,7 @@ package com.zeroui.kms.api;
 
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Role;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.compliance.ComplianceItem;
 import com.zeroui.kms.compliance.ComplianceReport;
 import com.zeroui.kms.compliance.ComplianceService;
@@ -21,6 +22,7 @@ final class ComplianceRoutes {
 
     void report(Context ctx) {
         CallerIdentity caller = Callers.of(ctx);
+        Tenancy.requireUnbound(caller, "reading the compliance report, which covers every tenant and environment,");
         if (!caller.isAdmin() && !caller.roles().contains(Role.AUDITOR)) {
             throw new KmsException(ErrorCode.UNAUTHORIZED, "the compliance report needs the " + Role.ADMIN.urn()
                     + " or " + Role.AUDITOR.urn() + " role", Map.of("module_id", caller.moduleId()));

@@ -1,6 +1,7 @@
 package com.zeroui.kms.audit;
 
 import com.zeroui.kms.auth.CallerIdentity;
+import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
 import java.io.IOException;
@@ -92,6 +93,7 @@ public final class AuditRetention {
         AuditRecord record = trail.begin(OPERATION, "delete", operator).subject(CallerIdentity.GLOBAL_TENANT, "prod", "shared");
         record.param("archive_file", archiveFile);
         Audited<Deletion> done = trail.run(record, () -> {
+            Tenancy.requireUnbound(operator, "deleting an audit archive, which holds every tenant's receipts,");
             if (!operator.isAdmin()) {
                 throw new KmsException(ErrorCode.UNAUTHORIZED, "deleting an audit archive needs the admin role",
                         Map.of("module_id", operator.moduleId()));

@@ -1,9 +1,13 @@
 package com.zeroui.kms.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.auth.Tenancy;
 import com.zeroui.kms.error.ErrorCode;
 import com.zeroui.kms.error.KmsException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,10 +16,18 @@ import java.util.Map;
  * events (and changes to the GLOBAL trust anchors its bundles include); an admin sees every
  * tenant's, or one tenant's when it names it. The cursor is the
  * event's sequence number, so a consumer resumes exactly where it stopped.
+ *
+ * <p>A caller a bearer token binds to an environment sees only the events of that environment, and
+ * of the environment-less events only {@code trust_anchor_updated} (anchors apply in every
+ * environment of their tenant; see {@link Tenancy#maySeeFiledIn}). The events it may not see are
+ * skipped, not held back: its cursor moves past them.
  */
 public final class EventFeed {
     public static final int MAX_PAGE = 1000;
     public static final int DEFAULT_PAGE = 100;
+    /** How many events one token-bound read looks at, at most, to fill its page. */
+    static final int MAX_SCANNED = 10 * MAX_PAGE;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventOutbox outbox;
 
@@ -32,9 +44,8 @@ public final class EventFeed {
 
     public Page after(CallerIdentity caller, String tenantId, long after, Integer limit) {
         String tenant = tenantId;
-        if (tenant != null && !Tenancy.mayActFor(caller, tenant)) {
-            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not read tenant "
-                    + tenant + "'s events", Map.of("tenant_id", tenant));
+        if (tenant != null) {
+            Tenancy.requireTenant(caller, tenant);
         }
         if (tenant == null && !caller.isAdmin()) {
             tenant = caller.tenantId();
@@ -54,8 +65,49 @@ public final class EventFeed {
                     + " (and reconcile what happened meanwhile from the key and audit APIs)",
                     Map.of("field", "after", "first_cursor", Long.toString(pruned)), null);
         }
-        List<EventOutbox.StoredEvent> events = outbox.after(Math.max(after, pruned), tenant, size);
-        long next = events.isEmpty() ? Math.max(after, pruned) : events.get(events.size() - 1).seq();
-        return new Page(events, next, pruned);
+        long from = Math.max(after, pruned);
+        if (caller.boundEnvironment() == null) {
+            List<EventOutbox.StoredEvent> events = outbox.after(from, tenant, size);
+            return new Page(events, events.isEmpty() ? from : events.get(events.size() - 1).seq(), pruned);
+        }
+        return filtered(caller, tenant, from, size, pruned);
+    }
+
+    /**
+     * The token-bound caller's page: reads on past the events it may not see, up to
+     * {@link #MAX_SCANNED} of them per request (a long run of another environment's events then
+     * answers a short or empty page whose cursor still moves on).
+     */
+    private Page filtered(CallerIdentity caller, String tenant, long from, int size, long pruned) {
+        List<EventOutbox.StoredEvent> shown = new ArrayList<>();
+        long next = from;
+        int scanned = 0;
+        while (shown.size() < size && scanned < MAX_SCANNED) {
+            List<EventOutbox.StoredEvent> batch = outbox.after(next, tenant, size);
+            for (EventOutbox.StoredEvent e : batch) {
+                next = e.seq();
+                scanned++;
+                if (Tenancy.maySeeFiledIn(caller, environmentOf(e), e.type() == EventType.TRUST_ANCHOR_UPDATED)) {
+                    shown.add(e);
+                    if (shown.size() == size) {
+                        break;
+                    }
+                }
+            }
+            if (batch.size() < size) {
+                break;
+            }
+        }
+        return new Page(List.copyOf(shown), next, pruned);
+    }
+
+    /** The envelope's environment (null when it names none). */
+    static String environmentOf(EventOutbox.StoredEvent event) {
+        try {
+            JsonNode environment = JSON.readTree(event.json()).get("environment");
+            return environment != null && environment.isTextual() ? environment.asText() : null;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event " + event.eventId() + " is not JSON", e);
+        }
     }
 }

@@ -144,10 +144,8 @@ public final class CertificateValidationService {
                     throw KmsException.invalid("tenant_id", "tenant_id and plane name the trust bundle to validate "
                             + "against (or pass trust_anchors)");
                 }
-                if (!Tenancy.mayActFor(caller, r.tenantId())) {
-                    throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " may not use tenant "
-                            + r.tenantId() + "'s trust bundle", Map.of("tenant_id", r.tenantId()));
-                }
+                // the bundle is the tenant's, for all its environments: a token-bound caller of the tenant uses it too
+                Tenancy.requireTenant(caller, r.tenantId());
                 trusted = anchors.effectiveAnchors(r.tenantId(), r.plane());
                 from = "bundle";
                 if (trusted.isEmpty() && anchors.revokedAnchors(r.tenantId()).isEmpty()) {

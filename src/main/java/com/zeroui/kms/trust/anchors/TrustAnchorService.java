@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * GLOBAL but is not trusted to widen everyone's trust); a tenant's anchors by callers that may act
  * for that tenant. GLOBAL anchors are readable by every caller (they are in every bundle); another
  * tenant's anchor is a 404 indistinguishable from an unknown id.
+ *
+ * <p>Anchors belong to a tenant (or GLOBAL), not to an environment: a tenant's anchors apply in all
+ * its environments. A caller a bearer token binds to one environment therefore reads them (they are
+ * in the bundles it validates against) but never adds, removes or revokes one, which would change
+ * what every other environment of the tenant trusts ({@link Tenancy#requireUnbound}).
  */
 public final class TrustAnchorService implements com.zeroui.kms.trust.CertificateValidationService.AnchorSource {
     private static final Logger LOG = LoggerFactory.getLogger(TrustAnchorService.class);
@@ -300,6 +305,7 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
     }
 
     private static void requireManage(CallerIdentity caller, String tenantId) {
+        Tenancy.requireUnbound(caller, "changing the trust anchors of " + tenantId + ", which apply in all its environments,");
         if (CallerIdentity.GLOBAL_TENANT.equals(tenantId)) {
             if (!caller.isAdmin()) {
                 throw new KmsException(ErrorCode.UNAUTHORIZED, "GLOBAL trust anchors are changed by admins only; caller "
@@ -307,20 +313,12 @@ public final class TrustAnchorService implements com.zeroui.kms.trust.Certificat
             }
             return;
         }
-        requireTenant(caller, tenantId);
+        Tenancy.requireTenant(caller, tenantId);
     }
 
     private static void requireRead(CallerIdentity caller, String tenantId) {
         if (!CallerIdentity.GLOBAL_TENANT.equals(tenantId)) {
-            requireTenant(caller, tenantId);
-        }
-    }
-
-    private static void requireTenant(CallerIdentity caller, String tenantId) {
-        if (!Tenancy.mayActFor(caller, tenantId)) {
-            throw new KmsException(ErrorCode.UNAUTHORIZED, "caller " + caller.moduleId() + " is bound to tenant "
-                    + caller.tenantId() + " and may not act for tenant " + tenantId,
-                    Map.of("tenant_id", tenantId, "caller_tenant_id", caller.tenantId()));
+            Tenancy.requireTenant(caller, tenantId);
         }
     }
 
