@@ -83,7 +83,8 @@ public final class EventFeed {
         long next = from;
         int scanned = 0;
         while (shown.size() < size && scanned < MAX_SCANNED) {
-            List<EventOutbox.StoredEvent> batch = outbox.after(next, tenant, size);
+            // whole pages whatever the limit: a run of hidden events costs at most ten reads
+            List<EventOutbox.StoredEvent> batch = outbox.after(next, tenant, MAX_PAGE);
             for (EventOutbox.StoredEvent e : batch) {
                 next = e.seq();
                 scanned++;
@@ -94,7 +95,7 @@ public final class EventFeed {
                     }
                 }
             }
-            if (batch.size() < size) {
+            if (batch.size() < MAX_PAGE) {
                 break;
             }
         }
