@@ -170,6 +170,7 @@ class FipsModeIT {
         // the module's SP 800-132 checks: a password too short for an approved derivation is a 400 naming it
         JsonNode weak = assertError(admin.post("/derive", pbkdf2("pw")), 400, "INVALID_REQUEST");
         assertThat(weak.at("/details/field").asText()).isEqualTo("password");
+        assertThat(weak.get("message").asText()).contains("FIPS", "112 bits");
     }
 
     /** A PBKDF2 output stored as an HMAC key, so the tags can be checked against the JDK's HMAC over known bytes. */
