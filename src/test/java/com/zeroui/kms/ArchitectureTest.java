@@ -59,13 +59,9 @@ class ArchitectureTest {
 
     /** Key operations go through the template: only KeyOperations resolves a key for a cryptographic use. */
     @Test
-    void keysAreResolvedForUseOnlyByTheTemplateAndItsKnownExceptions() {
+    void keysAreResolvedForUseOnlyByTheTemplate() {
         noClasses().that().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.KeyOperations")
                 .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.KeyResolver")
-                // decrypt of a self-describing blob, derivation and envelopes predate the template (issue 13 §1)
-                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.EncryptionService")
-                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.DerivationService")
-                .and().doNotHaveFullyQualifiedName("com.zeroui.kms.keys.EnvelopeService")
                 .should().callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe("KeyResolver.resolveForUse",
                         call -> call.getTarget().getOwner().getFullName().equals("com.zeroui.kms.keys.KeyResolver")
                                 && call.getTarget().getName().equals("resolveForUse")))

@@ -26,6 +26,7 @@ final class DerivationRoutes {
     private static final Set<String> POLICY_FIELDS = Set.of("allowed_modules", "requires_approval", "max_usage_per_day");
     private static final List<String> METHODS = Arrays.stream(DerivationService.Method.values())
             .map(DerivationService.Method::apiName).toList();
+    static final List<String> STORE_TYPES = DerivationService.STORABLE.keySet().stream().map(KeyType::apiName).toList();
 
     private final DerivationService derivation;
     private final ObjectMapper mapper;
@@ -87,13 +88,13 @@ final class DerivationRoutes {
     }
 
     private static DerivationService.StoreAs storeAs(JsonRequest store) {
-        KeyType type = store.requiredEnum("key_type", KeyType::fromApiName, List.of(KeyType.AES_256.apiName()));
-        List<String> names = store.optionalStringArray("key_usage", 4).orElse(List.of("encrypt", "decrypt"));
-        if (names.isEmpty()) {
+        KeyType type = store.requiredEnum("key_type", KeyType::fromApiName, STORE_TYPES);
+        List<String> names = store.optionalStringArray("key_usage", 4).orElse(null); // null: the type's default
+        if (names != null && names.isEmpty()) {
             throw KmsException.invalid("store_as.key_usage", "store_as.key_usage must name at least one usage");
         }
-        Set<KeyUsage> usage = EnumSet.noneOf(KeyUsage.class);
-        for (String name : names) {
+        Set<KeyUsage> usage = names == null ? null : EnumSet.noneOf(KeyUsage.class);
+        for (String name : names == null ? List.<String>of() : names) {
             usage.add(KeyUsage.fromApiName(name).orElseThrow(() -> KmsException.invalid("store_as.key_usage",
                     "store_as.key_usage entries must be among " + Fields.KEY_USAGES)));
         }

@@ -38,6 +38,7 @@ final class OpenApiDocument {
             Map.entry("aead_algorithms", () -> Fields.AEAD_ALGORITHMS),
             Map.entry("mac_algorithms", () -> Fields.MAC_ALGORITHMS),
             Map.entry("batch_operations", () -> BatchRoutes.OPERATIONS),
+            Map.entry("derived_key_types", () -> DerivationRoutes.STORE_TYPES),
             Map.entry("protection_levels", () -> Arrays.stream(ProtectionLevel.values()).map(ProtectionLevel::apiName).toList()),
             Map.entry("event_types", () -> Arrays.stream(EventType.values()).map(EventType::apiName).toList()));
 

@@ -50,6 +50,7 @@ final class ApiWiring {
         var usage = p.policy().usage();
         var approvalGate = p.policy().approvalGate();
         EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
+        KeyOperations operations = new KeyOperations(keys, material, crypto, trail, clock, usage);
         return new ApiServices(p.keyManagement(),
                 new SigningService(keys, material, crypto, trail, clock, usage),
                 encryption,
@@ -64,13 +65,13 @@ final class ApiWiring {
                 KmsNode.CONSOLE_IDLE_TIMEOUT, KmsNode.CONSOLE_MAX_LIFETIME),
                 new JdbcUsageCounter(data.database())::reserved, p.compliance(),
                 new RandomService(crypto, trail, usage),
-                new DerivationService(keys, material, crypto, trail, clock, usage, approvalGate,
+                new DerivationService(operations, keys, material, crypto, trail, clock, usage, approvalGate,
                         config.maxUsagePerDayDefault(), data.masterKey().keyId()),
-                new EnvelopeService(keys, material, crypto, budget, trail, clock, usage, encryption),
+                new EnvelopeService(operations, keys, crypto, budget, encryption),
                 p.archive().retention(),
                 new KeyImportService(new JdbcImportParams(data.database()), keys,
                         material, crypto, trail, clock, approvalGate, config.maxUsagePerDayDefault(),
                         data.masterKey().keyId()),
-                new KeyOperations(keys, material, crypto, trail, clock, usage));
+                operations);
     }
 }

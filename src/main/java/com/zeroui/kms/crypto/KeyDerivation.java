@@ -93,9 +93,26 @@ public final class KeyDerivation {
             return factory.generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("PBKDF2-HMAC-SHA256 refused the parameters: " + e.getMessage(), e);
+        } catch (AssertionError e) {
+            // BC-FJA refuses parameters SP 800-132 does not approve (a password under 112 bits) with an
+            // Error, not an exception; it is a bad request, never an internal error
+            if (fips && isUnapprovedOperation(e)) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            throw e;
         } finally {
             spec.clearPassword();
         }
+    }
+
+    /** The module's classes are reached only by reflection (see FipsModule): recognised by name. */
+    private static boolean isUnapprovedOperation(Throwable e) {
+        for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.bouncycastle.crypto.fips.FipsUnapprovedOperationError")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mac mac() throws GeneralSecurityException {

@@ -5,23 +5,27 @@ import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.CryptoSuite;
-import com.zeroui.kms.crypto.KeyDerivation;
 import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.crypto.SecretBytes;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.events.EventType;
+import com.zeroui.kms.keys.KeyOperations.Operation;
+import com.zeroui.kms.keys.KeyOperations.Outcome;
+import com.zeroui.kms.keys.KeyOperations.Target;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * POST /derive: HKDF-SHA256 from a managed key whose usage includes {@code derive}, or
- * PBKDF2-HMAC-SHA256 from a caller's credential. The bytes are returned, or stored as a new managed
- * key ({@code origin: derived}) and never returned; storing is a key generation, so dual
- * authorization applies as for POST /keys.
+ * POST /derive: HKDF-SHA256 from a managed key whose usage includes {@code derive} (an operation on
+ * one existing key, so it runs on the template), or PBKDF2-HMAC-SHA256 from a caller's credential
+ * (no key: it opens its receipt itself, as /random does). The bytes are returned, or stored as a new
+ * managed AES-256 or HMAC-SHA256 key ({@code origin: derived}) and never returned; storing is a key
+ * generation, so dual authorization applies as for POST /keys.
  */
 public final class DerivationService {
     public static final int MAX_LENGTH = 1024;
@@ -31,20 +35,21 @@ public final class DerivationService {
     public static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
     /** NIST SP 800-132 §5.1: at least 128 bits of salt. */
     public static final int MIN_PBKDF2_SALT_BYTES = 16;
+    /** The types derived bytes can be stored as, and the usage a stored key gets when none is asked for. */
+    public static final Map<KeyType, Set<KeyUsage>> STORABLE = storable();
+    static final Operation HKDF = new Operation("key_derived", "derive", KeyUsage.DERIVE, EventType.KEY_DERIVED);
 
-    private final KeyResolver resolver;
-    private final KeyMaterialCache material;
+    private final KeyOperations operations;
     private final CryptoSuite crypto;
     private final AuditTrail audit;
     private final KeyCreator creator;
     private final DualAuthorization approvals;
     private final UsageLimiter limits;
 
-    public DerivationService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto, AuditTrail audit,
-                             Clock clock, UsageLimiter limits, DualAuthorization approvals, long defaultMaxUsagePerDay,
-                             String masterKeyId) {
-        this.resolver = new KeyResolver(repository, material, clock, limits);
-        this.material = material;
+    public DerivationService(KeyOperations operations, KeyRepository repository, KeyMaterialCache material,
+                             CryptoSuite crypto, AuditTrail audit, Clock clock, UsageLimiter limits,
+                             DualAuthorization approvals, long defaultMaxUsagePerDay, String masterKeyId) {
+        this.operations = operations;
         this.crypto = crypto;
         this.audit = audit;
         this.limits = limits;
@@ -71,7 +76,14 @@ public final class DerivationService {
         }
     }
 
-    /** The new key the derived bytes become; they are never returned then. */
+    private static Map<KeyType, Set<KeyUsage>> storable() {
+        Map<KeyType, Set<KeyUsage>> m = new LinkedHashMap<>();
+        m.put(KeyType.AES_256, Set.of(KeyUsage.ENCRYPT, KeyUsage.DECRYPT));
+        m.put(KeyType.HMAC_SHA256, Set.of(KeyUsage.MAC, KeyUsage.MAC_VERIFY));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The new key the derived bytes become; they are never returned then. {@code usage} null: the type's default. */
     public record StoreAs(KeyType type, Set<KeyUsage> usage, String alias, KeyManagementService.PolicyRequest policy,
                           Integer rotationPeriodDays) {
     }
@@ -91,60 +103,62 @@ public final class DerivationService {
     }
 
     public Audited<Derived> derive(CallerIdentity caller, Request r) {
-        AuditRecord record = audit.begin("key_derived", "derive", caller)
-                .scope(r.scope().tenantId(), r.scope().environment().apiName(), r.scope().plane().apiName())
-                .algorithm(r.method().apiName())
-                .param("method", r.method().apiName())
-                .param("length", r.length())
-                .param("iterations", r.iterations())
-                .param("store_as", r.storeAs() == null ? null : r.storeAs().type().apiName())
-                .secretLength("salt", r.salt() == null ? 0 : r.salt().length)
-                .secretLength("info", r.info() == null ? 0 : r.info().length);
-        if (r.key() != null) {
-            record.keyRef(r.key().toString());
+        Consumer<AuditRecord> describe = record -> {
+            record.algorithm(r.method().apiName())
+                    .param("method", r.method().apiName())
+                    .param("length", r.length())
+                    .param("iterations", r.iterations())
+                    .param("store_as", r.storeAs() == null ? null : r.storeAs().type().apiName())
+                    .secretLength("salt", r.salt() == null ? 0 : r.salt().length)
+                    .secretLength("info", r.info() == null ? 0 : r.info().length);
+            if (r.key() != null) {
+                record.keyRef(r.key().toString());
+            }
+            if (r.password() != null) {
+                record.secretLength("password", r.password().length);
+            }
+        };
+        if (r.method() == Method.HKDF_SHA256) {
+            // the inputs are checked inside the receipt, before the key is looked at
+            return operations.run(HKDF, Target.located(caller, r.scope(), () -> hkdfKey(r)), describe, key -> {
+                int length = lengthOf(r);
+                byte[] bytes = key.hkdfSha256(orEmpty(r.salt()), orEmpty(r.info()), length);
+                KeyRecord stored = r.storeAs() == null ? null : store(caller, r, bytes);
+                Derived derived = new Derived(r.method(), length, stored == null ? bytes : null, key.record(), stored);
+                return new Outcome<>(derived, eventFields(r, length, stored));
+            });
         }
-        if (r.password() != null) {
-            record.secretLength("password", r.password().length);
-        }
+        AuditRecord record = audit.begin(HKDF.receiptName(), HKDF.type(), caller)
+                .scope(r.scope().tenantId(), r.scope().environment().apiName(), r.scope().plane().apiName());
+        describe.accept(record);
         return audit.run(record, () -> {
             int length = lengthOf(r);
-            KeyRecord source = null;
-            byte[] bytes;
-            if (r.method() == Method.HKDF_SHA256) {
-                KeyDerivation kdf = crypto.derivation();
-                kdf.hkdfRefusal().ifPresent(reason -> {
-                    throw KmsException.invalid("method", reason);
-                });
-                if (r.key() == null) {
-                    throw KmsException.invalid("key_id", "key_id is required for HKDF-SHA256");
-                }
-                refuse(r.password() != null, "password", "password belongs to PBKDF2-HMAC-SHA256, not HKDF-SHA256");
-                refuse(r.iterations() != null, "iterations", "iterations belongs to PBKDF2-HMAC-SHA256, not HKDF-SHA256");
-                bounded("salt", r.salt(), 0);
-                bounded("info", r.info(), 0);
-                source = resolver.resolveForUse(caller, r.scope(), r.key(), KeyUsage.DERIVE);
-                record.key(source.keyId(), source.type().sizeBits());
-                byte[] ikm = material.load(source).secretForDerivation();
-                try {
-                    bytes = kdf.hkdfSha256(ikm, orEmpty(r.salt()), orEmpty(r.info()), length);
-                } finally {
-                    Arrays.fill(ikm, (byte) 0);
-                }
-            } else {
-                bytes = pbkdf2(caller, r, length);
-            }
+            byte[] bytes = pbkdf2(caller, r, length);
             KeyRecord stored = null;
             if (r.storeAs() != null) {
-                byte[] derived = bytes;
+                stored = store(caller, r, bytes);
                 bytes = null;
-                stored = store(caller, r, derived);
-                if (source == null) {
-                    record.key(stored.keyId(), stored.type().sizeBits()); // PBKDF2: the receipt names the key it made
-                }
+                record.key(stored.keyId(), stored.type().sizeBits()); // the receipt names the key it made
             }
-            announce(record, r, source, stored, length);
-            return new Derived(r.method(), length, bytes, source, stored);
+            announce(record, r, stored, length);
+            return new Derived(r.method(), length, bytes, null, stored);
         });
+    }
+
+    /** HKDF's inputs, checked before its key is resolved; answers the key. */
+    private KeyRef hkdfKey(Request r) {
+        lengthOf(r);
+        crypto.derivation().hkdfRefusal().ifPresent(reason -> {
+            throw KmsException.invalid("method", reason);
+        });
+        if (r.key() == null) {
+            throw KmsException.invalid("key_id", "key_id is required for HKDF-SHA256");
+        }
+        refuse(r.password() != null, "password", "password belongs to PBKDF2-HMAC-SHA256, not HKDF-SHA256");
+        refuse(r.iterations() != null, "iterations", "iterations belongs to PBKDF2-HMAC-SHA256, not HKDF-SHA256");
+        bounded("salt", r.salt(), 0);
+        bounded("info", r.info(), 0);
+        return r.key();
     }
 
     private byte[] pbkdf2(CallerIdentity caller, Request r, int length) {
@@ -179,14 +193,18 @@ public final class DerivationService {
 
     private KeyRecord store(CallerIdentity caller, Request r, byte[] bytes) {
         StoreAs as = r.storeAs();
-        if (as.type() != KeyType.AES_256) {
-            throw KmsException.invalid("store_as.key_type", "store_as.key_type must be AES-256");
+        if (!STORABLE.containsKey(as.type())) {
+            Arrays.fill(bytes, (byte) 0);
+            throw KmsException.invalid("store_as.key_type", "store_as.key_type must be one of "
+                    + STORABLE.keySet().stream().map(KeyType::apiName).toList());
         }
         if (bytes.length != as.type().sizeBits() / 8) {
+            Arrays.fill(bytes, (byte) 0);
             throw KmsException.invalid("length", "length must be " + as.type().sizeBits() / 8 + " to store an "
                     + as.type().apiName() + " key");
         }
-        var create = new KeyManagementService.CreateKey(r.scope(), as.type(), as.usage(), as.alias(), as.policy(),
+        Set<KeyUsage> usage = as.usage() == null ? STORABLE.get(as.type()) : as.usage();
+        var create = new KeyManagementService.CreateKey(r.scope(), as.type(), usage, as.alias(), as.policy(),
                 as.rotationPeriodDays());
         KeyManagementService.ApprovalClaim approval = r.approval() == null ? KeyManagementService.ApprovalClaim.NONE
                 : r.approval();
@@ -229,14 +247,21 @@ public final class DerivationService {
     }
 
     /** key_derived: the method, the length, the source and stored key ids — never the bytes or the inputs. */
-    private void announce(AuditRecord record, Request r, KeyRecord source, KeyRecord stored, int length) {
+    private static Map<String, Object> eventFields(Request r, int length, KeyRecord stored) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("method", r.method().apiName());
+        fields.put("length", length);
+        fields.put("derived_key_id", stored == null ? null : stored.keyId());
+        return fields;
+    }
+
+    /** PBKDF2's key_derived: no source key, so the template's event is made here with the same fields. */
+    private void announce(AuditRecord record, Request r, KeyRecord stored, int length) {
         Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("key_id", null);
         payload.put("operation_id", record.receiptId());
-        payload.put("method", r.method().apiName());
-        payload.put("length", length);
-        payload.put("key_id", source == null ? null : source.keyId());
-        payload.put("derived_key_id", stored == null ? null : stored.keyId());
-        String ordering = source != null ? source.keyId() : stored != null ? stored.keyId() : r.scope().tenantId();
+        payload.putAll(eventFields(r, length, stored));
+        String ordering = stored != null ? stored.keyId() : r.scope().tenantId();
         audit.events().make(EventType.KEY_DERIVED, r.scope().tenantId(), r.scope().environment().apiName(),
                 r.scope().plane().apiName(), ordering, payload).ifPresent(record::event);
     }

@@ -15,6 +15,7 @@ import com.zeroui.kms.keys.KeyOperations.Operation;
 import com.zeroui.kms.keys.KeyOperations.Outcome;
 import com.zeroui.kms.keys.KeyOperations.Target;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Authenticated encryption with a managed AES-256 key. */
@@ -25,20 +26,14 @@ public final class EncryptionService {
     static final Operation DECRYPT = new Operation("decrypt", "decrypt", KeyUsage.DECRYPT, EventType.DATA_DECRYPTED);
 
     private final KeyOperations operations;
-    private final KeyResolver resolver;
-    private final KeyMaterialCache material;
     private final CryptoSuite crypto;
     private final AeadInvocationBudget budget;
-    private final AuditTrail audit;
 
     public EncryptionService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
                              AeadInvocationBudget budget, AuditTrail audit, java.time.Clock clock, UsageLimiter limits) {
         this.operations = new KeyOperations(repository, material, crypto, audit, clock, limits);
-        this.resolver = new KeyResolver(repository, material, clock, limits);
-        this.material = material;
         this.crypto = crypto;
         this.budget = budget;
-        this.audit = audit;
     }
 
     public record Encrypted(KeyRecord key, AeadAlgorithm algorithm, byte[] ciphertext, byte[] nonce) {
@@ -90,34 +85,42 @@ public final class EncryptionService {
 
     /**
      * Decrypts a self-describing ciphertext (docs/adr/0032): the key, its version, the algorithm and
-     * the nonce come from the blob; the key is looked up in {@code scope} with every check of the
-     * request path. A blob that is malformed, names another version of the key or does not
+     * the nonce come from the blob; the key is located from it inside the receipt (after the tenant
+     * check, so a caller who may not act here learns nothing about the blob) and then gets every
+     * check of the template. A blob that is malformed, names another version of the key or does not
      * authenticate is the one constant decryption failure.
      */
     public Audited<Decrypted> decryptBlob(CallerIdentity caller, KeyScope scope, byte[] blobBytes, byte[] aad) {
-        AuditRecord record = audit.begin("decrypt", "decrypt", caller)
-                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
-                .secretLength("ciphertext_blob", blobBytes.length).secretLength("aad", aad.length);
-        return audit.run(record, () -> {
-            KeyResolver.requireScope(caller, scope);
-            CiphertextBlob blob = CiphertextBlob.decode(blobBytes).orElseThrow(() -> decryptionFailed(null));
-            record.keyRef(blob.keyId()).algorithm(blob.algorithm().apiName());
-            refuseUnserved(blob.algorithm());
-            KeyRecord key = resolver.resolveForUse(caller, scope, new KeyRef(blob.keyId(), null), KeyUsage.DECRYPT);
-            record.key(key.keyId(), key.type().sizeBits());
-            return new Decrypted(key, blob.algorithm(), open(key, blob, aad));
-        });
+        Optional<CiphertextBlob> decoded = CiphertextBlob.decode(blobBytes); // parsing only: refused inside the receipt
+        return operations.run(DECRYPT, Target.located(caller, scope, () -> blobKey(caller, scope, decoded)),
+                r -> {
+                    r.secretLength("ciphertext_blob", blobBytes.length).secretLength("aad", aad.length);
+                    decoded.ifPresent(blob -> r.algorithm(blob.algorithm().apiName()));
+                },
+                key -> {
+                    CiphertextBlob blob = decoded.orElseThrow();
+                    return Outcome.of(new Decrypted(key.record(), blob.algorithm(), open(key, blob, aad)),
+                            "algorithm", blob.algorithm().apiName());
+                });
     }
 
-    /** Opens {@code blob} with {@code key} (already resolved for decrypt); every failure is the constant one. */
-    byte[] open(KeyRecord key, CiphertextBlob blob, byte[] aad) {
-        if (key.rotationCount() != blob.keyVersion()) {
-            throw decryptionFailed(key.keyId());
+    /** The key a blob names, once the caller may act in {@code scope} and the blob's algorithm is served. */
+    KeyRef blobKey(CallerIdentity caller, KeyScope scope, Optional<CiphertextBlob> decoded) {
+        KeyResolver.requireScope(caller, scope);
+        CiphertextBlob blob = decoded.orElseThrow(() -> decryptionFailed(null));
+        refuseUnserved(blob.algorithm());
+        return new KeyRef(blob.keyId(), null);
+    }
+
+    /** Opens {@code blob} with {@code key} (it passed the decrypt checks); every failure is the constant one. */
+    byte[] open(UsableKey key, CiphertextBlob blob, byte[] aad) {
+        if (key.record().rotationCount() != blob.keyVersion()) {
+            throw decryptionFailed(key.record().keyId());
         }
         try {
-            return material.load(key).open(crypto, blob.algorithm(), blob.nonce(), blob.ciphertextAndTag(), aad);
+            return key.open(blob.algorithm(), blob.nonce(), blob.ciphertextAndTag(), aad);
         } catch (AeadAuthenticationException e) {
-            throw decryptionFailed(key.keyId());
+            throw decryptionFailed(key.record().keyId());
         }
     }
 

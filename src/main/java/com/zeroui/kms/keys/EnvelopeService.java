@@ -1,46 +1,47 @@
 package com.zeroui.kms.keys;
 
-import com.zeroui.kms.audit.AuditRecord;
-import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.audit.Audited;
 import com.zeroui.kms.auth.CallerIdentity;
 import com.zeroui.kms.crypto.AeadAlgorithm;
 import com.zeroui.kms.crypto.CiphertextBlob;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.KeyType;
+import com.zeroui.kms.crypto.SecretBytes;
 import com.zeroui.kms.error.KmsException;
 import com.zeroui.kms.events.EventType;
-import java.time.Clock;
+import com.zeroui.kms.keys.KeyOperations.Operation;
+import com.zeroui.kms.keys.KeyOperations.Outcome;
+import com.zeroui.kms.keys.KeyOperations.Target;
+import com.zeroui.kms.keys.KeyOperations.Transfer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Envelope encryption: data keys generated and sealed under a managed key (POST /datakeys), and
  * ciphertexts moved to another key without the plaintext leaving the service (POST /rewrap). Both
- * answer self-describing ciphertexts (docs/adr/0032).
+ * answer self-describing ciphertexts (docs/adr/0032) and run on the operation template.
  */
 public final class EnvelopeService {
+    static final Operation DATA_KEY = new Operation("data_key_generated", "generate_data_key", KeyUsage.ENCRYPT,
+            EventType.DATA_KEY_GENERATED);
+    /** The destination's operation: the rewrapped ciphertext is made with it; the source only decrypts. */
+    static final Operation REWRAP = new Operation("ciphertext_rewrapped", "rewrap", KeyUsage.ENCRYPT,
+            EventType.CIPHERTEXT_REWRAPPED);
     /** Following successors stops here: a longer chain means the records are inconsistent. */
     private static final int MAX_SUCCESSOR_HOPS = 64;
 
-    private final KeyResolver resolver;
+    private final KeyOperations operations;
     private final KeyRepository repository;
-    private final KeyMaterialCache material;
     private final CryptoSuite crypto;
     private final AeadInvocationBudget budget;
-    private final AuditTrail audit;
     private final EncryptionService encryption;
 
-    public EnvelopeService(KeyRepository repository, KeyMaterialCache material, CryptoSuite crypto,
-                           AeadInvocationBudget budget, AuditTrail audit, Clock clock, UsageLimiter limits,
-                           EncryptionService encryption) {
-        this.resolver = new KeyResolver(repository, material, clock, limits);
+    public EnvelopeService(KeyOperations operations, KeyRepository repository, CryptoSuite crypto,
+                           AeadInvocationBudget budget, EncryptionService encryption) {
+        this.operations = operations;
         this.repository = repository;
-        this.material = material;
         this.crypto = crypto;
         this.budget = budget;
-        this.audit = audit;
         this.encryption = encryption;
     }
 
@@ -62,62 +63,51 @@ public final class EnvelopeService {
 
     public Audited<DataKey> generateDataKey(CallerIdentity caller, KeyScope scope, KeyRef ref, DataKeySpec spec,
                                             boolean includePlaintext, byte[] aad) {
-        AuditRecord record = audit.begin("data_key_generated", "generate_data_key", caller)
-                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
-                .keyRef(ref.toString())
-                .algorithm(AeadAlgorithm.AES_256_GCM.apiName())
-                .param("key_spec", spec.apiName())
-                .param("include_plaintext", includePlaintext)
-                .secretLength("aad", aad.length);
-        return audit.run(record, () -> {
-            KeyRecord key = resolver.resolveForUse(caller, scope, ref, KeyUsage.ENCRYPT);
-            record.key(key.keyId(), key.type().sizeBits());
-            com.zeroui.kms.crypto.SecretBytes generated = crypto.generate(KeyType.AES_256).material(); // FIPS: the module's
-            byte[] dataKey = generated.reveal();
-            generated.destroy();
-            try {
-                CiphertextBlob blob = seal(key, dataKey, aad);
-                announce(record, EventType.DATA_KEY_GENERATED, key, Map.of("key_spec", spec.apiName()));
-                return new DataKey(key, spec, includePlaintext ? dataKey.clone() : null, blob);
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
-        });
+        return operations.run(DATA_KEY, new Target(caller, scope, ref),
+                r -> r.algorithm(AeadAlgorithm.AES_256_GCM.apiName()).param("key_spec", spec.apiName())
+                        .param("include_plaintext", includePlaintext).secretLength("aad", aad.length),
+                key -> {
+                    SecretBytes generated = crypto.generate(KeyType.AES_256).material(); // FIPS: the module's
+                    byte[] dataKey = generated.reveal();
+                    generated.destroy();
+                    try {
+                        CiphertextBlob blob = seal(key, dataKey, aad);
+                        return Outcome.of(new DataKey(key.record(), spec, includePlaintext ? dataKey.clone() : null, blob),
+                                "key_spec", spec.apiName());
+                    } finally {
+                        Arrays.fill(dataKey, (byte) 0);
+                    }
+                });
     }
 
     /**
      * Opens {@code blobBytes} with the key it names and seals the plaintext under {@code destination}
      * (null: the newest successor of the source key, which must have been rotated), with
-     * {@code destinationAad} (null: the same aad). Decrypt checks apply to the source key, encrypt
-     * checks to the destination, usage limits to both.
+     * {@code destinationAad} (null: the same aad). Two keys, so the template's two-key form: the
+     * source gets every decrypt check, the destination every encrypt check (usage limits on both),
+     * and nothing is opened until both passed. A nested single-key run for the source was the other
+     * shape; it would write two receipts for one request, or need the plaintext carried out of one
+     * run into another.
      */
     public Audited<Rewrapped> rewrap(CallerIdentity caller, KeyScope scope, byte[] blobBytes, byte[] aad,
                                      KeyRef destination, byte[] destinationAad) {
         byte[] newAad = destinationAad == null ? aad : destinationAad;
-        AuditRecord record = audit.begin("ciphertext_rewrapped", "rewrap", caller)
-                .scope(scope.tenantId(), scope.environment().apiName(), scope.plane().apiName())
-                .param("destination_key_id", destination == null ? null : destination.toString())
-                .secretLength("ciphertext_blob", blobBytes.length).secretLength("aad", aad.length)
-                .secretLength("destination_aad", newAad.length);
-        return audit.run(record, () -> {
-            KeyResolver.requireScope(caller, scope);
-            CiphertextBlob blob = CiphertextBlob.decode(blobBytes)
-                    .orElseThrow(() -> EncryptionService.decryptionFailed(null));
-            record.param("source_key_id", blob.keyId());
-            encryption.refuseUnserved(blob.algorithm());
-            KeyRecord source = resolver.resolveForUse(caller, scope, new KeyRef(blob.keyId(), null), KeyUsage.DECRYPT);
-            KeyRef target = destination != null ? destination : new KeyRef(newestSuccessor(source), null);
-            byte[] plaintext = encryption.open(source, blob, aad);
-            try {
-                KeyRecord to = resolver.resolveForUse(caller, scope, target, KeyUsage.ENCRYPT);
-                record.key(to.keyId(), to.type().sizeBits()).algorithm(AeadAlgorithm.AES_256_GCM.apiName());
-                CiphertextBlob rewrapped = seal(to, plaintext, newAad);
-                announce(record, EventType.CIPHERTEXT_REWRAPPED, to, Map.of("source_key_id", source.keyId()));
-                return new Rewrapped(source, to, rewrapped);
-            } finally {
-                Arrays.fill(plaintext, (byte) 0);
-            }
-        });
+        Optional<CiphertextBlob> decoded = CiphertextBlob.decode(blobBytes); // parsing only: refused inside the receipt
+        Transfer transfer = new Transfer(Target.located(caller, scope, () -> encryption.blobKey(caller, scope, decoded)),
+                KeyUsage.DECRYPT, source -> destination != null ? destination : new KeyRef(newestSuccessor(source), null));
+        return operations.run(REWRAP, transfer,
+                r -> r.param("destination_key_id", destination == null ? null : destination.toString())
+                        .secretLength("ciphertext_blob", blobBytes.length).secretLength("aad", aad.length)
+                        .secretLength("destination_aad", newAad.length),
+                (source, to) -> {
+                    byte[] plaintext = encryption.open(source, decoded.orElseThrow(), aad);
+                    try {
+                        to.receipt().algorithm(AeadAlgorithm.AES_256_GCM.apiName());
+                        return Outcome.of(new Rewrapped(source.record(), to.record(), seal(to, plaintext, newAad)));
+                    } finally {
+                        Arrays.fill(plaintext, (byte) 0);
+                    }
+                });
     }
 
     private String newestSuccessor(KeyRecord source) {
@@ -137,20 +127,11 @@ public final class EnvelopeService {
     }
 
     /** AES-256-GCM under a fresh nonce, counted against the key's invocation budget. */
-    private CiphertextBlob seal(KeyRecord key, byte[] plaintext, byte[] aad) {
-        LoadedKey loaded = material.load(key);
-        budget.spend(key.keyId());
-        CryptoSuite.Sealed sealed = loaded.seal(crypto, AeadAlgorithm.AES_256_GCM, plaintext, aad);
-        return new CiphertextBlob(AeadAlgorithm.AES_256_GCM, key.keyId(), key.rotationCount(), sealed.nonce(),
+    private CiphertextBlob seal(UsableKey key, byte[] plaintext, byte[] aad) {
+        AeadAlgorithm algorithm = key.aeadAlgorithm(AeadAlgorithm.AES_256_GCM);
+        budget.spend(key.record().keyId());
+        CryptoSuite.Sealed sealed = key.seal(algorithm, plaintext, aad);
+        return new CiphertextBlob(algorithm, key.record().keyId(), key.record().rotationCount(), sealed.nonce(),
                 sealed.ciphertextAndTag());
-    }
-
-    private void announce(AuditRecord record, EventType type, KeyRecord key, Map<String, Object> extra) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("key_id", key.keyId());
-        payload.put("operation_id", record.receiptId());
-        payload.putAll(extra);
-        audit.events().make(type, key.tenantId(), key.scope().environment().apiName(), key.scope().plane().apiName(),
-                key.keyId(), payload).ifPresent(record::event);
     }
 }

@@ -89,6 +89,19 @@ public final class UsableKey {
         return loaded().open(crypto, algorithm, nonce, ciphertext, aad);
     }
 
+    /**
+     * HKDF-SHA256 (RFC 5869) with this key's secret as the input keying material; the secret is
+     * erased here and never leaves. An hsm key's secret cannot be an input (400).
+     */
+    public byte[] hkdfSha256(byte[] salt, byte[] info, int length) {
+        byte[] ikm = loaded().secretForDerivation();
+        try {
+            return crypto.derivation().hkdfSha256(ikm, salt, info, length);
+        } finally {
+            java.util.Arrays.fill(ikm, (byte) 0);
+        }
+    }
+
     private LoadedKey loaded() {
         return material.load(record);
     }

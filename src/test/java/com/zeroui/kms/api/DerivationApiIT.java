@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zeroui.kms.crypto.KeyImportWrapping;
 import com.zeroui.kms.support.KmsClient;
 import com.zeroui.kms.support.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,9 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +102,122 @@ class DerivationApiIT {
         assertThat(m21.get("/keys/" + newKey).text("origin")).isEqualTo("derived");
         assertThat(decryptLocally(expected, m21.encrypt(T, newKey, "hello".getBytes(), null, null))).isEqualTo("hello");
         assertThat(m21.get("/keys/" + k).text("origin")).isEqualTo("generated");
+    }
+
+    /**
+     * The HKDF input is an imported key whose bytes the test knows, so the expected MAC is computed
+     * without the service: Bouncy Castle's HKDF, then the JDK's HMAC keyed with its output.
+     */
+    @Test
+    void storedHkdfOutputBecomesAnHmacKeyWhoseMacIsAnIndependentHmacOverTheDerivedBytes() throws Exception {
+        byte[] ikm = new byte[32];
+        new java.security.SecureRandom().nextBytes(ikm);
+        String source = importedAes(ikm, "derive");
+        byte[] info = "mac-key-1".getBytes(StandardCharsets.UTF_8);
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(ikm, SALT, info));
+        byte[] derived = new byte[32];
+        hkdf.generateBytes(derived, 0, 32);
+
+        ObjectNode body = hkdf(source, "mac-key-1", 32);
+        body.putObject("store_as").put("key_type", "HMAC-SHA256");
+        KmsClient.Response stored = m21.post("/derive", body);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        assertThat(stored.json().has("derived")).isFalse();
+        assertThat(stored.body()).doesNotContain(B64.encodeToString(derived));
+        JsonNode key = stored.json().get("key");
+        assertThat(key.get("key_type").asText()).isEqualTo("HMAC-SHA256");
+        assertThat(key.get("origin").asText()).isEqualTo("derived");
+        List<String> usage = new ArrayList<>();
+        key.get("key_usage").forEach(u -> usage.add(u.asText()));
+        assertThat(usage).containsExactlyInAnyOrder("mac", "mac_verify");
+        assertMacsLike(key.get("key_id").asText(), derived);
+        JsonNode receipt = m21.get("/receipts/" + stored.text("receipt_id")).json().get("receipt");
+        assertThat(receipt.get("kms_context").get("key_id").asText()).isEqualTo(source);
+    }
+
+    @Test
+    void storedPbkdf2OutputBecomesAnHmacKeyWhoseMacIsAnIndependentHmacOverTheDerivedBytes() throws Exception {
+        ObjectNode body = pbkdf2("hmac key from a passphrase");
+        body.putObject("store_as").put("key_type", "HMAC-SHA256").putArray("key_usage").add("mac");
+        KmsClient.Response stored = m21.post("/derive", body);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        byte[] derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
+                new PBEKeySpec("hmac key from a passphrase".toCharArray(), SALT, 600_000, 256)).getEncoded();
+        String keyId = stored.json().at("/key/key_id").asText();
+        assertThat(stored.json().at("/key/key_usage").toString()).isEqualTo("[\"mac\"]");
+        byte[] data = "message".getBytes(StandardCharsets.UTF_8);
+        KmsClient.Response mac = m21.post("/mac", KmsClient.scope(T, "dev", "tenant").put("key_id", keyId)
+                .put("data", B64.encodeToString(data)));
+        assertThat(mac.status()).as(mac.body()).isEqualTo(200);
+        assertThat(DB64.decode(mac.text("mac"))).isEqualTo(hmac(derived, data));
+        // mac_verify was not asked for: the stored key has only the usage requested
+        assertError(m21.post("/mac/verify", KmsClient.scope(T, "dev", "tenant").put("key_id", keyId)
+                .put("data", B64.encodeToString(data)).put("mac", mac.text("mac"))), 403, "POLICY_VIOLATION");
+    }
+
+    @Test
+    void storingAsHmacRefusesAWrongLengthOrUsageWith400() {
+        String k = key("AES-256", "derive");
+        ObjectNode shortKey = hkdf(k, "i", 16);
+        shortKey.putObject("store_as").put("key_type", "HMAC-SHA256");
+        assertThat(assertError(m21.post("/derive", shortKey), 400, "INVALID_REQUEST").at("/details/field").asText())
+                .isEqualTo("length");
+        ObjectNode encryptUsage = hkdf(k, "i", 32);
+        encryptUsage.putObject("store_as").put("key_type", "HMAC-SHA256").putArray("key_usage").add("encrypt");
+        assertThat(assertError(m21.post("/derive", encryptUsage), 400, "INVALID_REQUEST").at("/details/field").asText())
+                .isEqualTo("key_usage");
+        ObjectNode signingType = hkdf(k, "i", 32);
+        signingType.putObject("store_as").put("key_type", "Ed25519");
+        JsonNode error = assertError(m21.post("/derive", signingType), 400, "INVALID_REQUEST");
+        assertThat(error.at("/details/field").asText()).isEqualTo("store_as.key_type");
+        assertThat(error.get("message").asText()).contains("AES-256", "HMAC-SHA256");
+        ObjectNode unknownType = hkdf(k, "i", 32);
+        unknownType.putObject("store_as").put("key_type", "HMAC-SHA512");
+        assertThat(assertError(m21.post("/derive", unknownType), 400, "INVALID_REQUEST").at("/details/field").asText())
+                .isEqualTo("store_as.key_type");
+    }
+
+    /** /mac with the stored key equals the JDK's HMAC keyed with {@code derived}; /mac/verify accepts it and refuses another. */
+    static void assertMacsLike(String keyId, byte[] derived) throws Exception {
+        byte[] data = "authenticate me".getBytes(StandardCharsets.UTF_8);
+        KmsClient.Response mac = m21.post("/mac", KmsClient.scope(T, "dev", "tenant").put("key_id", keyId)
+                .put("data", B64.encodeToString(data)));
+        assertThat(mac.status()).as(mac.body()).isEqualTo(200);
+        assertThat(mac.text("algorithm")).isEqualTo("HMAC-SHA256");
+        assertThat(DB64.decode(mac.text("mac"))).isEqualTo(hmac(derived, data));
+        KmsClient.Response valid = m21.post("/mac/verify", KmsClient.scope(T, "dev", "tenant").put("key_id", keyId)
+                .put("data", B64.encodeToString(data)).put("mac", B64.encodeToString(hmac(derived, data))));
+        assertThat(valid.status()).as(valid.body()).isEqualTo(200);
+        assertThat(valid.json().get("valid").asBoolean()).isTrue();
+        KmsClient.Response invalid = m21.post("/mac/verify", KmsClient.scope(T, "dev", "tenant").put("key_id", keyId)
+                .put("data", B64.encodeToString(data)).put("mac", B64.encodeToString(hmac(new byte[32], data))));
+        assertThat(invalid.json().get("valid").asBoolean()).isFalse();
+    }
+
+    static byte[] hmac(byte[] key, byte[] data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data);
+    }
+
+    /** An AES-256 key holding {@code material}, imported (BYOK) so the test knows its bytes. */
+    static String importedAes(byte[] material, String... usage) throws Exception {
+        KmsClient.Response params = m21.post("/keys/import-params", KmsClient.scope(T, "dev", "tenant")
+                .put("key_type", "AES-256"));
+        assertThat(params.status()).as(params.body()).isEqualTo(200);
+        java.security.PublicKey wrapping = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(DB64.decode(params.text("wrapping_public_key")
+                        .replaceAll("-----[A-Z ]+-----|\\s", ""))));
+        ObjectNode body = KmsClient.scope(T, "dev", "tenant").put("import_token", params.text("import_token"))
+                .put("wrapped_key_material", B64.encodeToString(KeyImportWrapping.wrapForImport(wrapping, material)));
+        var array = body.putArray("key_usage");
+        for (String u : usage) {
+            array.add(u);
+        }
+        KmsClient.Response imported = m21.post("/keys/import", body);
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        return imported.text("key_id");
     }
 
     @Test

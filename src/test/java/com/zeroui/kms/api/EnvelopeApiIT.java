@@ -220,6 +220,45 @@ class EnvelopeApiIT {
         assertError(m21.post("/datakeys", dataKeyRequest(decryptOnly)), 403, "POLICY_VIOLATION");
     }
 
+    /** Both keys pass every check before anything is opened: a refused destination wins over a bad aad. */
+    @Test
+    void rewrapChecksTheDestinationBeforeOpeningTheCiphertext() {
+        String from = aesKey();
+        String decryptOnly = m21.createKey(T, "AES-256", "decrypt").text("key_id");
+        String blob = m21.post("/datakeys", dataKeyRequest(from)).text("ciphertext_blob");
+        JsonNode refused = assertError(m21.post("/rewrap", rewrap(blob, decryptOnly)), 403, "POLICY_VIOLATION");
+        assertThat(refused.at("/details/key_id").asText()).isEqualTo(decryptOnly);
+        assertThat(refused.at("/details/operation").asText()).isEqualTo("encrypt");
+        ObjectNode wrongAad = rewrap(blob, decryptOnly).put("aad", B64.encodeToString("x".getBytes()));
+        assertError(m21.post("/rewrap", wrongAad), 403, "POLICY_VIOLATION");
+        // the source is checked first: a source the caller may not decrypt with is refused as itself
+        String encryptOnly = m21.createKey(T, "AES-256", "encrypt").text("key_id");
+        String sealed = m21.encrypt(T, encryptOnly, "x".getBytes(), AAD, null).text("ciphertext_blob");
+        JsonNode source = assertError(m21.post("/rewrap", rewrap(sealed, from)), 403, "POLICY_VIOLATION");
+        assertThat(source.at("/details/key_id").asText()).isEqualTo(encryptOnly);
+        assertThat(source.at("/details/operation").asText()).isEqualTo("decrypt");
+    }
+
+    /** The blob form of decrypt runs on the template: one receipt naming the blob's key, and its data_decrypted event. */
+    @Test
+    void blobDecryptionIsReceiptedAndAnnouncedLikeEveryDecryption() {
+        String k = aesKey();
+        String blob = m21.encrypt(T, k, "evt".getBytes(), AAD, null).text("ciphertext_blob");
+        KmsClient.Response opened = decryptBlob(m21, blob, AAD);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        JsonNode receipt = m21.get("/receipts/" + opened.text("receipt_id")).json().get("receipt");
+        assertThat(receipt.get("operation").asText()).isEqualTo("decrypt");
+        assertThat(receipt.at("/kms_context/key_id").asText()).isEqualTo(k);
+        assertThat(receipt.at("/kms_context/algorithm").asText()).isEqualTo("AES-256-GCM");
+        List<JsonNode> events = new ArrayList<>();
+        m21.get("/events?limit=1000&after=0").json().get("events").forEach(e -> events.add(e.get("event")));
+        JsonNode decrypted = events.stream().filter(e -> e.at("/payload/operation_id").asText()
+                .equals(opened.text("receipt_id"))).findFirst().orElseThrow();
+        assertThat(decrypted.get("event_type").asText()).isEqualTo("data_decrypted");
+        assertThat(decrypted.at("/payload/key_id").asText()).isEqualTo(k);
+        assertThat(decrypted.at("/payload/algorithm").asText()).isEqualTo("AES-256-GCM");
+    }
+
     @Test
     void badRequestsAre400NamingTheField() {
         String k = aesKey();

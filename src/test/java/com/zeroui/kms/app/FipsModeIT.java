@@ -141,6 +141,191 @@ class FipsModeIT {
                 400, "INVALID_REQUEST");
     }
 
+    @Test
+    void randomBytesComeFromTheModulesDrbg() {
+        KmsClient.Response first = admin.post("/random", scope().put("length", 48));
+        KmsClient.Response second = admin.post("/random", scope().put("length", 48));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(B64D.decode(first.text("random"))).hasSize(48);
+        assertThat(first.text("random")).isNotEqualTo(second.text("random"));
+        // the receipt names the generator: the module's approved SP 800-90A DRBG, no other source
+        JsonNode receipt = admin.get("/receipts/" + first.text("receipt_id")).json().get("receipt");
+        assertThat(receipt.get("operation").asText()).isEqualTo("random_generated");
+        assertThat(receipt.at("/kms_context/algorithm").asText()).endsWith("(BCFIPS)");
+        assertError(admin.post("/random", scope().put("length", 0)), 400, "INVALID_REQUEST");
+    }
+
+    @Test
+    void hkdfIsRefusedWith400SayingWhyAndPbkdf2IsTheModulesAndMatchesTheJdk() throws Exception {
+        String key = created(admin.createKey(TENANT, "AES-256", "derive"));
+        JsonNode refused = assertError(admin.post("/derive", scope().put("method", "HKDF-SHA256").put("key_id", key)
+                .put("info", "aW5mbw==")), 400, "INVALID_REQUEST");
+        assertThat(refused.at("/details/field").asText()).isEqualTo("method");
+        assertThat(refused.get("message").asText()).contains("HKDF-SHA256", "not a FIPS 140-3 approved",
+                "PBKDF2-HMAC-SHA256 is available");
+
+        KmsClient.Response derived = admin.post("/derive", pbkdf2(PASSWORD));
+        assertThat(derived.status()).as(derived.body()).isEqualTo(200);
+        assertThat(B64D.decode(derived.text("derived"))).isEqualTo(jdkPbkdf2(PASSWORD));
+        // the module's SP 800-132 checks: a password too short for an approved derivation is a 400 naming it
+        JsonNode weak = assertError(admin.post("/derive", pbkdf2("pw")), 400, "INVALID_REQUEST");
+        assertThat(weak.at("/details/field").asText()).isEqualTo("password");
+        assertThat(weak.get("message").asText()).contains("FIPS", "112 bits");
+    }
+
+    /** A PBKDF2 output stored as an HMAC key, so the tags can be checked against the JDK's HMAC over known bytes. */
+    @Test
+    void macAndMacVerifyRunOnTheModuleAndMatchAnIndependentHmac() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode body = pbkdf2(PASSWORD);
+        body.putObject("store_as").put("key_type", "HMAC-SHA256");
+        KmsClient.Response stored = admin.post("/derive", body);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+        String keyId = stored.json().at("/key/key_id").asText();
+        javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA256");
+        jdk.init(new javax.crypto.spec.SecretKeySpec(jdkPbkdf2(PASSWORD), "HmacSHA256"));
+        byte[] expected = jdk.doFinal(DATA);
+
+        KmsClient.Response mac = admin.post("/mac", scope().put("key_id", keyId).put("data", B64.encodeToString(DATA)));
+        assertThat(mac.status()).as(mac.body()).isEqualTo(200);
+        assertThat(mac.text("algorithm")).isEqualTo("HMAC-SHA256");
+        assertThat(B64D.decode(mac.text("mac"))).isEqualTo(expected);
+        KmsClient.Response valid = admin.post("/mac/verify", scope().put("key_id", keyId)
+                .put("data", B64.encodeToString(DATA)).put("mac", B64.encodeToString(expected)));
+        assertThat(valid.json().get("valid").asBoolean()).as(valid.body()).isTrue();
+        KmsClient.Response invalid = admin.post("/mac/verify", scope().put("key_id", keyId)
+                .put("data", B64.encodeToString("other".getBytes(StandardCharsets.UTF_8)))
+                .put("mac", B64.encodeToString(expected)));
+        assertThat(invalid.json().get("valid").asBoolean()).as(invalid.body()).isFalse();
+    }
+
+    @Test
+    void dataKeysAndRewrapSealWithTheModuleAndOpenAgain() throws Exception {
+        String from = created(admin.createKey(TENANT, "AES-256", "encrypt", "decrypt"));
+        String to = created(admin.createKey(TENANT, "AES-256", "encrypt", "decrypt"));
+        KmsClient.Response dataKey = admin.post("/datakeys", scope().put("key_id", from).put("key_spec", "AES-256"));
+        assertThat(dataKey.status()).as(dataKey.body()).isEqualTo(200);
+        byte[] plaintext = B64D.decode(dataKey.text("plaintext"));
+        assertThat(plaintext).hasSize(32);
+        com.zeroui.kms.crypto.CiphertextBlob blob = com.zeroui.kms.crypto.CiphertextBlob.decode(
+                B64D.decode(dataKey.text("ciphertext_blob"))).orElseThrow();
+        assertThat(blob.keyId()).isEqualTo(from);
+        assertThat(blob.algorithm().apiName()).isEqualTo("AES-256-GCM");
+        // the data key is the key the blob holds: AES-GCM in this JVM opens it
+        javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(plaintext, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, new byte[12]));
+        assertThat(gcm.doFinal(DATA)).hasSize(DATA.length + 16);
+
+        KmsClient.Response moved = admin.post("/rewrap", scope().put("ciphertext_blob", dataKey.text("ciphertext_blob"))
+                .put("destination_key_id", to));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.text("key_id")).isEqualTo(to);
+        assertThat(moved.text("source_key_id")).isEqualTo(from);
+        assertThat(moved.body()).doesNotContain(dataKey.text("plaintext"));
+        KmsClient.Response opened = admin.post("/decrypt", scope().put("ciphertext_blob", moved.text("ciphertext_blob")));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        assertThat(opened.text("key_id")).isEqualTo(to);
+        assertThat(B64D.decode(opened.text("plaintext"))).isEqualTo(plaintext);
+
+        // a blob that names CHACHA20-POLY1305 is refused for the algorithm, before any key is used
+        byte[] chacha = new com.zeroui.kms.crypto.CiphertextBlob(com.zeroui.kms.crypto.AeadAlgorithm.CHACHA20_POLY1305,
+                from, 0, new byte[12], new byte[32]).encode();
+        for (String path : List.of("/decrypt", "/rewrap")) {
+            com.fasterxml.jackson.databind.node.ObjectNode request = scope().put("ciphertext_blob", B64.encodeToString(chacha));
+            if (path.equals("/rewrap")) {
+                request.put("destination_key_id", to);
+            }
+            JsonNode refused = assertError(admin.post(path, request), 400, "INVALID_REQUEST");
+            assertThat(refused.get("message").asText()).as(path).contains("CHACHA20-POLY1305", "not a FIPS 140-3 approved");
+        }
+    }
+
+    @Test
+    void batchItemsRunOnTheModuleAndANonApprovedItemFailsAlone() {
+        String ed = created(admin.createKey(TENANT, "Ed25519", "sign", "verify"));
+        String aes = created(admin.createKey(TENANT, "AES-256", "encrypt", "decrypt"));
+        String hmac = created(admin.createKey(TENANT, "HMAC-SHA256", "mac", "mac_verify"));
+        String data = B64.encodeToString(DATA);
+        com.fasterxml.jackson.databind.node.ObjectNode body = KmsClient.JSON.createObjectNode();
+        var items = body.putArray("items");
+        items.add(scope().put("operation", "sign").put("key_id", ed).put("data", data));
+        items.add(scope().put("operation", "encrypt").put("key_id", aes).put("plaintext", data));
+        items.add(scope().put("operation", "mac").put("key_id", hmac).put("data", data));
+        items.add(scope().put("operation", "encrypt").put("key_id", aes).put("plaintext", data)
+                .put("algorithm", "CHACHA20-POLY1305"));
+        KmsClient.Response r = admin.post("/batch", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("succeeded").asInt()).isEqualTo(3);
+        assertThat(r.json().get("failed").asInt()).isEqualTo(1);
+        JsonNode results = r.json().get("results");
+        String signature = results.get(0).at("/result/signature").asText();
+        assertThat(admin.verify(TENANT, ed, DATA, signature, "EdDSA").json().get("valid").asBoolean()).isTrue();
+        KmsClient.Response opened = admin.post("/decrypt", scope().put("ciphertext_blob",
+                results.get(1).at("/result/ciphertext_blob").asText()));
+        assertThat(B64D.decode(opened.text("plaintext"))).as(opened.body()).isEqualTo(DATA);
+        KmsClient.Response checked = admin.post("/mac/verify", scope().put("key_id", hmac).put("data", data)
+                .put("mac", results.get(2).at("/result/mac").asText()));
+        assertThat(checked.json().get("valid").asBoolean()).as(checked.body()).isTrue();
+        assertThat(results.get(3).at("/error/code").asText()).as(results.get(3).toString()).isEqualTo("INVALID_REQUEST");
+        assertThat(results.get(3).at("/error/message").asText()).contains("CHACHA20-POLY1305");
+    }
+
+    /** BYOK: the wrapping key pair is the module's; material wrapped in this JVM is imported and holds exactly those bytes. */
+    @Test
+    void importParamsGiveAModuleWrappingKeyAndAnImportedKeyHoldsItsMaterial() throws Exception {
+        KmsClient.Response params = admin.post("/keys/import-params", scope().put("key_type", "AES-256"));
+        assertThat(params.status()).as(params.body()).isEqualTo(200);
+        assertThat(params.text("wrapping_algorithm")).isEqualTo("RSA_OAEP_3072_SHA256_AES_256_KWP");
+        java.security.PublicKey wrapping = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(B64D.decode(params.text("wrapping_public_key")
+                        .replaceAll("-----[A-Z ]+-----|\\s", ""))));
+        assertThat(((java.security.interfaces.RSAPublicKey) wrapping).getModulus().bitLength()).isEqualTo(3072);
+        byte[] material = new byte[32];
+        new java.security.SecureRandom().nextBytes(material);
+        com.fasterxml.jackson.databind.node.ObjectNode body = scope().put("import_token", params.text("import_token"))
+                .put("wrapped_key_material", B64.encodeToString(
+                        com.zeroui.kms.crypto.KeyImportWrapping.wrapForImport(wrapping, material)));
+        body.putArray("key_usage").add("encrypt").add("decrypt");
+        KmsClient.Response imported = admin.post("/keys/import", body);
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(imported.text("origin")).isEqualTo("external");
+        KmsClient.Response sealed = admin.encrypt(TENANT, imported.text("key_id"), DATA, null, null);
+        assertThat(sealed.status()).as(sealed.body()).isEqualTo(200);
+        javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(material, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, B64D.decode(sealed.text("iv"))));
+        assertThat(gcm.doFinal(B64D.decode(sealed.text("ciphertext")))).isEqualTo(DATA);
+    }
+
+    @Test
+    void mlDsa65KeyCreationIsRefusedWith400SayingTheModuleHasNone() {
+        JsonNode refused = assertError(admin.createKey(TENANT, "ML-DSA-65", "sign", "verify"), 400, "INVALID_REQUEST");
+        assertThat(refused.at("/details/field").asText()).isEqualTo("key_type");
+        assertThat(refused.get("message").asText()).contains("ML-DSA-65", "FIPS", "no ML-DSA");
+        List<String> types = new ArrayList<>();
+        admin.get("/config").json().get("key_types").forEach(t -> types.add(t.asText()));
+        assertThat(types).doesNotContain("ML-DSA-65").contains("AES-256", "HMAC-SHA256");
+    }
+
+    private static final String PASSWORD = "a FIPS-mode passphrase of some length";
+    private static final byte[] SALT = "sixteen byte salt!".getBytes(StandardCharsets.UTF_8);
+    private static final java.util.Base64.Encoder B64 = java.util.Base64.getEncoder();
+    private static final java.util.Base64.Decoder B64D = java.util.Base64.getDecoder();
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode scope() {
+        return KmsClient.scope(TENANT, "dev", "tenant");
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode pbkdf2(String password) {
+        return scope().put("method", "PBKDF2-HMAC-SHA256").put("password", password).put("salt", B64.encodeToString(SALT));
+    }
+
+    /** The JDK's PBKDF2 in this JVM, independent of the module in the node's. */
+    private static byte[] jdkPbkdf2(String password) throws Exception {
+        return javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
+                new javax.crypto.spec.PBEKeySpec(password.toCharArray(), SALT, 600_000, 256)).getEncoded();
+    }
+
     /** X.509 through bcpkix-fips: a CSR is verified and a certificate issued, and it authenticates over BCJSSE. */
     @ParameterizedTest
     @CsvSource({"P-256", "RSA-2048"})

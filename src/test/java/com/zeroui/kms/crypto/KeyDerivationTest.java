@@ -152,6 +152,9 @@ class KeyDerivationTest {
         byte[] fromModule = fips.pbkdf2Sha256(password.clone(), salt, 1000, 32);
         assertThat(fromModule).isEqualTo(KeyDerivation.on(null).pbkdf2Sha256(password.clone(), salt, 1000, 32));
         assertThat(KeyDerivation.on(null).hkdfRefusal()).isEmpty();
+        // the module refuses a password under 112 bits with an Error: it must reach the service as a bad request
+        assertThatThrownBy(() -> fips.pbkdf2Sha256("pw".toCharArray(), salt, 1000, 32))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("112 bits");
     }
 
     @Test
