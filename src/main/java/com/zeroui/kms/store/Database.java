@@ -23,9 +23,12 @@ public final class Database implements AutoCloseable {
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    /** SQLite only: checkpoints off the committing thread (null for PostgreSQL). */
+    private final WalCheckpointer checkpointer;
 
     private Database(HikariDataSource dataSource, Dialect dialect, String jdbcUrl, String user, String password) {
         this.dataSource = dataSource;
+        this.checkpointer = dialect == Dialect.SQLITE ? new WalCheckpointer(dataSource).start() : null;
         this.dialect = dialect;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -63,6 +66,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("secure_delete", "true");
             // Write transactions take the lock up front: no deadlock when two upgrade at once.
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            config.setConnectionInitSql(WalCheckpointer.DISABLE_AUTOMATIC);
         } else {
             config.setMaximumPoolSize(16);
             FailoverSettings.apply(config, jdbcUrl);
@@ -181,6 +185,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         dataSource.close();
     }
 }
