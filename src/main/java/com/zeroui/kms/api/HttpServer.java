@@ -73,7 +73,7 @@ public final class HttpServer implements AutoCloseable {
         KeyRoutes keys = new KeyRoutes(services.keys(), mapper, services.usageReserved(), services.clock());
         CryptoRoutes crypto = new CryptoRoutes(services.signing(), services.encryption(), mapper);
         MacRoutes macs = new MacRoutes(new com.zeroui.kms.keys.MacService(services.operations()), mapper);
-        OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig());
+        OpsRoutes ops = new OpsRoutes(services.health(), services.metrics(), services.effectiveConfig(), mapper);
         AuditRoutes audit = new AuditRoutes(services.audit(), services.receiptKeys(), mapper);
         ArchiveRoutes archives = new ArchiveRoutes(services.auditRetention());
         EventRoutes events = new EventRoutes(services.events(), mapper);
