@@ -601,7 +601,7 @@ public final class CryptoSuite {
         Signature signature = signature(alg, provider);
         signature.initSign(key);
         signature.update(data);
-        return signature.sign();
+        return alg.encoding().toWire(signature.sign());
     }
 
     static boolean verify(SignatureAlgorithm alg, Provider provider, PublicKey key, byte[] data, byte[] sig)
@@ -613,7 +613,7 @@ public final class CryptoSuite {
         signature.initVerify(key);
         signature.update(data);
         try {
-            return signature.verify(sig);
+            return signature.verify(alg.encoding().toProvider(sig));
         } catch (SignatureException e) {
             return false;
         }

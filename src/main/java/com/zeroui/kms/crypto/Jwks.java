@@ -3,25 +3,30 @@ package com.zeroui.kms.crypto;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * Signing keys as JSON Web Keys and back: RSA-2048 as {@code kty: RSA} (n, e) with {@code alg: RS256}
  * (RFC 7518 §6.3), Ed25519 as {@code kty: OKP, crv: Ed25519} (x) with {@code alg: EdDSA} (RFC 8037), ML-DSA-65
- * as {@code kty: AKP} (pub) with {@code alg: ML-DSA-65} (draft-ietf-cose-dilithium). Each key type names its form
+ * as {@code kty: AKP} (pub) with {@code alg: ML-DSA-65} (draft-ietf-cose-dilithium), ECDSA-P256 as
+ * {@code kty: EC, crv: P-256} (x, y) with {@code alg: ES256} (RFC 7518 §6.2.1). Each key type names its form
  * ({@link KeyType}).
  * nimbus-jose-jwt builds and parses the JWK objects; Bouncy Castle reads and writes the SPKI DER.
  */
@@ -69,6 +74,25 @@ public final class Jwks {
         jwk.put("kid", kid);
         jwk.put("use", "sig");
         return jwk;
+    });
+
+    /**
+     * P-256 public keys as {@code kty: EC, crv: P-256} (x, y), RFC 7518 §6.2.1: each coordinate the full
+     * 32 bytes, unpadded base64url. Only the uncompressed point the providers write is accepted.
+     */
+    static final PublicKeyForm EC_P256 = new PublicKeyForm("EC", (spki, kid, alg) -> {
+        SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
+        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(info.getAlgorithm().getAlgorithm())
+                || !SECObjectIdentifiers.secp256r1.equals(info.getAlgorithm().getParameters())) {
+            throw new IllegalArgumentException("not a P-256 public key");
+        }
+        byte[] point = info.getPublicKeyData().getOctets();
+        if (point.length != 65 || point[0] != 0x04) {
+            throw new IllegalArgumentException("not an uncompressed P-256 point");
+        }
+        return new ECKey.Builder(Curve.P_256, Base64URL.encode(Arrays.copyOfRange(point, 1, 33)),
+                Base64URL.encode(Arrays.copyOfRange(point, 33, 65)))
+                .keyID(kid).algorithm(JWSAlgorithm.parse(alg.apiName())).keyUse(KeyUse.SIGNATURE).build().toJSONObject();
     });
 
     /** The public JWK of a signing key: {@code kid}, {@code alg} (the type's default algorithm) and {@code use: sig}. */

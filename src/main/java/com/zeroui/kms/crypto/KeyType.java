@@ -10,6 +10,7 @@ import static com.zeroui.kms.crypto.KeyCapability.VERIFY;
 
 import java.security.PrivateKey;
 import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -41,7 +42,10 @@ public enum KeyType {
     ML_DSA_65("ML-DSA-65", "ML-DSA-65", 1952 * 8, Traits.keyPair(Jwks.AKP, SIGN, VERIFY)
             .stored(k -> MlDsaKeys.seedOnlyPkcs8(k), "2.16.840.1.101.3.4.3.18")
             .notInHsm("the JDK's PKCS#11 provider has no ML-DSA mechanism")
-            .notInFipsModule("is not in the Bouncy Castle FIPS module this build ships (bc-fips 2.1.x has no ML-DSA)"));
+            .notInFipsModule("is not in the Bouncy Castle FIPS module this build ships (bc-fips 2.1.x has no ML-DSA)")),
+    /** ECDSA on NIST P-256 (FIPS 186-5, SEC 2 secp256r1); signs ES256. */
+    ECDSA_P256("ECDSA-P256", "EC", 256, Traits.keyPair(Jwks.EC_P256, SIGN, VERIFY)
+            .generatedWith(() -> new ECGenParameterSpec("secp256r1")));
 
     private final String apiName;
     private final String jcaAlgorithm;

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Signature algorithms by their JOSE names. Each signs the raw message (the provider hashes it),
- * so an RS256 or EdDSA signature over a JWT signing input is a valid JWS signature.
+ * so an RS256, EdDSA or ES256 signature over a JWT signing input is a valid JWS signature.
  */
 public enum SignatureAlgorithm {
     /** RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2). */
@@ -23,21 +23,33 @@ public enum SignatureAlgorithm {
      * the one draft-ietf-cose-dilithium registers; the JCA name is the parameter-set-free one both Bouncy
      * Castle and ACCP register (the key fixes the parameter set).
      */
-    ML_DSA_65("ML-DSA-65", "ML-DSA", KeyType.ML_DSA_65, null, 3309);
+    ML_DSA_65("ML-DSA-65", "ML-DSA", KeyType.ML_DSA_65, null, 3309),
+    /**
+     * ECDSA on P-256 with SHA-256 (RFC 7518 §3.4): on the wire the 64-byte {@code r‖s}; the providers
+     * sign and verify DER ({@link SignatureEncoding#p1363}). Signatures are randomized (not RFC 6979).
+     */
+    ES256("ES256", "SHA256withECDSA", KeyType.ECDSA_P256, null, 64, SignatureEncoding.p1363(32));
 
     private final String apiName;
     private final String jcaName;
     private final KeyType keyType;
     private final AlgorithmParameterSpec parameters;
     private final int signatureLength;
+    private final SignatureEncoding encoding;
 
     SignatureAlgorithm(String apiName, String jcaName, KeyType keyType, AlgorithmParameterSpec parameters,
                        int signatureLength) {
+        this(apiName, jcaName, keyType, parameters, signatureLength, SignatureEncoding.AS_PROVIDED);
+    }
+
+    SignatureAlgorithm(String apiName, String jcaName, KeyType keyType, AlgorithmParameterSpec parameters,
+                       int signatureLength, SignatureEncoding encoding) {
         this.apiName = apiName;
         this.jcaName = jcaName;
         this.keyType = keyType;
         this.parameters = parameters;
         this.signatureLength = signatureLength;
+        this.encoding = encoding;
     }
 
     public String apiName() {
@@ -63,6 +75,14 @@ public enum SignatureAlgorithm {
      */
     public int signatureLength() {
         return signatureLength;
+    }
+
+    /**
+     * How wire signatures map to the provider's ({@link SignatureEncoding#AS_PROVIDED} but for ECDSA).
+     * Every caller of a JCA {@code Signature} for this algorithm goes through it.
+     */
+    public SignatureEncoding encoding() {
+        return encoding;
     }
 
     public static Optional<SignatureAlgorithm> fromApiName(String name) {

@@ -13,7 +13,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.cert.Certificate;
-import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +30,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Keys at protection level {@code hsm}: generated inside the token as sensitive, never-extractable
  * objects labelled {@code kms-key:<key id>}, and every operation on them (sign, verify, AES-GCM) runs
- * in the token. The service keeps only the label and, for RSA, the public key.
+ * in the token. The service keeps only the label and, for key pairs, the public key.
  *
- * <p>The JDK's PKCS#11 key store keeps a private key only beside a certificate, so an RSA key is
- * stored with a self-signed placeholder certificate (signed by the key itself, inside the token);
- * it is not used for anything else.
+ * <p>The JDK's PKCS#11 key store keeps a private key only beside a certificate, so a key pair (RSA,
+ * EC) is stored with a self-signed placeholder certificate (signed by the key itself with its type's
+ * default algorithm, inside the token); it is not used for anything else.
  */
 public final class HsmKeys {
     public static final String LABEL_PREFIX = "kms-key:";
@@ -66,20 +65,24 @@ public final class HsmKeys {
                 s.keyStore().setEntry(label, new java.security.KeyStore.SecretKeyEntry(generator.generateKey()), null);
                 return null;
             }
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", s.provider());
-            generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(type.jcaAlgorithm(), s.provider());
+            if (type.generationParameters() != null) {
+                generator.initialize(type.generationParameters());
+            }
             KeyPair pair = generator.generateKeyPair();
-            s.keyStore().setKeyEntry(label, pair.getPrivate(), null, new Certificate[] {placeholder(label, pair, s)});
+            s.keyStore().setKeyEntry(label, pair.getPrivate(), null,
+                    new Certificate[] {placeholder(label, pair, SignatureAlgorithm.defaultFor(type), s)});
             return pair.getPublic().getEncoded();
         });
     }
 
-    private static Certificate placeholder(String label, KeyPair pair, Pkcs11Token.Session s) throws GeneralSecurityException {
+    private static Certificate placeholder(String label, KeyPair pair, SignatureAlgorithm algorithm, Pkcs11Token.Session s)
+            throws GeneralSecurityException {
         X500Name name = new X500Name("CN=" + label.replace(',', '_'));
         try {
             return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
                     new Date(0), PLACEHOLDER_NOT_AFTER, name, pair.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(s.provider()).build(pair.getPrivate())));
+                    .build(new JcaContentSignerBuilder(algorithm.jcaName()).setProvider(s.provider()).build(pair.getPrivate())));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign the placeholder certificate in the token", e);
         }
@@ -90,7 +93,7 @@ public final class HsmKeys {
             Signature signature = signature(algorithm, s);
             signature.initSign((PrivateKey) require(s, keyId));
             signature.update(data);
-            return signature.sign();
+            return algorithm.encoding().toWire(signature.sign());
         });
     }
 
@@ -105,7 +108,7 @@ public final class HsmKeys {
             verifier.initVerify(publicKey);
             verifier.update(data);
             try {
-                return verifier.verify(signature);
+                return verifier.verify(algorithm.encoding().toProvider(signature));
             } catch (SignatureException e) {
                 return false;
             }

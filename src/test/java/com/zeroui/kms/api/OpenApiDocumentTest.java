@@ -57,7 +57,7 @@ class OpenApiDocumentTest {
                 .map(com.zeroui.kms.crypto.KeyType::apiName).toList());
         List<String> kty = new ArrayList<>();
         served.at("/components/schemas/Jwk/properties/kty/enum").forEach(t -> kty.add(t.asText()));
-        assertThat(kty).containsExactly("RSA", "OKP", "AKP");
+        assertThat(kty).containsExactly("RSA", "OKP", "AKP", "EC");
         List<String> batchOperations = new ArrayList<>();
         served.at("/paths/~1kms~1v1~1batch/post/requestBody/content/application~1json/schema/properties/items/items"
                 + "/properties/operation/enum").forEach(t -> batchOperations.add(t.asText()));

@@ -72,10 +72,11 @@ class FipsModeIT {
             assertThat(e.getValue().asText()).as(e.getKey()).isEqualTo("BCFIPS");
         });
         assertThat(primitives).containsExactlyInAnyOrder("keygen:RSA-2048", "keygen:Ed25519", "keygen:AES-256",
-                "keygen:HMAC-SHA256", "sign:RS256", "sign:PS256", "sign:EdDSA", "aead:AES-256-GCM", "mac:HMAC-SHA256");
+                "keygen:HMAC-SHA256", "keygen:ECDSA-P256", "sign:RS256", "sign:PS256", "sign:EdDSA", "sign:ES256", "aead:AES-256-GCM",
+                "mac:HMAC-SHA256");
         List<String> allowed = new ArrayList<>();
         config.get("allowed_algorithms").forEach(a -> allowed.add(a.asText()));
-        assertThat(allowed).containsExactly("RS256", "PS256", "EdDSA", "AES-256-GCM", "HMAC-SHA256");
+        assertThat(allowed).containsExactly("RS256", "PS256", "EdDSA", "ES256", "AES-256-GCM", "HMAC-SHA256");
         List<String> refused = new ArrayList<>();
         module.get("refused_algorithms").forEach(a -> refused.add(a.asText()));
         assertThat(refused).containsExactly("ML-DSA-65", "CHACHA20-POLY1305");
@@ -102,7 +103,7 @@ class FipsModeIT {
     }
 
     @ParameterizedTest
-    @CsvSource({"Ed25519,EdDSA", "RSA-2048,RS256", "RSA-2048,PS256"})
+    @CsvSource({"Ed25519,EdDSA", "RSA-2048,RS256", "RSA-2048,PS256", "ECDSA-P256,ES256"})
     void signsAndVerifies(String type, String algorithm) {
         String keyId = created(admin.createKey(TENANT, type, "sign", "verify"));
         KmsClient.Response signed = admin.sign(TENANT, keyId, DATA, algorithm);

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.zeroui.kms.client.jca.KmsProvider;
@@ -20,6 +23,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -116,6 +120,52 @@ class KmsProviderIT {
         remote.initVerify(new KmsPublicKey(kms, key, "Ed25519", null));
         remote.update("tampered".getBytes(StandardCharsets.UTF_8));
         assertThat(remote.verify(signature)).isFalse();
+    }
+
+    @Test
+    void nimbusSignsAnEs256JwtThroughTheProviderAndTheJdkVerifiesBothForms() throws Exception {
+        String key = newKey("ECDSA-P256", "sign", "verify");
+        PrivateKey handle = KmsProvider.privateKey(kms, key);
+        PublicKey publicKey = KmsProvider.publicKey(kms, key);
+        assertThat(publicKey).isInstanceOf(ECPublicKey.class);
+
+        // nimbus asks the provider for DER SHA256withECDSA and transcodes to JOSE's r‖s itself
+        ECDSASigner signer = new ECDSASigner(handle, Curve.P_256);
+        signer.getJCAContext().setProvider(PROVIDER);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key).build(),
+                new JWTClaimsSet.Builder().subject("alice").build());
+        jwt.sign(signer);
+        SignedJWT parsed = SignedJWT.parse(jwt.serialize());
+        assertThat(parsed.getSignature().decode()).hasSize(64);
+        Signature jdkRaw = Signature.getInstance("SHA256withECDSAinP1363Format");
+        jdkRaw.initVerify(publicKey);
+        jdkRaw.update(parsed.getSigningInput());
+        assertThat(jdkRaw.verify(parsed.getSignature().decode())).isTrue();
+        assertThat(parsed.verify(new ECDSAVerifier((ECPublicKey) publicKey))).isTrue();
+
+        for (String algorithm : new String[] {"SHA256withECDSA", "SHA256withECDSAinP1363Format", "ES256"}) {
+            Signature s = Signature.getInstance(algorithm, PROVIDER);
+            s.initSign(handle);
+            s.update(DATA);
+            byte[] signature = s.sign();
+            Signature jdk = Signature.getInstance(algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : algorithm);
+            jdk.initVerify(publicKey);
+            jdk.update(DATA);
+            assertThat(jdk.verify(signature)).as(algorithm + " verified by the JDK").isTrue();
+            // and at the service, through a KmsPublicKey, in the same form
+            Signature remote = Signature.getInstance(algorithm, PROVIDER);
+            remote.initVerify(new KmsPublicKey(kms, key, "EC", null));
+            remote.update(DATA);
+            assertThat(remote.verify(signature)).as(algorithm + " verified by the service").isTrue();
+            remote.update("tampered".getBytes(StandardCharsets.UTF_8));
+            assertThat(remote.verify(signature)).isFalse();
+        }
+        Signature remoteDer = Signature.getInstance("SHA256withECDSA", PROVIDER);
+        remoteDer.initVerify(new KmsPublicKey(kms, key, "EC", null));
+        remoteDer.update(DATA);
+        assertThat(remoteDer.verify(new byte[] {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01})).as("malformed DER").isFalse();
+        assertThatThrownBy(() -> Signature.getInstance("SHA256withRSA", PROVIDER).initSign(handle))
+                .isInstanceOf(InvalidKeyException.class);
     }
 
     @Test

@@ -45,7 +45,8 @@ class FipsSuiteTest {
     @Test
     void everyServedPrimitiveComesFromTheModule() {
         assertThat(FIPS.providersByPrimitive()).containsOnlyKeys("keygen:RSA-2048", "keygen:Ed25519", "keygen:AES-256",
-                "keygen:HMAC-SHA256", "sign:RS256", "sign:PS256", "sign:EdDSA", "aead:AES-256-GCM", "mac:HMAC-SHA256");
+                "keygen:HMAC-SHA256", "keygen:ECDSA-P256", "sign:RS256", "sign:PS256", "sign:EdDSA", "sign:ES256",
+                "aead:AES-256-GCM", "mac:HMAC-SHA256");
         assertThat(FIPS.providersByPrimitive()).allSatisfy((primitive, provider) ->
                 assertThat(provider).as(primitive).isEqualTo("BCFIPS"));
         assertThat(FIPS.fipsModule()).containsSame(MODULE);

@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,12 +30,24 @@ class SignatureWycheproofTest {
                     Map.of("/keySize", "2048", "/sha", "SHA-256", "/mgf", "MGF1", "/mgfSha", "SHA-256", "/sLen", "32"));
             case EDDSA -> Wycheproof.signatures("ed25519_test.json", "EDDSA", Map.of("/publicKey/curve", "edwards25519"));
             case ML_DSA_65 -> Wycheproof.mlDsaWithoutContext("mldsa_65_verify_test.json", "ML-DSA-65");
+            // P1363 (r‖s) vectors, the JOSE form: the DER ones would test the provider, not our conversion
+            case ES256 -> Wycheproof.signatures(ES256_FILE, "ECDSA", Map.of("/publicKey/curve", "secp256r1", "/sha", "SHA-256"));
         };
+    }
+
+    /**
+     * Not yet copied into src/test/resources/wycheproof (see its README): until it is, the ES256 vectors
+     * are reported as skipped, never as passed. ES256's own edge cases run in {@code EcdsaP1363Test}.
+     */
+    static final String ES256_FILE = "ecdsa_secp256r1_sha256_p1363_test.json";
+
+    static boolean present(SignatureAlgorithm alg) {
+        return alg != SignatureAlgorithm.ES256 || SignatureWycheproofTest.class.getResource("/wycheproof/" + ES256_FILE) != null;
     }
 
     static Stream<Arguments> allVectors() {
         return ProviderSuites.stream().flatMap(labeled -> Stream.of(SignatureAlgorithm.values())
-                .filter(alg -> labeled.suite().refusal(alg).isEmpty()).flatMap(alg -> {
+                .filter(alg -> labeled.suite().refusal(alg).isEmpty() && present(alg)).flatMap(alg -> {
             ProviderSuites.Labeled suite = labeled.serving("sign:" + alg.apiName());
             return vectors(alg).stream().map(v -> Arguments.of(alg, suite, v));
         }));
@@ -67,6 +80,7 @@ class SignatureWycheproofTest {
     @ParameterizedTest(name = "{0} vectors cover valid and invalid signatures")
     @EnumSource(SignatureAlgorithm.class)
     void coverage(SignatureAlgorithm alg) {
+        Assumptions.assumeTrue(present(alg), () -> "wycheproof/" + ES256_FILE + " is not in the test resources yet");
         List<SignatureVector> all = vectors(alg);
         assertThat(all.stream().filter(v -> v.result() == Result.VALID)).as("valid").hasSizeGreaterThan(5);
         assertThat(all.stream().filter(v -> v.result() == Result.INVALID)).as("invalid").hasSizeGreaterThan(40);

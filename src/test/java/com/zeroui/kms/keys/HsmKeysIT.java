@@ -62,7 +62,7 @@ class HsmKeysIT {
             KmsClient m21 = node.client("M21", TENANT);
             HsmKeys token = hsmKeys(node);
             JsonNode levels = node.admin().get("/config").json().get("protection_levels");
-            assertThat(levels.get("hsm").toString()).isEqualTo("[\"RSA-2048\",\"AES-256\"]");
+            assertThat(levels.get("hsm").toString()).isEqualTo("[\"RSA-2048\",\"AES-256\",\"ECDSA-P256\"]");
             assertThat(levels.get("software").toString()).contains("Ed25519");
 
             JsonNode rsaKey = create(m21, "RSA-2048", "hsm", "signer", "sign", "verify");
@@ -135,6 +135,34 @@ class HsmKeysIT {
             assertThat(Base64.getDecoder().decode(open(m21, aes, sealed, "aad").text("plaintext"))).isEqualTo(MESSAGE);
             String again = m21.sign(TENANT, "alias/signer", MESSAGE, "PS256").text("signature");
             assertThat(m21.verify(TENANT, "alias/signer", MESSAGE, again, "PS256").json().get("valid").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void ecdsaP256KeysAreMadeAndUsedInTheTokenAndSignRawRAndS() throws Exception {
+        try (TestNode node = TestNode.startIn(dir, withToken(), false, clock)) {
+            KmsClient m21 = node.client("M21", TENANT);
+            JsonNode ec = create(m21, "ECDSA-P256", "hsm", null, "sign", "verify");
+            String id = ec.get("key_id").asText();
+            assertThat(ec.get("protection_level").asText()).isEqualTo("hsm");
+
+            String signature = m21.sign(TENANT, id, MESSAGE, null).text("signature");
+            assertThat(Base64.getDecoder().decode(signature)).hasSize(64);
+            assertThat(m21.verify(TENANT, id, MESSAGE, signature, "ES256").json().get("valid").asBoolean()).isTrue();
+            assertThat(m21.verify(TENANT, id, "other".getBytes(), signature, "ES256").json().get("valid").asBoolean()).isFalse();
+            // the token signs DER; the answer is JOSE's r‖s, which the JDK's own P1363 verifier accepts outside the token
+            PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
+                    Pem.parsePublicKey(ec.get("public_key").asText())));
+            Signature jdk = Signature.getInstance("SHA256withECDSAinP1363Format");
+            jdk.initVerify(publicKey);
+            jdk.update(MESSAGE);
+            assertThat(jdk.verify(Base64.getDecoder().decode(signature))).isTrue();
+
+            Pkcs11MasterKeyProvider p11 = (Pkcs11MasterKeyProvider) node.node().data().masterKey();
+            assertThat(hsmKeys(node).keyIds()).contains(id);
+            assertThat(p11.token().find(HsmKeys.labelOf(id)).getEncoded()).isNull();
+            assertThat(new JdbcKeyRepository(node.node().data().database()).findById(id).orElseThrow().wrappedMaterial())
+                    .isEmpty();
         }
     }
 

@@ -80,7 +80,7 @@ class KeyTypeRegistryTest {
     @Test
     void protectionLevelsFollowTheRegistry() {
         assertThat(ProtectionLevel.SOFTWARE.keyTypes()).isEqualTo(EnumSet.allOf(KeyType.class));
-        assertThat(ProtectionLevel.HSM.keyTypes()).containsExactlyInAnyOrder(KeyType.RSA_2048, KeyType.AES_256);
+        assertThat(ProtectionLevel.HSM.keyTypes()).containsExactlyInAnyOrder(KeyType.RSA_2048, KeyType.AES_256, KeyType.ECDSA_P256);
         assertThat(ProtectionLevel.HSM.supports(AeadAlgorithm.AES_256_GCM)).isTrue();
         assertThat(ProtectionLevel.HSM.supports(AeadAlgorithm.CHACHA20_POLY1305)).isFalse();
         assertThat(ProtectionLevel.HSM.refusal(KeyType.ML_DSA_65)).contains("ML-DSA-65", "PKCS#11");

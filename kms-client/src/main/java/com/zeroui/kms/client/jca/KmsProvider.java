@@ -21,7 +21,8 @@ import java.util.Map;
  * Signature s = Signature.getInstance("SHA256withRSA", kms);
  * s.initSign(key); s.update(data); byte[] sig = s.sign();
  * }</pre>
- * Signature: Ed25519 (EdDSA), SHA256withRSA, RSASSA-PSS (PS256 parameters), ML-DSA-65;
+ * Signature: Ed25519 (EdDSA), SHA256withRSA, RSASSA-PSS (PS256 parameters), ML-DSA-65, and for ECDSA-P256
+ * keys SHA256withECDSAinP1363Format (ES256, r‖s) and SHA256withECDSA (DER);
  * Cipher: AES/GCM/NoPadding; Mac: HmacSHA256 (when the service offers HMAC keys).
  */
 public final class KmsProvider extends Provider {
@@ -36,6 +37,8 @@ public final class KmsProvider extends Provider {
         signature("SHA256withRSA", KmsSignatureSpi.Sha256WithRsa.class);
         signature("RSASSA-PSS", KmsSignatureSpi.RsaPss.class, "SHA256withRSA/PSS", "SHA256withRSAandMGF1");
         signature("ML-DSA-65", KmsSignatureSpi.MlDsa65.class, "ML-DSA");
+        signature("SHA256withECDSAinP1363Format", KmsSignatureSpi.Es256.class, "ES256");
+        signature("SHA256withECDSA", KmsSignatureSpi.Sha256WithEcdsa.class);
         service("Cipher", "AES/GCM/NoPadding", KmsAesGcmCipherSpi.class, List.of("AES_256/GCM/NoPadding"));
         service("Mac", "HmacSHA256", KmsHmacSpi.class, List.of("HMAC-SHA256"));
     }
@@ -77,13 +80,16 @@ public final class KmsProvider extends Provider {
         }
     }
 
-    /** The JCA key family of a KMS key type: RSA-2048 → RSA, AES-256 → AES, HMAC-SHA256 → HmacSHA256. */
+    /** The JCA key family of a KMS key type: RSA-2048 → RSA, ECDSA-P256 → EC, AES-256 → AES, HMAC-SHA256 → HmacSHA256. */
     static String family(String keyType) {
         if (keyType.startsWith("RSA")) {
             return "RSA";
         }
         if (keyType.startsWith("AES")) {
             return "AES";
+        }
+        if (keyType.startsWith("ECDSA-")) {
+            return "EC";
         }
         if (keyType.startsWith("HMAC-")) {
             return "Hmac" + keyType.substring("HMAC-".length());

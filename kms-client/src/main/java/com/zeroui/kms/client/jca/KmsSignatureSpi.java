@@ -115,7 +115,7 @@ public abstract class KmsSignatureSpi extends SignatureSpi {
             throw new SignatureException("not initialized for signing");
         }
         try {
-            return kmsKey.client().crypto().sign(kmsKey.keyId(), data.toByteArray(), apiAlgorithm).signature();
+            return fromService(kmsKey.client().crypto().sign(kmsKey.keyId(), data.toByteArray(), apiAlgorithm).signature());
         } catch (KmsClientException e) {
             throw new SignatureException(message(e), e);
         } finally {
@@ -132,12 +132,23 @@ public abstract class KmsSignatureSpi extends SignatureSpi {
             throw new SignatureException("not initialized for verification");
         }
         try {
-            return kmsKey.client().crypto().verify(kmsKey.keyId(), data.toByteArray(), sigBytes, apiAlgorithm).valid();
+            byte[] wire = toService(sigBytes);
+            return wire != null && kmsKey.client().crypto().verify(kmsKey.keyId(), data.toByteArray(), wire, apiAlgorithm).valid();
         } catch (KmsClientException e) {
             throw new SignatureException(message(e), e);
         } finally {
             data.reset();
         }
+    }
+
+    /** This JCA algorithm's form of a signature the service made (the same bytes but for DER ECDSA). */
+    byte[] fromService(byte[] signature) {
+        return signature;
+    }
+
+    /** The service's form of a signature given in this JCA algorithm's form; null when it has none (cannot verify). */
+    byte[] toService(byte[] signature) {
+        return signature;
     }
 
     @Override
@@ -206,6 +217,33 @@ public abstract class KmsSignatureSpi extends SignatureSpi {
     public static final class RsaPss extends KmsSignatureSpi {
         public RsaPss() {
             super("PS256", "RSASSA-PSS", "RSA");
+        }
+    }
+
+    /** ES256 as JOSE and the service write it: the 64-byte r‖s (IEEE P1363). */
+    public static final class Es256 extends KmsSignatureSpi {
+        public Es256() {
+            super("ES256", "SHA256withECDSAinP1363Format", "EC");
+        }
+    }
+
+    /**
+     * ES256 in the JCA's usual DER form ({@code SHA256withECDSA}, what nimbus-jose-jwt's ECDSASigner asks
+     * for): the service's r‖s is re-encoded here ({@link EcdsaDer}).
+     */
+    public static final class Sha256WithEcdsa extends KmsSignatureSpi {
+        public Sha256WithEcdsa() {
+            super("ES256", "SHA256withECDSA", "EC");
+        }
+
+        @Override
+        byte[] fromService(byte[] signature) {
+            return EcdsaDer.fromRaw(signature);
+        }
+
+        @Override
+        byte[] toService(byte[] signature) {
+            return EcdsaDer.toRaw(signature, 32);
         }
     }
 
