@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -19,8 +20,11 @@ import org.eclipse.jetty.util.Callback;
  * Admission control as the outermost Jetty handler, before routing, authentication and body
  * parsing: a request that would only wait gets a fast 503 DEPENDENCY_UNAVAILABLE (retryable,
  * {@code Retry-After: 1}, details.reason "overloaded") instead of a slot in an unbounded queue.
- * A slot is held until the response completes, successfully or not. Health and metrics bypass
- * the gate so that an overloaded node can still be observed and its load balancer informed.
+ * A slot is held until the response completes, successfully or not. A request that must wait is
+ * parked without a thread (like Jetty's QoSHandler, whose refusals cannot carry our envelope) and
+ * resumed on the server's executor when a slot is handed to it, or refused when its wait runs out.
+ * Health and metrics bypass the gate so that an overloaded node can still be observed and its load
+ * balancer informed.
  */
 final class AdmissionHandler extends Handler.Wrapper {
     static final String RETRY_AFTER_SECONDS = "1";
@@ -47,10 +51,18 @@ final class AdmissionHandler extends Handler.Wrapper {
         if (exempt.contains(Request.getPathInContext(request))) {
             return super.handle(request, response, callback);
         }
-        if (!gate.enter()) {
-            refuse(request, response, callback);
-            return true;
-        }
+        return switch (gate.enter(new Parked(request, response, callback), request.getComponents().getScheduler())) {
+            case ADMITTED -> handleAdmitted(request, response, callback);
+            case QUEUED -> true; // parked without a thread: Parked resumes or refuses it later
+            case REFUSED -> {
+                refuse(request, response, callback);
+                yield true;
+            }
+        };
+    }
+
+    /** Handles a request that holds a slot; the slot goes back exactly once, when the response completes. */
+    private boolean handleAdmitted(Request request, Response response, Callback callback) throws Exception {
         AtomicBoolean released = new AtomicBoolean();
         Runnable leave = () -> {
             if (released.compareAndSet(false, true)) {
@@ -68,6 +80,54 @@ final class AdmissionHandler extends Handler.Wrapper {
             leave.run();
         }
         return handled;
+    }
+
+    /**
+     * A queued request, parked with its response and callback while no thread works for it. Both
+     * outcomes are dispatched to the server's executor: admission comes on the thread of a request
+     * that is completing (handling inline would nest one request in another), expiry on the
+     * scheduler's single thread, which must not write responses.
+     */
+    private final class Parked implements AdmissionGate.Waiter {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+
+        Parked(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        @Override
+        public void admitted() {
+            try {
+                request.getComponents().getExecutor().execute(this::resume);
+            } catch (RuntimeException stopping) { // the pool refuses work only while the server stops
+                gate.leave();
+                callback.failed(stopping);
+            }
+        }
+
+        @Override
+        public void expired() {
+            try {
+                request.getComponents().getExecutor().execute(() -> refuse(request, response, callback));
+            } catch (RuntimeException stopping) {
+                callback.failed(stopping);
+            }
+        }
+
+        /** What Jetty does for a handler that returns false or throws, which it cannot do for a resumed request. */
+        private void resume() {
+            try {
+                if (!handleAdmitted(request, response, callback)) {
+                    Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                }
+            } catch (Throwable t) {
+                Response.writeError(request, response, callback, t);
+            }
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTPS front door: Javalin on Jetty 12 with TLS 1.3/1.2 only. Client certificates are
@@ -86,6 +87,8 @@ public final class HttpServer implements AutoCloseable {
         JettyErrorResponses jettyErrors = new JettyErrorResponses(mapper);
         ConsoleRoutes console = new ConsoleRoutes(consoleAuthentication, mapper);
         AdmissionHandler admissionHandler = admissionHandler(admission, mapper, services.metrics());
+        QueuedThreadPool threads = threadPool(admission);
+        services.metrics().registerHttpThreads(threads::getBusyThreads, threads::getThreads, threads.getMaxThreads());
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(serverKeyStore);
@@ -108,6 +111,7 @@ public final class HttpServer implements AutoCloseable {
             config.http.maxRequestSize = maxRequestBytes;
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            config.jetty.threadPool = threads;
             // Jetty's own rejections (bad URI, oversized headers) get the JSON envelope, not HTML.
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(jettyErrors);
@@ -218,6 +222,28 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static final String ATTR_OPERATION = "kms.operation";
+
+    /**
+     * Threads beyond the admission slots that the server needs: the connector's selectors and
+     * acceptor (1–4 each), the pool's reserved threads (about one per core), and short tasks that
+     * hold no slot: TLS handshakes, parsing request headers, refusals, health and metrics, a
+     * resumed waiter on its way to its handler. A parked waiter needs none (ADR 0029, revised),
+     * so the pool no longer grows with the queue or with the number of connections: at 400
+     * keep-alive connections and 64 slots it stays at 64 + 32. Work beyond this waits in the
+     * pool's task queue, at most one task per connection, instead of becoming another thread.
+     */
+    static final int THREADS_BEYOND_SLOTS = 32;
+    /** Javalin's default bound, kept when admission control is off (then nothing else bounds handling). */
+    static final int THREADS_WITHOUT_ADMISSION = 250;
+    static final int MIN_THREADS = 8;
+
+    /** The server's thread pool: the admission slots plus {@link #THREADS_BEYOND_SLOTS}. */
+    static QueuedThreadPool threadPool(com.zeroui.kms.ops.AdmissionConfig admission) {
+        int max = admission.enabled() ? admission.maxConcurrent() + THREADS_BEYOND_SLOTS : THREADS_WITHOUT_ADMISSION;
+        QueuedThreadPool pool = new QueuedThreadPool(max, Math.min(MIN_THREADS, max), 60_000);
+        pool.setName("JettyServerThreadPool");
+        return pool;
+    }
 
     /** Null when admission control is off; otherwise the gate, with its figures in the metrics. */
     private static AdmissionHandler admissionHandler(com.zeroui.kms.ops.AdmissionConfig admission, ObjectMapper mapper,

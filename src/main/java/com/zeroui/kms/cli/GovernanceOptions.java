@@ -68,7 +68,8 @@ final class GovernanceOptions {
 
     @Option(names = "--max-concurrent-requests", defaultValue = "${env:KMS_MAX_CONCURRENT_REQUESTS:-64}",
             description = "Admission control: API requests handled at once on this node; more wait in a bounded queue, then get "
-                    + "503 with Retry-After (0 = off; health and metrics are exempt; docs/performance.md). "
+                    + "503 with Retry-After (0 = off; health and metrics are exempt; the HTTP thread pool is this + 32; "
+                    + "docs/performance.md). "
                     + "Env KMS_MAX_CONCURRENT_REQUESTS. Default: ${DEFAULT-VALUE}")
     int maxConcurrentRequests;
 

@@ -19,9 +19,9 @@ public record AdmissionConfig(int maxConcurrent, int maxQueued, Duration maxQueu
      * 64 in flight: on the reference 2-core node throughput stops rising at about 16 concurrent
      * requests and every further one only adds latency, but receipts are group-committed and a
      * larger batch is cheaper per request, so some headroom pays. A queue of 32 absorbs bursts
-     * (a waiter holds a Jetty thread: slots plus queue stay well below the pool's 250, leaving
-     * threads for TLS handshakes and health); 50 ms of waiting keeps an admitted request inside
-     * the 50 ms signing budget's order of magnitude.
+     * (a waiter is parked without a thread, so the queue costs memory only: one small entry
+     * each); 50 ms of waiting keeps an admitted request inside the 50 ms signing budget's order
+     * of magnitude. The HTTP thread pool is sized from the slots (ADR 0029, revised).
      */
     public static AdmissionConfig defaults() {
         return new AdmissionConfig(64, 32, Duration.ofMillis(50));

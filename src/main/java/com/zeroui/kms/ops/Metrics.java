@@ -85,6 +85,18 @@ public final class Metrics {
                 .callback(cb -> cb.call(rejected.getAsLong())).register(registry);
     }
 
+    /** The HTTP server's thread pool: threads running a task now, threads started, and the pool's bound. */
+    public void registerHttpThreads(java.util.function.LongSupplier busy, java.util.function.LongSupplier threads,
+                                    long maxThreads) {
+        GaugeWithCallback.builder().name("kms_http_threads_busy")
+                .help("HTTP server threads running a task (selectors and acceptors included); parked requests hold none")
+                .callback(cb -> cb.call(busy.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("kms_http_threads").help("HTTP server threads started (busy, idle or reserved)")
+                .callback(cb -> cb.call(threads.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("kms_http_threads_max").help("Bound on the HTTP server's threads")
+                .callback(cb -> cb.call(maxThreads)).register(registry);
+    }
+
     /** The key-material cache's hits and misses since start (their ratio is the hit rate under a benchmark's key spread). */
     public void registerKeyCache(java.util.function.LongSupplier hits, java.util.function.LongSupplier misses) {
         io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("kms_key_cache_requests_total")

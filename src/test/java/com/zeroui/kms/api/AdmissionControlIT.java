@@ -106,6 +106,84 @@ class AdmissionControlIT {
         }
     }
 
+    /**
+     * Waiters are parked without a thread: with both slots held, a dozen queued requests leave the
+     * pool's busy threads where they were. Each queued request announces a body it has not sent
+     * yet, so whoever is admitted blocks on it: finishing waiter i's body and getting its answer
+     * proves waiter i (and no later one) got the slot, in arrival order, one slot hand-over at a time.
+     */
+    @Test
+    void queuedRequestsHoldNoThreadAndAreAdmittedFirstInFirstOut() throws Exception {
+        AdmissionConfig twoSlots = new AdmissionConfig(2, 20, Duration.ofSeconds(60));
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(twoSlots)))) {
+            KmsClient client = node.client("M21", T);
+            String key = signingKey(client);
+            assertThat(sign(client, key).status()).isEqualTo(200);
+            List<PartialSign> waiters = new ArrayList<>();
+            try (PartialSign first = PartialSign.open(node, key); PartialSign second = PartialSign.open(node, key)) {
+                awaitGauge(node, "kms_admission_active", v -> v == 2);
+                double busyBefore = metric(node, "kms_http_threads_busy");
+                int queued = 12;
+                for (int i = 0; i < queued; i++) {
+                    waiters.add(PartialSign.open(node, key));
+                    int expected = i + 1;
+                    awaitGauge(node, "kms_admission_queued", v -> v == expected);
+                }
+                double busyQueued = metric(node, "kms_http_threads_busy");
+                assertThat(busyQueued).as("busy threads with %d requests queued (before: %s)", queued, busyBefore)
+                        .isLessThanOrEqualTo(busyBefore + 2);
+                assertThat(metric(node, "kms_http_threads")).isLessThanOrEqualTo(metric(node, "kms_http_threads_max"));
+
+                first.abandon(); // its slot passes to the oldest waiter, and from each finished waiter to the next
+                for (int i = 0; i < queued; i++) {
+                    int stillQueued = queued - i - 1;
+                    awaitGauge(node, "kms_admission_queued", v -> v == stillQueued);
+                    // handled, not refused: the raw connection is the admin's, outside the key's allowed modules (403)
+                    assertThat(waiters.get(i).finish()).as("waiter %d answered in its turn", i).isIn(200, 403);
+                }
+            } finally {
+                for (PartialSign waiter : waiters) {
+                    waiter.close();
+                }
+            }
+            awaitGauge(node, "kms_admission_active", v -> v == 0);
+            assertThat(metric(node, "kms_admission_rejected_total")).isZero();
+            assertThat(sign(client, key).status()).as("back to normal").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aWaiterWhoseWaitRunsOutGetsAFast503WithRetryAfterAndTheNodeRecovers() throws Exception {
+        AdmissionConfig shortWait = new AdmissionConfig(2, 10, Duration.ofMillis(200));
+        try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(shortWait)))) {
+            KmsClient client = node.client("M21", T);
+            String key = signingKey(client);
+            try (PartialSign first = PartialSign.open(node, key); PartialSign second = PartialSign.open(node, key)) {
+                awaitGauge(node, "kms_admission_active", v -> v == 2);
+                long start = System.nanoTime();
+                List<CompletableFuture<KmsClient.Response>> waiting = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    waiting.add(CompletableFuture.supplyAsync(() -> sign(client, key)));
+                }
+                for (CompletableFuture<KmsClient.Response> w : waiting) {
+                    KmsClient.Response refused = w.get(60, TimeUnit.SECONDS);
+                    JsonNode error = assertError(refused, 503, "DEPENDENCY_UNAVAILABLE");
+                    assertThat(error.get("retryable").asBoolean()).isTrue();
+                    assertThat(refused.headers().get("retry-after")).containsExactly("1");
+                }
+                // bounded by the 200 ms wait plus scheduling on a busy machine, far from any client timeout
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+                assertThat(metric(node, "kms_admission_queued")).isZero();
+                assertThat(metric(node, "kms_admission_rejected_total")).isGreaterThanOrEqualTo(5);
+                assertThat(metric(node, "kms_admission_active")).as("expired waiters took no slot").isEqualTo(2);
+            }
+            awaitGauge(node, "kms_admission_active", v -> v == 0);
+            for (int i = 0; i < 3; i++) {
+                assertThat(sign(client, key).status()).as("back to normal").isEqualTo(200);
+            }
+        }
+    }
+
     @Test
     void offMeansNoGateAndNoAdmissionMetrics() {
         try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(AdmissionConfig.off())))) {
@@ -126,6 +204,56 @@ class AdmissionControlIT {
                 + partial).getBytes(StandardCharsets.UTF_8));
         out.flush();
         return socket;
+    }
+
+    /**
+     * A sign request over its own connection whose body is held back until {@link #finish()}: once
+     * admitted, its handler holds the slot reading the body, so admission is observable and ordered.
+     */
+    private static final class PartialSign implements AutoCloseable {
+        private final SSLSocket socket;
+        private final byte[] rest;
+
+        private PartialSign(SSLSocket socket, byte[] rest) {
+            this.socket = socket;
+            this.rest = rest;
+        }
+
+        static PartialSign open(TestNode node, String key) throws Exception {
+            Path tls = node.dataDir().resolve("tls");
+            SSLSocket socket = (SSLSocket) ClientTls.fromPemFiles(tls.resolve("admin.pem"), tls.resolve("admin.key"),
+                    tls.resolve("ca.pem")).getSocketFactory().createSocket("127.0.0.1", node.node().port());
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(30));
+            byte[] body = ("{\"tenant_id\":\"" + T + "\",\"environment\":\"dev\",\"plane\":\"tenant\",\"key_id\":\""
+                    + key + "\",\"data\":\"AQID\"}").getBytes(StandardCharsets.UTF_8);
+            int split = body.length / 2;
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /kms/v1/sign HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, split);
+            out.flush();
+            return new PartialSign(socket, java.util.Arrays.copyOfRange(body, split, body.length));
+        }
+
+        /** Sends the rest of the body and returns the answer's status (a read timeout fails the test). */
+        int finish() throws Exception {
+            socket.getOutputStream().write(rest);
+            socket.getOutputStream().flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 ");
+            return Integer.parseInt(statusLine.substring(9, 12));
+        }
+
+        /** Drops the connection mid-body: the handler's read fails and its slot is released. */
+        void abandon() throws Exception {
+            socket.close();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
     }
 
     private static String signingKey(KmsClient client) {
