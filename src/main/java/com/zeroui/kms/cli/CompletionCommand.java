@@ -8,9 +8,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code completion [bash|zsh]}: picocli's completion script for the whole command tree. The one script
- * serves both shells (zsh loads it through bashcompinit); the old name generate-completion still works.
+ * serves both shells (zsh loads it through bashcompinit).
  */
-@Command(name = "completion", aliases = "generate-completion", mixinStandardHelpOptions = true,
+@Command(name = "completion", mixinStandardHelpOptions = true,
         description = "Print the shell completion script (bash, or zsh with bashcompinit)",
         footer = "%nExample: source <(./kms completion bash)")
 final class CompletionCommand implements Runnable {

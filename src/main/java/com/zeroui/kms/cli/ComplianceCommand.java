@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kms compliance report}: GET /kms/v1/compliance, printed for a reviewer. */
-@Command(name = "compliance", mixinStandardHelpOptions = true, footer = "%nExample: ./kms compliance report", description = "The live compliance report (docs/compliance.md)",
+@Command(name = "compliance", mixinStandardHelpOptions = true, footer = "%nExample: ./kms compliance report", description = "The live compliance report",
         subcommands = {ComplianceCommand.Report.class})
 final class ComplianceCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -72,7 +72,8 @@ class CommandHelpTest {
         for (CommandLine c : distinct(Main.commandLine().getSubcommands().values())) {
             assertThat(help.out()).as("./kms --help").containsPattern("(?m)^  " + Pattern.quote(c.getCommandName()) + "[ ,]");
         }
-        assertThat(help.out()).contains("  test ", "  key ", "  encrypt ", "  completion, generate-completion ");
+        assertThat(help.out()).contains("  test ", "  key ", "  encrypt ", "  completion ");
+        assertThat(help.out().lines().count()).as("./kms --help fits a terminal").isLessThanOrEqualTo(40);
 
         CliRun version = CliRun.run("--version");
         assertThat(version.exitCode()).isZero();
@@ -165,6 +166,5 @@ class CommandHelpTest {
         assertThat(bash.out()).contains("complete -F").contains("encrypt", "import", "rotate");
         CliRun zsh = CliRun.run("completion", "zsh");
         assertThat(zsh.out()).startsWith("autoload -U +X compinit").contains("bashcompinit", "complete -F");
-        assertThat(CliRun.run("generate-completion").out()).isEqualTo(bash.out());
     }
 }

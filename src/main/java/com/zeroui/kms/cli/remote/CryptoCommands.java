@@ -110,7 +110,7 @@ public final class CryptoCommands {
     }
 
     @Command(name = "encrypt",
-            description = "Encrypt with an AES key: a ciphertext_blob that names its key (base64 by default)",
+            description = "Encrypt with an AES key: a ciphertext_blob (base64)",
             footer = {"%nExample: ./kms encrypt -k alias/backups -i notes.txt -o raw --out notes.enc", ConnectionOptions.FOOTER})
     public static final class Encrypt extends KeyedCommand {
         @Option(paramLabel = "ALG", names = "--alg", description = "AES-256-GCM (default) or CHACHA20-POLY1305")
@@ -130,7 +130,7 @@ public final class CryptoCommands {
     }
 
     @Command(name = "decrypt",
-            description = "Decrypt what encrypt wrote: a ciphertext_blob (raw, base64 or -o json) needs no --key",
+            description = "Decrypt what encrypt wrote (the blob names its key)",
             footer = {"%nExample: ./kms decrypt -i notes.enc > notes.txt", ConnectionOptions.FOOTER})
     public static final class Decrypt extends DataCommand {
         @Option(names = {"-k", "--key"}, paramLabel = "KEY",
