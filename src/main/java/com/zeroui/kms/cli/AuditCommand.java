@@ -37,7 +37,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, footer = "%nExample: ./kms audit export --out audit.json",
         description = "Export, seal (archive) and verify the receipt log offline",
         subcommands = {AuditCommand.Export.class, AuditCommand.Seal.class, AuditCommand.Verify.class,
                 AuditCommand.Archives.class, AuditCommand.DeleteArchive.class})
@@ -71,7 +71,7 @@ final class AuditCommand implements Runnable {
         return true;
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
+    @Command(name = "export", mixinStandardHelpOptions = true, footer = "%nExample: ./kms audit export --out audit.json --data-dir kms-data",
             description = "Write the receipts, signed tree heads and receipt public keys to a bundle (works while a server runs)")
     static final class Export implements Callable<Integer> {
         @Mixin
@@ -120,7 +120,7 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "seal", mixinStandardHelpOptions = true,
+    @Command(name = "seal", mixinStandardHelpOptions = true, footer = "%nExample: ./kms audit seal --before 2025-01-01 --dry-run",
             description = "Move the oldest receipts into a verified archive file and remove them from the live store"
                     + " (works while a server runs; run one seal at a time)")
     static final class Seal implements Callable<Integer> {
@@ -201,7 +201,7 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, footer = "%nExample: ./kms audit verify audit.json --trusted-keys receipt-keys.json",
             description = "Check an export bundle, an archive, or archives in log order followed by a live export, offline:"
                     + " receipt signatures, log order, recomputed Merkle tree, signed tree heads, and that each file continues"
                     + " the one before it. Exit 0 when it verifies, 1 naming the first bad receipt index, tree head or file,"
@@ -305,7 +305,7 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "archives", mixinStandardHelpOptions = true,
+    @Command(name = "archives", mixinStandardHelpOptions = true, footer = "%nExample: ./kms audit archives --data-dir kms-data",
             description = "List the sealed archives with the retention policy's verdict on each (--audit-retention)")
     static final class Archives implements Callable<Integer> {
         @Mixin
@@ -339,7 +339,7 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete-archive", mixinStandardHelpOptions = true,
+    @Command(name = "delete-archive", mixinStandardHelpOptions = true, footer = "%nExample: ./kms audit delete-archive OLDEST_ARCHIVE.json",
             description = "Delete the oldest sealed archive once the audit retention (--audit-retention) has passed for"
                     + " all its receipts; refused before. Either way the log records it (audit_archive_deleted receipt)")
     static final class DeleteArchive implements Callable<Integer> {

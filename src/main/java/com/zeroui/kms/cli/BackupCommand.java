@@ -37,7 +37,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "backup", mixinStandardHelpOptions = true,
+@Command(name = "backup", mixinStandardHelpOptions = true, footer = "%nExample: ./kms backup create --out kms.backup",
         description = "Encrypted backups of the store: create, verify, restore",
         subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class})
 final class BackupCommand implements Runnable {
@@ -99,7 +99,7 @@ final class BackupCommand implements Runnable {
         return FAILED;
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, footer = "%nExample: ./kms backup create --out kms-2026-12-03.backup",
             description = "Write a consistent, encrypted snapshot of every table while the service runs")
     static final class Create implements Callable<Integer> {
         @Mixin
@@ -136,7 +136,7 @@ final class BackupCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, footer = "%nExample: ./kms backup verify kms.backup --master-key /safe/master.key",
             description = "Check a backup's integrity with the master key and print what it holds; writes nothing."
                     + " Exit 0 when it verifies, 1 when it is damaged or made under another master key, 2 when unreadable")
     static final class Verify implements Callable<Integer> {
@@ -172,7 +172,7 @@ final class BackupCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true,
+    @Command(name = "restore", mixinStandardHelpOptions = true, footer = "%nExample: ./kms backup restore kms.backup --data-dir /srv/kms",
             description = "Restore a backup into an empty data directory or database (refuses a used one unless --force),"
                     + " checking the restored log against the backup before it commits")
     static final class Restore implements Callable<Integer> {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * then prints a Markdown table with the spec's budgets. A benchmark, not a test: it reports what
  * it measures and exits non-zero only when requests fail.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, footer = "%nExample: ./kms bench --data-dir kms-data --duration 30",
         description = "Benchmark a running KMS against in-process primitives")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "Server base URL. Default: ${DEFAULT-VALUE}")

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "cert", mixinStandardHelpOptions = true, description = "Client certificates from the internal CA",
+@Command(name = "cert", mixinStandardHelpOptions = true, footer = "%nExample: ./kms cert issue --module-id M21 --out m21/", description = "Client certificates from the internal CA",
         subcommands = {CertCommand.Issue.class, CertCommand.Renew.class})
 final class CertCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -51,7 +51,7 @@ final class CertCommand implements Runnable {
         Path ca;
 
         @Option(names = "--ttl", description = "Certificate lifetime as an ISO-8601 duration, e.g. P30D or PT12H"
-                + " (default: the server's, 365 days; bounded by its --max-certificate-ttl)")
+                + " (default: the server's, 365 days; bounded by its maximum, KMS_MAX_CERTIFICATE_TTL)")
         Duration ttl;
 
         Path certFile(Path dataDir) {
@@ -85,7 +85,7 @@ final class CertCommand implements Runnable {
         return enrolled;
     }
 
-    @Command(name = "issue", mixinStandardHelpOptions = true,
+    @Command(name = "issue", mixinStandardHelpOptions = true, footer = "%nExample: ./kms cert issue --module-id M21 --tenant-id acme --out m21/",
             description = "Issue a client certificate: writes DIR/cert.pem, DIR/key.pem (0600) and DIR/ca.pem."
                     + " With --url through the server's API (CSR only), else directly on the data directory")
     static final class Issue implements Callable<Integer> {
@@ -161,7 +161,7 @@ final class CertCommand implements Runnable {
         }
     }
 
-    @Command(name = "renew", mixinStandardHelpOptions = true,
+    @Command(name = "renew", mixinStandardHelpOptions = true, footer = "%nExample: ./kms cert renew --cert m21/cert.pem --key m21/key.pem",
             description = "Renew a client certificate through the server's API: a new key pair and a CSR for the same"
                     + " identity (SPIFFE ID and roles), authenticated by the certificate being renewed. Writes to --out,"
                     + " or replaces the --cert, --key and --ca files")

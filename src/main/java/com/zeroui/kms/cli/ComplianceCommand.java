@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kms compliance report}: GET /kms/v1/compliance, printed for a reviewer. */
-@Command(name = "compliance", mixinStandardHelpOptions = true, description = "The live compliance report (docs/compliance.md)",
+@Command(name = "compliance", mixinStandardHelpOptions = true, footer = "%nExample: ./kms compliance report", description = "The live compliance report",
         subcommands = {ComplianceCommand.Report.class})
 final class ComplianceCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,7 +21,7 @@ final class ComplianceCommand implements Runnable {
 
     enum Format { json, markdown }
 
-    @Command(name = "report", mixinStandardHelpOptions = true,
+    @Command(name = "report", mixinStandardHelpOptions = true, footer = "%nExample: ./kms compliance report --url https://127.0.0.1:8443",
             description = "Prints each control's status and evidence; exits 0 when nothing fails, 2 when an item fails, "
                     + "1 when the report could not be fetched. Needs an admin or auditor certificate.")
     static final class Report implements Callable<Integer> {

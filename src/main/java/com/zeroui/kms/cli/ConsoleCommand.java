@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code kms console login}: the operator console's sign-in, vouched for by the caller's client certificate. */
-@Command(name = "console", mixinStandardHelpOptions = true, description = "The operator console (docs/console.md)",
+@Command(name = "console", mixinStandardHelpOptions = true, footer = "%nExample: ./kms console login --url https://127.0.0.1:8443", description = "The operator console (docs/console.md)",
         subcommands = {ConsoleCommand.Login.class})
 final class ConsoleCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -17,7 +17,7 @@ final class ConsoleCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "login", mixinStandardHelpOptions = true,
+    @Command(name = "login", mixinStandardHelpOptions = true, footer = "%nExample: ./kms console login --cert me/cert.pem --key me/key.pem",
             description = "Prints a one-time URL (valid 2 minutes) that signs a browser into the console as the identity"
                     + " of your client certificate, with its roles and tenant")
     static final class Login implements Callable<Integer> {

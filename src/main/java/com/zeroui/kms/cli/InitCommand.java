@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, footer = "%nExample: ./kms init --data-dir kms-data",
         description = "Create or check the data directory (keys, CA, database)")
 final class InitCommand implements Callable<Integer> {
     @Mixin

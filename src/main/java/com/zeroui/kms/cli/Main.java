@@ -3,7 +3,6 @@ package com.zeroui.kms.cli;
 import com.zeroui.kms.cli.help.HelpCommand;
 import com.zeroui.kms.cli.remote.CryptoCommands;
 import com.zeroui.kms.cli.remote.KeyCommand;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,9 +17,9 @@ import picocli.CommandLine.Command;
                 TestCommand.class, HelpCommand.class, BackupCommand.class, ConsoleCommand.class,
                 MasterKeyCommand.class, ComplianceCommand.class, KeyCommand.class, CryptoCommands.Sign.class,
                 CryptoCommands.Verify.class, CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class,
-                CryptoCommands.Mac.class, CryptoCommands.Derive.class, CryptoCommands.Random.class, AutoComplete.GenerateCompletion.class},
+                CryptoCommands.Mac.class, CryptoCommands.Derive.class, CryptoCommands.Random.class, CompletionCommand.class},
         footer = {"%n./kms help COMMAND shows its options and an example.",
-                "Shell completion: source <(./kms generate-completion)"})
+                "Shell completion: source <(./kms completion bash)"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,8 +33,29 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree as it runs; tests walk it to check every command's help. */
+    public static CommandLine commandLine() {
         // wide terminals get wide help; 80 columns otherwise
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpAutoWidth(true).execute(args);
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpAutoWidth(true);
+        withoutSubcommandVersions(cli);
+        return cli;
+    }
+
+    /**
+     * The version is the program's ({@code ./kms --version}); picocli's standard help options would give
+     * each subcommand a -V that prints nothing, shown in its help as if it were one of its options.
+     */
+    private static void withoutSubcommandVersions(CommandLine parent) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            CommandLine.Model.OptionSpec version = sub.getCommandSpec().findOption("--version");
+            if (version != null && version.versionHelp()) {
+                sub.getCommandSpec().remove(version);
+            }
+            withoutSubcommandVersions(sub);
+        }
     }
 
     @Override

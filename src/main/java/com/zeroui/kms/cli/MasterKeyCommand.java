@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * service (rotate) or with it stopped (migrate). Each leaves a receipt in the audit log naming the
  * operator, the versions and how many blobs were re-wrapped.
  */
-@Command(name = "master-key", mixinStandardHelpOptions = true, description = "Rotate the master key, or move it into a PKCS#11 token",
+@Command(name = "master-key", mixinStandardHelpOptions = true, footer = "%nExample: ./kms master-key rotate", description = "Rotate the master key, or move it into a PKCS#11 token",
         subcommands = {MasterKeyCommand.Rotate.class, MasterKeyCommand.Migrate.class})
 final class MasterKeyCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -42,7 +42,7 @@ final class MasterKeyCommand implements Runnable {
         double maxKeysPerSecond;
     }
 
-    @Command(name = "rotate", mixinStandardHelpOptions = true,
+    @Command(name = "rotate", mixinStandardHelpOptions = true, footer = "%nExample: ./kms master-key rotate --max-keys-per-second 500",
             description = "Create a new master-key version in the same provider, re-wrap every key under it while the service runs,"
                     + " then destroy the old version; a run that was interrupted is resumed")
     static final class Rotate implements Callable<Integer> {
@@ -78,7 +78,7 @@ final class MasterKeyCommand implements Runnable {
         }
     }
 
-    @Command(name = "migrate", mixinStandardHelpOptions = true,
+    @Command(name = "migrate", mixinStandardHelpOptions = true, footer = "%nExample: ./kms master-key migrate --to pkcs11 --pkcs11-token-label kms",
             description = "Move a software master key (DATA_DIR/master.key) into a PKCS#11 token: re-wrap every key under a new"
                     + " master key in the token, bind the database to it, erase master.key. Stop the service first; an interrupted"
                     + " run is resumed by running it again")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the KMS over HTTPS with mutual TLS")
+@Command(name = "serve", mixinStandardHelpOptions = true, footer = "%nExample: ./kms serve --data-dir kms-data --port 8443", description = "Run the KMS over HTTPS with mutual TLS")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;

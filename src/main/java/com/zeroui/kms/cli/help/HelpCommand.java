@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
  * {@code help [COMMAND...]}: the usage of the command named by all the words, so
  * {@code ./kms help key create} works. Picocli's own help command looks up one word only.
  */
-@Command(name = "help", helpCommand = true, description = "Show the usage of a command, e.g. help key create")
+@Command(name = "help", helpCommand = true, description = "Show a command's usage, e.g. help key create",
+        footer = "%nExample: ./kms help key create")
 public final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runnable {
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command's words, e.g. key create")
     private List<String> words = new ArrayList<>();

@@ -1,6 +1,7 @@
 package com.zeroui.kms.cli.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.zeroui.kms.client.CryptoApi;
+import com.zeroui.kms.client.KmsClientException;
 import com.zeroui.kms.client.model.DecryptResult;
 import com.zeroui.kms.client.model.EncryptResult;
 import com.zeroui.kms.client.model.MacResult;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Base64;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -23,8 +23,33 @@ public final class CryptoCommands {
     private CryptoCommands() {
     }
 
-    /** The CLI's ciphertext file: the 12-byte IV, then ciphertext || 16-byte tag (what decrypt reads back). */
-    static final int IV_BYTES = 12;
+    /** The plumbing each data command shares: its data in (file, stdin, --data) and its result out (-o, --out). */
+    abstract static class DataCommand extends RemoteCommand {
+        @Mixin
+        InputOptions input;
+        @Mixin
+        OutputOptions output;
+
+        CryptoApi crypto() {
+            return connection.scopedClient().crypto();
+        }
+
+        /** A verification's verdict: {@code valid} (exit 0) or {@code invalid} (exit 1), or the whole answer with -o json|table. */
+        int verdict(VerifyResult r) throws IOException {
+            if (output.format == OutputOptions.Format.json || output.format == OutputOptions.Format.table) {
+                output.object(r, output.format);
+            } else {
+                output.text(r.valid() ? "valid" : "invalid");
+            }
+            return r.valid() ? 0 : INVALID;
+        }
+    }
+
+    /** A data command on one named key. */
+    abstract static class KeyedCommand extends DataCommand {
+        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY", description = "key id or alias/NAME")
+        String key;
+    }
 
     static final class Aad {
         @Option(names = "--aad", paramLabel = "TEXT", description = "additional authenticated data, UTF-8")
@@ -57,19 +82,13 @@ public final class CryptoCommands {
 
     @Command(name = "sign", description = "Sign data with a key (output: the base64 signature)",
             footer = {"%nExample: ./kms sign -k alias/invoices -i invoice.pdf -o raw --out invoice.sig", ConnectionOptions.FOOTER})
-    public static final class Sign extends RemoteCommand {
-        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY", description = "key id or alias/NAME")
-        String key;
+    public static final class Sign extends KeyedCommand {
         @Option(paramLabel = "ALG", names = "--alg", description = "RS256, PS256, EdDSA, ML-DSA-65 (default: the key type's)")
         String algorithm;
-        @Mixin
-        InputOptions input;
-        @Mixin
-        OutputOptions output;
 
         @Override
         int run() throws IOException {
-            SignResult r = connection.scopedClient().crypto().sign(key, input.read(), algorithm);
+            SignResult r = crypto().sign(key, input.read(), algorithm);
             output.bytes(r.signature(), r, OutputOptions.Format.b64);
             return 0;
         }
@@ -78,88 +97,55 @@ public final class CryptoCommands {
     @Command(name = "verify",
             description = "Verify a signature: valid (exit 0) or invalid (exit 1)",
             footer = {"%nExample: ./kms verify -k alias/invoices -i invoice.pdf --sig invoice.sig", ConnectionOptions.FOOTER})
-    public static final class Verify extends RemoteCommand {
-        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY", description = "key id or alias/NAME")
-        String key;
+    public static final class Verify extends KeyedCommand {
         @Option(paramLabel = "ALG", names = "--alg", description = "the algorithm it was signed with (default: the key type's)")
         String algorithm;
         @ArgGroup(multiplicity = "1")
         Tag signature;
-        @Mixin
-        InputOptions input;
-        @Mixin
-        OutputOptions output;
 
         @Override
         int run() throws IOException {
-            VerifyResult r = connection.scopedClient().crypto().verify(key, input.read(), signature.bytes(), algorithm);
-            if (output.format == OutputOptions.Format.json || output.format == OutputOptions.Format.table) {
-                output.object(r, output.format);
-            } else {
-                output.text(r.valid() ? "valid" : "invalid");
-            }
-            return r.valid() ? 0 : INVALID;
+            return verdict(crypto().verify(key, input.read(), signature.bytes(), algorithm));
         }
     }
 
     @Command(name = "encrypt",
-            description = "Encrypt with an AES key (base64 of IV||ciphertext||tag)",
+            description = "Encrypt with an AES key: a ciphertext_blob (base64)",
             footer = {"%nExample: ./kms encrypt -k alias/backups -i notes.txt -o raw --out notes.enc", ConnectionOptions.FOOTER})
-    public static final class Encrypt extends RemoteCommand {
-        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY", description = "key id or alias/NAME")
-        String key;
+    public static final class Encrypt extends KeyedCommand {
         @Option(paramLabel = "ALG", names = "--alg", description = "AES-256-GCM (default) or CHACHA20-POLY1305")
         String algorithm;
         @ArgGroup
         Aad aad;
-        @Mixin
-        InputOptions input;
-        @Mixin
-        OutputOptions output;
 
         @Override
         int run() throws IOException {
-            EncryptResult r = connection.scopedClient().crypto().encrypt(key, input.read(), Aad.of(aad), algorithm);
-            byte[] blob = new byte[r.iv().length + r.ciphertext().length];
-            System.arraycopy(r.iv(), 0, blob, 0, r.iv().length);
-            System.arraycopy(r.ciphertext(), 0, blob, r.iv().length, r.ciphertext().length);
-            output.bytes(blob, r, OutputOptions.Format.b64);
+            EncryptResult r = crypto().encrypt(key, input.read(), Aad.of(aad), algorithm);
+            if (r.ciphertextBlob() == null) {
+                throw new KmsClientException("the service answered no ciphertext_blob (it predates ADR 0032)", null);
+            }
+            output.bytes(r.ciphertextBlob(), r, OutputOptions.Format.b64);
             return 0;
         }
     }
 
     @Command(name = "decrypt",
-            description = "Decrypt what encrypt wrote (raw, --b64 or -o json)",
-            footer = {"%nExample: ./kms decrypt -k alias/backups -i notes.enc > notes.txt", ConnectionOptions.FOOTER})
-    public static final class Decrypt extends RemoteCommand {
-        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY", description = "key id or alias/NAME")
+            description = "Decrypt what encrypt wrote (the blob names its key)",
+            footer = {"%nExample: ./kms decrypt -i notes.enc > notes.txt", ConnectionOptions.FOOTER})
+    public static final class Decrypt extends DataCommand {
+        @Option(names = {"-k", "--key"}, paramLabel = "KEY",
+                description = "only for IV||ciphertext||tag from an older kms encrypt: key id or alias/NAME")
         String key;
-        @Option(paramLabel = "ALG", names = "--alg", description = "the algorithm it was encrypted with (default AES-256-GCM)")
+        @Option(paramLabel = "ALG", names = "--alg", description = "with --key: the algorithm (default AES-256-GCM)")
         String algorithm;
         @ArgGroup
         Aad aad;
-        @Mixin
-        InputOptions input;
-        @Mixin
-        OutputOptions output;
 
         @Override
         int run() throws IOException {
-            byte[] in = input.read();
-            byte[] iv;
-            byte[] ciphertext;
-            if (in.length > 0 && in[0] == '{') {
-                JsonNode json = OutputOptions.JSON.readTree(in);
-                iv = Base64.getDecoder().decode(json.path("iv").asText());
-                ciphertext = Base64.getDecoder().decode(json.path("ciphertext").asText());
-            } else {
-                if (in.length < IV_BYTES + 16) {
-                    throw new UsageException("the input is too short to be IV || ciphertext || tag (" + in.length + " bytes)");
-                }
-                iv = Arrays.copyOf(in, IV_BYTES);
-                ciphertext = Arrays.copyOfRange(in, IV_BYTES, in.length);
-            }
-            DecryptResult r = connection.scopedClient().crypto().decrypt(key, ciphertext, iv, Aad.of(aad), algorithm);
+            CiphertextInput in = CiphertextInput.of(input.read(), key != null);
+            DecryptResult r = in.isBlob() ? crypto().decryptBlob(in.blob(), Aad.of(aad))
+                    : crypto().decrypt(key, in.ciphertext(), in.iv(), Aad.of(aad), algorithm);
             output.bytes(r.plaintext(), r, OutputOptions.Format.raw);
             return 0;
         }
@@ -168,32 +154,23 @@ public final class CryptoCommands {
     @Command(name = "mac",
             description = "HMAC with an HMAC key; --sig or --sig-b64 verifies a tag",
             footer = {"%nExample: ./kms mac -k alias/webhooks --data 'payload'", ConnectionOptions.FOOTER})
-    public static final class Mac extends RemoteCommand {
-        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY", description = "key id or alias/NAME")
-        String key;
+    public static final class Mac extends KeyedCommand {
         @ArgGroup
         Tag tag;
-        @Mixin
-        InputOptions input;
-        @Mixin
-        OutputOptions output;
 
         @Override
         int run() throws IOException {
-            byte[] data = input.read();
             if (tag != null) {
-                VerifyResult r = connection.scopedClient().crypto().macVerify(key, data, tag.bytes());
-                output.text(r.valid() ? "valid" : "invalid");
-                return r.valid() ? 0 : INVALID;
+                return verdict(crypto().macVerify(key, input.read(), tag.bytes()));
             }
-            MacResult r = connection.scopedClient().crypto().mac(key, data);
+            MacResult r = crypto().mac(key, input.read());
             output.bytes(r.mac(), r, OutputOptions.Format.b64);
             return 0;
         }
     }
 
     @Command(name = "derive", description = "Derive bytes: HKDF-SHA256 from a key, PBKDF2 from a password",
-            footer = {"%nExample: ./kms derive -k alias/root --info 'orders v1' --length 32 -o raw --out k.bin",
+            footer = {"%nExample: ./kms derive -k alias/root --info 'orders v1' -o raw --out k.bin",
                     ConnectionOptions.FOOTER})
     public static final class Derive extends RemoteCommand {
         @Option(names = "--method", paramLabel = "METHOD", defaultValue = "HKDF-SHA256",

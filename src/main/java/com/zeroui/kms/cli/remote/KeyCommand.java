@@ -1,5 +1,6 @@
 package com.zeroui.kms.cli.remote;
 
+import com.zeroui.kms.client.KeysApi;
 import com.zeroui.kms.client.KmsClient;
 import com.zeroui.kms.client.model.AccessPolicy;
 import com.zeroui.kms.client.model.KeyMetadata;
@@ -8,6 +9,7 @@ import com.zeroui.kms.client.model.NewKey;
 import com.zeroui.kms.client.model.PublicKeyInfo;
 import com.zeroui.kms.client.model.RotateResult;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kms key create|list|show|rotate|revoke|policy|public} over the API. */
-@Command(name = "key", description = "Keys on a server: create, list, show, rotate, revoke, …",
-        subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Show.class, KeyCommand.Rotate.class,
+/** {@code kms key create|import|list|show|rotate|revoke|policy|public} over the API. */
+@Command(name = "key", description = "Keys on a server: create, import, list, show, rotate, revoke, …",
+        subcommands = {KeyCommand.Create.class, KeyCommand.Import.class, KeyCommand.ListKeys.class, KeyCommand.Show.class, KeyCommand.Rotate.class,
                 KeyCommand.Revoke.class, KeyCommand.Policy.class, KeyCommand.Public.class, com.zeroui.kms.cli.help.HelpCommand.class},
         footer = {"%n./kms key help COMMAND shows its options and an example.",
                 "%nExample: ./kms key create --type Ed25519 --usage sign,verify --alias invoices", ConnectionOptions.FOOTER})
@@ -37,32 +39,74 @@ public final class KeyCommand implements Runnable {
 
     static final List<String> LIST_COLUMNS = List.of("key_id", "key_alias", "key_type", "key_state", "environment", "created_at");
 
-    @Command(name = "create", description = "Generate a key in the service",
-            footer = {"%nExample: ./kms key create --type AES-256 --usage encrypt,decrypt --alias backups", ConnectionOptions.FOOTER})
-    static final class Create extends RemoteCommand {
-        @Option(paramLabel = "TYPE", names = "--type", required = true, description = "Ed25519, RSA-2048, AES-256, … (GET /config lists them)")
-        String type;
+    /** What a new key gets besides its type and material: the same for create and import. */
+    static final class KeyAttributes {
         @Option(paramLabel = "USAGE", names = "--usage", required = true, split = ",", description = "sign,verify | encrypt,decrypt | …")
         List<String> usage;
         @Option(paramLabel = "NAME", names = "--alias", description = "unique name within tenant and environment")
         String alias;
-        @Option(paramLabel = "LEVEL", names = "--protection", description = "software or hsm")
-        String protection;
         @Option(paramLabel = "PERIOD", names = "--rotation-period", description = "ISO-8601 duration, e.g. P90D")
         String rotationPeriod;
         @Option(paramLabel = "MODULE", names = "--modules", split = ",", description = "modules allowed to use the key (default: yours)")
         List<String> modules;
-        @Option(paramLabel = "TOKEN", names = "--approval-token", description = "token of an approved request, when generation needs one")
+        @Option(paramLabel = "TOKEN", names = "--approval-token", description = "token of an approved request, when creating keys needs one")
         String approvalToken;
+
+        NewKey newKey(String type, String protection) {
+            return new NewKey(type, usage, alias, modules == null ? null : new AccessPolicy(modules, null, null),
+                    rotationPeriod, protection, approvalToken);
+        }
+    }
+
+    /** create and import: each makes its key its own way; both take the same attributes and show the key's metadata. */
+    abstract static class NewKeyCommand extends RemoteCommand {
+        @Mixin
+        KeyAttributes attributes;
         @Mixin
         OutputOptions output;
 
+        abstract KeyMetadata make(KeysApi keys) throws IOException;
+
         @Override
-        int run() throws IOException {
-            NewKey key = new NewKey(type, usage, alias, modules == null ? null : new AccessPolicy(modules, null, null),
-                    rotationPeriod, protection, approvalToken);
-            output.object(connection.scopedClient().keys().create(key), OutputOptions.Format.table);
+        final int run() throws IOException {
+            output.object(make(connection.scopedClient().keys()), OutputOptions.Format.table);
             return 0;
+        }
+    }
+
+    @Command(name = "create", description = "Generate a key in the service",
+            footer = {"%nExample: ./kms key create --type AES-256 --usage encrypt,decrypt --alias backups", ConnectionOptions.FOOTER})
+    static final class Create extends NewKeyCommand {
+        @Option(paramLabel = "TYPE", names = "--type", required = true, description = "Ed25519, RSA-2048, AES-256, … (GET /config lists them)")
+        String type;
+        @Option(paramLabel = "LEVEL", names = "--protection", description = "software or hsm")
+        String protection;
+
+        @Override
+        KeyMetadata make(KeysApi keys) {
+            return keys.create(attributes.newKey(type, protection));
+        }
+    }
+
+    @Command(name = "import",
+            description = "Import your own key material (BYOK): wrapped here for the service's one-time key, then sent",
+            footer = {"%nKey pairs: a PKCS#8 private key, PEM or DER (openssl genpkey). AES: the raw bytes (openssl rand 32).",
+                    "%nExample: ./kms key import --type RSA-2048 --usage sign,verify -i rsa.pem",
+                    ConnectionOptions.FOOTER})
+    static final class Import extends NewKeyCommand {
+        @Option(paramLabel = "TYPE", names = "--type", required = true, description = "AES-256 or RSA-2048 (what the service imports)")
+        String type;
+        @Option(paramLabel = "FILE", names = {"-i", "--in"}, required = true, description = "the key material; - for standard input")
+        Path in;
+
+        @Override
+        KeyMetadata make(KeysApi keys) throws IOException {
+            byte[] material = KeyMaterialFile.read(in, type);
+            try {
+                return keys.importKey(attributes.newKey(type, null), material);
+            } finally {
+                java.util.Arrays.fill(material, (byte) 0);
+            }
         }
     }
 
