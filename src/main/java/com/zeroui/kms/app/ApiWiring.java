@@ -52,7 +52,7 @@ final class ApiWiring {
                 new AuditQueries(p.audit().repository(), p.audit().heads(), p.archive().archived(), p.audit().integrity()),
                 serviceKeyChains::listing,
                 () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                p.health(), p.metrics(), KmsNode.effectiveConfig(config, crypto, budget, data.masterKey()),
+                p.health(), p.metrics(), EffectiveConfig.of(config, crypto, budget, data.masterKey()),
                 config.identities(), new EventFeed(p.outbox()),
                 p.keyServices().publicKeys(), p.keyServices().tokens(), p.policy().lifecycle(), p.policy().approvals(),
                 PkiWiring.validation(config, crypto, data, trail, clock, p.pki(), p.trustAnchors(), p.certificateStore()),

@@ -21,7 +21,7 @@ final class ComplianceWiring {
                                    AuditWiring audit, LifecycleWiring policy, JdbcCertificateStore certificates,
                                    HealthService health, Metrics metrics) {
         ComplianceService compliance = new ComplianceService(health::check,
-                KmsNode.effectiveConfig(config, crypto, keys.budget(), data.masterKey()),
+                EffectiveConfig.of(config, crypto, keys.budget(), data.masterKey()),
                 checks(keys.stored(), audit.repository(), data, policy.lifecycle().settings().rotationScheduleDays(),
                         certificates::countExpiring), clock, ComplianceService.DEFAULT_TTL);
         metrics.registerComplianceChecks(compliance::gauges);
