@@ -36,6 +36,15 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** The load generator is a tool: the service never depends on it (latency percentiles live in stats). */
+    @Test
+    void onlyTheBenchToolAndItsCommandDependOnBench() {
+        noClasses().that().resideOutsideOfPackages("com.zeroui.kms.bench..", "com.zeroui.kms.cli..")
+                .should().dependOnClassesThat().resideInAPackage("com.zeroui.kms.bench..")
+                .because("trust.validation used bench.LatencyStats until issue 13 §1")
+                .check(MAIN);
+    }
+
     /**
      * Capability packages (the first level under com.zeroui.kms, sub-packages included) form no cycle, so each can be
      * read, tested and split out on its own; shared small types live with the concept's owner (e.g. crypto.Pem).

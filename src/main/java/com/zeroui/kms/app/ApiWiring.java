@@ -4,7 +4,6 @@ import com.zeroui.kms.api.ApiServices;
 import com.zeroui.kms.audit.AuditQueries;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.auth.ConsoleSessions;
-import com.zeroui.kms.auth.JwtAuthenticator;
 import com.zeroui.kms.compliance.ComplianceService;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.events.EventFeed;
@@ -12,9 +11,7 @@ import com.zeroui.kms.keys.DerivationService;
 import com.zeroui.kms.keys.EncryptionService;
 import com.zeroui.kms.keys.EnvelopeService;
 import com.zeroui.kms.keys.KeyImportService;
-import com.zeroui.kms.keys.KeyManagementService;
 import com.zeroui.kms.keys.KeyOperations;
-import com.zeroui.kms.keys.PublicKeys;
 import com.zeroui.kms.keys.RandomService;
 import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.keys.SigningService;
@@ -36,9 +33,8 @@ final class ApiWiring {
 
     /** The services already built at start-up, and what the rest are built from. */
     record Parts(KeysWiring keys, AuditWiring audit, LifecycleWiring policy, AuditArchiveWiring archive,
-                 JdbcEventOutbox outbox, HealthService health, Metrics metrics, KeyManagementService keyManagement,
-                 PublicKeys publicKeys, JwtAuthenticator tokens, Pki pki, TrustAnchorService trustAnchors,
-                 JdbcCertificateStore certificateStore, ComplianceService compliance) {
+                 JdbcEventOutbox outbox, HealthService health, Metrics metrics, KeyServicesWiring keyServices, Pki pki,
+                 TrustAnchorService trustAnchors, JdbcCertificateStore certificateStore, ComplianceService compliance) {
     }
 
     static ApiServices services(KmsConfig config, Clock clock, CryptoSuite crypto, DataDirectory data, Parts p) {
@@ -51,15 +47,15 @@ final class ApiWiring {
         var approvalGate = p.policy().approvalGate();
         EncryptionService encryption = new EncryptionService(keys, material, crypto, budget, trail, clock, usage);
         KeyOperations operations = new KeyOperations(keys, material, crypto, trail, clock, usage);
-        return new ApiServices(p.keyManagement(),
+        return new ApiServices(p.keyServices().keyManagement(),
                 new SigningService(keys, material, crypto, trail, clock, usage),
                 encryption,
                 new AuditQueries(p.audit().repository(), p.audit().heads(), p.archive().archived(), p.audit().integrity()),
                 serviceKeyChains::listing,
                 () -> serviceKeyChains.listing(ServiceKeyPurpose.RECEIPT),
-                p.health(), p.metrics(), KmsNode.effectiveConfig(config, crypto, budget, data.masterKey()),
+                p.health(), p.metrics(), EffectiveConfig.of(config, crypto, budget, data.masterKey()),
                 config.identities(), new EventFeed(p.outbox()),
-                p.publicKeys(), p.tokens(), p.policy().lifecycle(), p.policy().approvals(),
+                p.keyServices().publicKeys(), p.keyServices().tokens(), p.policy().lifecycle(), p.policy().approvals(),
                 PkiWiring.validation(config, crypto, data, trail, clock, p.pki(), p.trustAnchors(), p.certificateStore()),
                 p.pki(), p.trustAnchors(), clock, new ConsoleSessions(clock, KmsNode.CONSOLE_LINK_TTL,
                 KmsNode.CONSOLE_IDLE_TIMEOUT, KmsNode.CONSOLE_MAX_LIFETIME),

@@ -7,6 +7,7 @@ import com.zeroui.kms.keystore.Pkcs11MasterKeyProvider;
 import com.zeroui.kms.ops.HealthService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Health wiring: the checks every node has; sinks, CA expiry and backups add theirs as they are wired. */
 final class HealthWiring {
@@ -30,5 +31,14 @@ final class HealthWiring {
         // FIPS mode: the module's power-on self-tests (integrity HMAC, known answers) and approved-only mode
         crypto.fipsModule().ifPresent(fips -> checks.add(new HealthService.NamedCheck("fips_module", true, fips::check)));
         return checks;
+    }
+
+    /** The health service over every check the wiring steps added, checking in the background until the node stops. */
+    static HealthService start(List<HealthService.NamedCheck> checks, DataDirectory data, CryptoSuite crypto,
+                               StartedResources started) {
+        return started.add("health checks", new HealthService(checks,
+                // the current master-key version: a rotation run beside the node changes it
+                () -> Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
+                .start());
     }
 }

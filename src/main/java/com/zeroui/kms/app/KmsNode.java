@@ -1,57 +1,29 @@
 package com.zeroui.kms.app;
 
 import com.zeroui.kms.api.ApiServices;
-import com.zeroui.kms.auth.JwtAuthenticator;
-import com.zeroui.kms.keys.Environment;
-import com.zeroui.kms.keys.PublicKeys;
-import com.zeroui.kms.audit.AuditLog;
-import com.zeroui.kms.audit.AuditSelfCheck;
-import com.zeroui.kms.audit.LogIntegrity;
-import com.zeroui.kms.audit.AuditTrail;
-import com.zeroui.kms.audit.ReceiptForwarder;
-import com.zeroui.kms.audit.WebhookReceiptSink;
-import com.zeroui.kms.audit.TreeHeads;
-import com.zeroui.kms.crypto.KeyType;
-import com.zeroui.kms.keys.ServiceKeyPurpose;
-import com.zeroui.kms.approvals.ApprovalGate;
-import com.zeroui.kms.approvals.ApprovalTokens;
-import com.zeroui.kms.keys.DualAuthorization;
-import com.zeroui.kms.store.JdbcAuditRepository;
-import com.zeroui.kms.store.JdbcEventOutbox;
-import com.zeroui.kms.events.EventRelay;
-import com.zeroui.kms.events.Events;
-import com.zeroui.kms.events.NatsEventSink;
-import com.zeroui.kms.events.WebhookEventSink;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.zeroui.kms.api.HttpServer;
+import com.zeroui.kms.audit.AuditTrail;
+import com.zeroui.kms.backup.BackupSchedule;
+import com.zeroui.kms.backup.ScheduledBackups;
+import com.zeroui.kms.compliance.ComplianceService;
 import com.zeroui.kms.crypto.CryptoSuite;
-import com.zeroui.kms.crypto.FipsModule;
-import com.zeroui.kms.keys.AeadInvocationBudget;
-import com.zeroui.kms.keys.KeyLifecycleService;
-import com.zeroui.kms.keys.KeyManagementService;
+import com.zeroui.kms.events.Events;
 import com.zeroui.kms.keys.LifecycleScheduler;
-import com.zeroui.kms.keys.KeyMaterialCache;
+import com.zeroui.kms.keys.ServiceKeyPurpose;
 import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.KmsConfig;
 import com.zeroui.kms.ops.Metrics;
-import com.zeroui.kms.store.JdbcKeyRepository;
-import com.zeroui.kms.trust.InternalCa;
 import com.zeroui.kms.store.JdbcCertificateStore;
-import com.zeroui.kms.trust.pki.CaExpiryCheck;
-import com.zeroui.kms.trust.pki.CertificateStore;
-import com.zeroui.kms.trust.pki.OcspResponder;
-import com.zeroui.kms.trust.pki.Pki;
+import com.zeroui.kms.store.JdbcEventOutbox;
 import com.zeroui.kms.trust.anchors.TrustAnchorService;
+import com.zeroui.kms.trust.pki.Pki;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running KMS node: the composition root that wires storage, master key, crypto, services and
@@ -59,7 +31,6 @@ import java.util.Set;
  * certificate is minted from the internal CA at every start and held only in memory.
  */
 public final class KmsNode implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class);
     /** Operator console sign-in (docs/console.md): a login link is good for two minutes and once. */
     static final java.time.Duration CONSOLE_LINK_TTL = java.time.Duration.ofMinutes(2);
     static final java.time.Duration CONSOLE_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
@@ -88,256 +59,67 @@ public final class KmsNode implements AutoCloseable {
     private final DataDirectory data;
     private final HttpServer http;
     private final CryptoSuite crypto;
-    private final AuditLog auditLog;
-    private final ScheduledExecutorService scheduler;
-    private final ReceiptForwarder forwarder;
-
-    private final List<EventRelay> relays;
     private final LifecycleScheduler lifecycle;
-    private final AuditSelfCheck selfCheck;
-    private final AutoCloseable selfCheckRuns;
-    private final HealthService health;
-    private com.zeroui.kms.backup.ScheduledBackups backups;
+    private final ScheduledBackups backups; // null when no schedule is on
+    private final StartedResources started;
 
-    private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, AuditLog auditLog,
-                    ScheduledExecutorService scheduler, ReceiptForwarder forwarder, List<EventRelay> relays,
-                    LifecycleScheduler lifecycle, AuditSelfCheck selfCheck, AutoCloseable selfCheckRuns,
-                    HealthService health) {
-        this.selfCheck = selfCheck;
-        this.selfCheckRuns = selfCheckRuns;
-        this.health = health;
-        this.relays = relays;
-        this.lifecycle = lifecycle;
-        this.forwarder = forwarder;
+    private KmsNode(DataDirectory data, HttpServer http, CryptoSuite crypto, LifecycleScheduler lifecycle,
+                    ScheduledBackups backups, StartedResources started) {
         this.data = data;
         this.http = http;
         this.crypto = crypto;
-        this.auditLog = auditLog;
-        this.scheduler = scheduler;
+        this.lifecycle = lifecycle;
+        this.backups = backups;
+        this.started = started;
     }
 
     public static KmsNode start(KmsConfig config, Clock clock) {
-        return start(config, clock, com.zeroui.kms.backup.BackupSchedule.off());
+        return start(config, clock, BackupSchedule.off());
     }
 
-    /** A node that also backs its store up on {@code backupSchedule} (when enabled). */
-    public static KmsNode start(KmsConfig config, Clock clock, com.zeroui.kms.backup.BackupSchedule backupSchedule) {
+    /**
+     * A node that also backs its store up on {@code backupSchedule} (when enabled). Each step
+     * registers what it opens in {@code started}; if a step fails, all of that is closed again.
+     */
+    public static KmsNode start(KmsConfig config, Clock clock, BackupSchedule backupSchedule) {
         CryptoSuite crypto = CryptoSuite.select(config.cryptoProvider());
-        DataDirectory data = DataDirectory.open(config, clock);
-        AuditLog auditLog = null;
-        AuditSelfCheck selfCheck = null;
-        AutoCloseable selfCheckRuns = null;
-        ScheduledExecutorService scheduler = null;
-        ReceiptForwarder forwarder = null;
-        List<EventRelay> relays = List.of();
-        HealthService healthChecks = null;
-        com.zeroui.kms.backup.ScheduledBackups backups = null;
+        StartedResources started = new StartedResources();
+        DataDirectory data = started.add("storage", DataDirectory.open(config, clock));
         try {
-            Events events = new Events(config.events().enabled(), clock);
-            KeysWiring keyWiring = KeysWiring.start(config, data, crypto, clock);
-            JdbcKeyRepository storedKeys = keyWiring.stored();
-            com.zeroui.kms.keys.KeyRecordCache keys = keyWiring.keys();
-            KeyMaterialCache material = keyWiring.material();
-            AeadInvocationBudget budget = keyWiring.budget();
-            ServiceKeyDirectory serviceKeyChains = keyWiring.serviceKeyChains();
-            AuditWiring audit = AuditWiring.start(config, data, crypto, clock, serviceKeyChains.receiptKey(), events);
-            JdbcAuditRepository auditRepository = audit.repository();
-            LogIntegrity integrity = audit.integrity();
-            selfCheck = audit.selfCheck();
-            auditLog = audit.log();
+            KeysWiring keys = KeysWiring.start(config, data, crypto, clock);
+            AuditWiring audit = AuditWiring.start(config, data, crypto, clock, keys.serviceKeyChains().receiptKey(),
+                    new Events(config.events().enabled(), clock), started);
             AuditTrail trail = audit.trail();
-            TreeHeads heads = audit.heads();
             JdbcEventOutbox outbox = new JdbcEventOutbox(data.database());
-            selfCheckRuns = selfCheck.schedule(AUDIT_SELF_CHECK_INTERVAL);
-            scheduler = SchedulerWiring.newScheduler();
-            SchedulerWiring.signTreeHeads(scheduler, heads);
-
-            // counting every key is a scan of an index with one entry per key: at most once per KEY_COUNT_MAX_AGE
-            Metrics metrics = new Metrics(new com.zeroui.kms.ops.ScrapeCache<>(keys::countByTypeAndState, KEY_COUNT_MAX_AGE));
-            metrics.registerKeyCache(material::hits, material::misses);
-            LifecycleWiring policy = LifecycleWiring.start(config, clock, crypto, data, keyWiring, trail, metrics);
-            ApprovalGate approvalGate = policy.approvalGate();
-            KeyLifecycleService lifecycle = policy.lifecycle();
-            LifecycleScheduler lifecycleScheduler = policy.scheduler();
-            SchedulerWiring.lifecycleJobs(scheduler, config, clock, serviceKeyChains, outbox, lifecycleScheduler);
-            AuditLog log = auditLog;
-            metrics.registerAuditLog(log::receiptsWritten, log::batchesWritten, log::queueDepth, auditRepository::size);
-            log.onBatch((receipts, waitNanos) -> metrics.recordAuditBatch(receipts, waitNanos / 1e6));
-            metrics.registerEventOutbox(outbox::lastSeq);
-            List<HealthService.NamedCheck> checks = HealthWiring.coreChecks(data, crypto, log, integrity);
-            if (config.receiptWebhookUrl() != null) {
-                forwarder = new ReceiptForwarder(auditRepository, new WebhookReceiptSink(config.receiptWebhookUrl()));
-                ReceiptForwarder sink = forwarder;
-                // a lagging sink degrades health but never stops operations: the log keeps everything
-                checks.add(new HealthService.NamedCheck("receipt_sink:" + sink.sinkName(), false, sink::check));
-                metrics.registerReceiptSink(sink.sinkName(), sink::lag);
-            }
-            JdbcCertificateStore certificateStore = new JdbcCertificateStore(data.database());
-            metrics.registerCertificatesExpiring(window -> certificateStore.countExpiring(clock.instant(),
-                    clock.instant().plus(window)));
-            // CA and responder certificates close to expiry degrade health; issuance goes on until they expire
-            checks.add(new HealthService.NamedCheck("ca_certificates", false, CaExpiryCheck.of(() -> data.ca().ca(),
-                    () -> certificateStore.ocspResponder(InternalCa.ISSUING_ID).map(CertificateStore.StoredResponder::notAfter),
-                    clock)));
-            relays = EventsWiring.startEventRelays(config, outbox, clock);
-            for (EventRelay relay : relays) {
-                // like receipt sinks: a failing or lagging event sink degrades health, operations go on
-                checks.add(new HealthService.NamedCheck("event_sink:" + relay.sinkName(), false, relay::check));
-            }
-            metrics.registerEventSinks(relays.stream().map(r -> new Metrics.EventSinkFigures(r.sinkName(), r::depth,
-                    () -> r.lag().toMillis() / 1000.0, r::deliveredEvents, r::failures)).toList());
-            if (backupSchedule.enabled()) {
-                backups = scheduledBackups(backupSchedule, data, crypto, clock);
-                // a missed backup degrades health; the service itself is unaffected
-                checks.add(new HealthService.NamedCheck("backup", false, backups::check));
-                metrics.registerBackups(backups::lastSuccessEpochSeconds, backups::lastBytes);
-            }
-            HealthService health = new HealthService(checks,
-                    // the current master-key version: a rotation run beside the node changes it
-                    () -> Map.of("crypto_provider", crypto.preferredProvider(), "master_key_id", data.masterKey().keyId()))
-                    .start();
-            healthChecks = health;
-            KeyManagementService keyManagement = new KeyManagementService(keys, material, crypto, clock,
-                    config.maxUsagePerDayDefault(), data.masterKey().keyId(), trail, approvalGate);
-            PublicKeys publicKeys = new PublicKeys(keys, keyManagement, crypto, trail, clock);
-            Set<String> environments = EnumSet.allOf(Environment.class).stream().map(Environment::apiName)
-                    .collect(java.util.stream.Collectors.toSet());
-            JwtAuthenticator tokens = JwtAuthenticator.create(config.jwt(), publicKeys, environments, crypto, clock);
-            TrustAnchorService trustAnchors = PkiWiring.trustAnchors(data, serviceKeyChains, trail, clock);
-            java.util.concurrent.atomic.AtomicReference<HttpServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
+            ScheduledExecutorService scheduler = SchedulerWiring.start(audit.heads(), started);
+            Metrics metrics = MetricsWiring.start(keys, audit, outbox);
+            LifecycleWiring policy = LifecycleWiring.start(config, clock, crypto, data, keys, trail, metrics);
+            SchedulerWiring.lifecycleJobs(scheduler, config, clock, keys.serviceKeyChains(), outbox, policy.scheduler());
+            // each feature adds its own health checks and gauges, then health checking starts over all of them
+            List<HealthService.NamedCheck> checks = HealthWiring.coreChecks(data, crypto, audit.log(), audit.integrity());
+            audit.forwardReceipts(config, checks, metrics, started);
+            JdbcCertificateStore certificates = PkiWiring.certificateStore(data, clock, checks, metrics);
+            EventsWiring.startEventRelays(config, outbox, clock, checks, metrics, started);
+            ScheduledBackups backups = BackupWiring.create(backupSchedule, data, crypto, clock, checks, metrics, started);
+            HealthService health = HealthWiring.start(checks, data, crypto, started);
+            KeyServicesWiring keyServices = KeyServicesWiring.start(config, clock, crypto, data, keys, trail,
+                    policy.approvalGate());
+            TrustAnchorService trustAnchors = PkiWiring.trustAnchors(data, keys.serviceKeyChains(), trail, clock);
+            AtomicReference<HttpServer> serving = new AtomicReference<>();
             // with --port 0 the port is known only once serving; nothing is enrolled before that
-            Pki pki = PkiWiring.startPki(config, data, certificateStore, trail, () -> config.publicUrl(serving.get().port()), clock, scheduler);
-            com.zeroui.kms.compliance.ComplianceService compliance = new com.zeroui.kms.compliance.ComplianceService(
-                    health::check, effectiveConfig(config, crypto, budget, data.masterKey()),
-                    ComplianceWiring.checks(storedKeys, auditRepository, data, lifecycle.settings().rotationScheduleDays(),
-                            certificateStore::countExpiring), clock,
-                    com.zeroui.kms.compliance.ComplianceService.DEFAULT_TTL);
-            metrics.registerComplianceChecks(compliance::gauges);
+            Pki pki = PkiWiring.startPki(config, data, certificates, trail, () -> config.publicUrl(serving.get().port()),
+                    clock, scheduler);
+            ComplianceService compliance = ComplianceWiring.start(config, clock, crypto, data, keys, audit, policy,
+                    certificates, health, metrics);
             AuditArchiveWiring archive = AuditArchiveWiring.start(config, data, audit, clock);
-            ApiServices services = ApiWiring.services(config, clock, crypto, data, new ApiWiring.Parts(keyWiring, audit,
-                    policy, archive, outbox, health, metrics, keyManagement, publicKeys, tokens, pki, trustAnchors,
-                    certificateStore, compliance));
-
-            HttpServer http = HttpWiring.start(config, data, crypto, services, serving); // last: serving only once all is wired
-            KmsNode node = new KmsNode(data, http, crypto, auditLog, scheduler, forwarder, relays, lifecycleScheduler, selfCheck,
-                    selfCheckRuns, health);
-            node.backups = backups == null ? null : backups.start();
-            return node;
-        } catch (RuntimeException | GeneralSecurityException | java.io.IOException e) {
-            if (backups != null) {
-                backups.close();
-            }
-            if (healthChecks != null) {
-                healthChecks.close();
-            }
-            relays.forEach(EventRelay::close);
-            closeQuietly(selfCheckRuns);
-            if (forwarder != null) {
-                forwarder.close();
-            }
-            if (scheduler != null) {
-                scheduler.shutdownNow();
-            }
-            if (auditLog != null) {
-                auditLog.close();
-            }
-            data.close();
+            ApiServices services = ApiWiring.services(config, clock, crypto, data, new ApiWiring.Parts(keys, audit,
+                    policy, archive, outbox, health, metrics, keyServices, pki, trustAnchors, certificates, compliance));
+            HttpServer http = HttpWiring.start(config, data, crypto, services, serving, started); // last: serving only once all is wired
+            return new KmsNode(data, http, crypto, policy.scheduler(), backups == null ? null : backups.start(), started);
+        } catch (RuntimeException | GeneralSecurityException | IOException e) {
+            started.closeAfterFailure(e);
             throw e instanceof StartupException se ? se : new StartupException("start-up failed: " + e.getMessage(), e);
         }
-    }
-
-    private static com.zeroui.kms.backup.ScheduledBackups scheduledBackups(com.zeroui.kms.backup.BackupSchedule schedule,
-                                                                           DataDirectory data, CryptoSuite crypto, Clock clock) {
-        return new com.zeroui.kms.backup.ScheduledBackups(schedule,
-                new com.zeroui.kms.backup.BackupCreator(crypto, clock,
-                        new com.zeroui.kms.backup.TokenHeldKeys(data.masterKey())),
-                data.database()::snapshotConnection, data.masterKey(), clock);
-    }
-
-    static Map<String, Object> effectiveConfig(KmsConfig config, CryptoSuite crypto, AeadInvocationBudget budget,
-                                              com.zeroui.kms.keystore.MasterKeyProvider masterKey) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key_rotation_schedule", config.rotationSchedule().toString());
-        m.put("rotation_grace_period", config.rotationGracePeriod().toString());
-        m.put("allowed_algorithms", crypto.servedAlgorithms()); // the registry's algorithms this suite serves
-        m.put("key_types", java.util.Arrays.stream(KeyType.values()).filter(t -> crypto.refusal(t).isEmpty())
-                .map(KeyType::apiName).toList());
-        m.put("fips_mode", crypto.fipsModule().isPresent());
-        m.put("fips_module", crypto.fipsModule().map(f -> fipsDescription(f, crypto)).orElse(null));
-        m.put("max_usage_per_day_default", config.maxUsagePerDayDefault());
-        m.put("auto_rotation", config.lifecycle().autoRotation());
-        m.put("destruction_waiting_period", "P" + config.lifecycle().destructionWindowDays() + "D");
-        m.put("lifecycle_scheduler_interval", config.lifecycle().schedulerInterval().toString());
-        m.put("dual_authorization_required_operations", config.approvals().rules().alwaysRequiredSorted());
-        Map<String, Object> dual = new LinkedHashMap<>();
-        dual.put("always", config.approvals().rules().alwaysRequiredSorted());
-        dual.put("global_tenant_keys", config.approvals().globalTenantKeys()
-                ? new java.util.TreeSet<>(DualAuthorization.OPERATIONS).stream().toList() : List.of());
-        dual.put("keys_with_requires_approval", new java.util.TreeSet<>(DualAuthorization.LIFECYCLE_OPERATIONS).stream().toList());
-        dual.put("token_ttl", config.approvals().tokenTtl().toString());
-        dual.put("request_ttl", config.approvals().requestTtl().toString());
-        dual.put("token_issuer", ApprovalTokens.ISSUER);
-        dual.put("external_issuers", config.approvals().issuerNames());
-        m.put("dual_authorization", dual);
-        Map<String, Object> rates = new LinkedHashMap<>();
-        rates.put("per_key", Map.of("rate_per_second", config.limits().keyRatePerSecond(), "burst", config.limits().keyBurst()));
-        rates.put("per_caller", Map.of("rate_per_second", config.limits().callerRatePerSecond(),
-                "burst", config.limits().callerBurst()));
-        rates.put("scope", "per node");
-        m.put("rate_limits", rates);
-        m.put("policy_violation_threshold", Map.of("violations", config.limits().violationThreshold(),
-                "window", config.limits().violationWindow().toString()));
-        m.put("master_key_provider", config.masterKey().provider().apiName());
-        m.put("master_key_id", new CurrentValue(masterKey::keyId)); // read at every request: a rotation changes it
-        Map<String, Object> levels = new LinkedHashMap<>();
-        for (com.zeroui.kms.keystore.ProtectionLevel level : com.zeroui.kms.keystore.ProtectionLevel.values()) {
-            boolean usable = level != com.zeroui.kms.keystore.ProtectionLevel.HSM
-                    || config.masterKey().provider() == com.zeroui.kms.keystore.MasterKeySettings.Kind.PKCS11;
-            levels.put(level.apiName(), usable ? level.keyTypes().stream().map(KeyType::apiName).toList() : List.of());
-        }
-        m.put("protection_levels", levels);
-        m.put("crypto_provider", crypto.preferredProvider());
-        m.put("crypto_providers", crypto.providersByPrimitive());
-        m.put("max_request_bytes", config.maxRequestBytes());
-        m.put("aead_invocation_limit_per_key", budget.limit());
-        m.put("trust_domain", config.trustDomain());
-        m.put("tls_protocols", List.of("TLSv1.3", "TLSv1.2"));
-        m.put("storage", config.databaseUrl().startsWith("jdbc:sqlite:") ? "sqlite" : "postgresql");
-        Map<String, Object> events = new LinkedHashMap<>();
-        events.put("enabled", config.events().enabled().stream().map(t -> t.apiName()).sorted().toList());
-        events.put("nats", config.events().natsUrl() == null ? null : Map.of("url", config.events().natsUrl().toString(),
-                "stream", config.events().natsStream(), "subjects", NatsEventSink.SUBJECT_PREFIX + "<event_type>"));
-        events.put("webhooks", config.events().webhookUrls().stream().map(WebhookEventSink::nameFor).toList());
-        events.put("sink_lag_threshold", config.events().lagThreshold().toString());
-        m.put("events", events);
-        Map<String, Object> jwt = new LinkedHashMap<>();
-        jwt.put("required", config.jwt().required());
-        jwt.put("issuers", config.jwt().issuers().stream().map(i -> i.issuer()).distinct().toList());
-        jwt.put("exempt", config.jwt().exemptSpiffeIds().stream().sorted().toList());
-        jwt.put("clock_skew_seconds", config.jwt().clockSkew().toSeconds());
-        jwt.put("audience", config.jwt().audience());
-        m.put("jwt", jwt);
-        Map<String, Object> certificates = new LinkedHashMap<>();
-        certificates.put("max_ttl", config.pki().maxCertificateTtl().toString());
-        certificates.put("crl_validity", config.pki().crlValidity().toString());
-        certificates.put("ocsp_response_validity", OcspResponder.RESPONSE_VALIDITY.toString());
-        certificates.put("public_url", config.pki().publicUrl() == null ? null : config.pki().publicUrl().toString());
-        m.put("certificates", certificates);
-        return m;
-    }
-
-    /** What config shows of the FIPS module: which one, its state, and what it refuses. */
-    private static Map<String, Object> fipsDescription(FipsModule fips, CryptoSuite crypto) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", fips.moduleName());
-        m.put("version", fips.moduleVersion());
-        m.put("provider", fips.provider().getName());
-        m.put("provider_info", fips.providerInfo());
-        m.put("tls_provider", fips.jsseProvider().getName() + " " + fips.jsseProvider().getVersionStr());
-        m.put("approved_only", fips.approvedOnly());
-        m.put("self_test", fips.selfTestStatus());
-        m.put("refused_algorithms", crypto.refusedNames());
-        return m;
     }
 
     public int port() {
@@ -358,7 +140,7 @@ public final class KmsNode implements AutoCloseable {
     }
 
     /** The scheduled backups, when a schedule is on. */
-    public java.util.Optional<com.zeroui.kms.backup.ScheduledBackups> backups() {
+    public java.util.Optional<ScheduledBackups> backups() {
         return java.util.Optional.ofNullable(backups);
     }
 
@@ -366,35 +148,13 @@ public final class KmsNode implements AutoCloseable {
         return crypto;
     }
 
+    /**
+     * Stops in reverse start-up order: no new requests first, then health checks, backups, sinks and
+     * scheduled jobs; then the queued receipts are written, the final audit self-check runs, and
+     * storage closes last.
+     */
     @Override
     public void close() {
-        http.close(); // no new requests, then the queued receipts are written, then storage closes
-        if (backups != null) {
-            backups.close();
-        }
-        if (forwarder != null) {
-            forwarder.close();
-        }
-        relays.forEach(EventRelay::close);
-        health.close();
-        scheduler.shutdownNow();
-        closeQuietly(selfCheckRuns);
-        auditLog.close();
-        try {
-            selfCheck.run(); // the checkpoint then covers every receipt this node wrote: the next start checks little
-        } catch (RuntimeException e) {
-            LOG.warn("final audit self-check could not run: {}", e.getMessage());
-        }
-        data.close();
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable != null) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", closeable, e.getMessage());
-            }
-        }
+        started.close();
     }
 }

@@ -3,7 +3,9 @@ package com.zeroui.kms.app;
 import com.zeroui.kms.audit.AuditTrail;
 import com.zeroui.kms.crypto.CryptoSuite;
 import com.zeroui.kms.crypto.FipsModule;
+import com.zeroui.kms.ops.HealthService;
 import com.zeroui.kms.ops.KmsConfig;
+import com.zeroui.kms.ops.Metrics;
 import com.zeroui.kms.store.JdbcCaRepository;
 import com.zeroui.kms.store.JdbcCertificateStore;
 import com.zeroui.kms.store.JdbcCrlRepository;
@@ -12,7 +14,9 @@ import com.zeroui.kms.trust.CertificateAuthority;
 import com.zeroui.kms.trust.CertificateValidationService;
 import com.zeroui.kms.trust.InternalCa;
 import com.zeroui.kms.trust.anchors.TrustAnchorService;
+import com.zeroui.kms.trust.pki.CaExpiryCheck;
 import com.zeroui.kms.trust.pki.CertificateService;
+import com.zeroui.kms.trust.pki.CertificateStore;
 import com.zeroui.kms.trust.pki.CrlPublisher;
 import com.zeroui.kms.trust.pki.OcspResponder;
 import com.zeroui.kms.trust.pki.OcspSigningKey;
@@ -30,11 +34,23 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Certificates wiring: enrollment, CRLs, OCSP, the trust-anchor store and chain validation. */
+/** Certificates wiring: the certificate store, enrollment, CRLs, OCSP, the trust-anchor store and chain validation. */
 final class PkiWiring {
     private static final Logger LOG = LoggerFactory.getLogger(KmsNode.class); // same log category as before the split
 
     private PkiWiring() {
+    }
+
+    /** The certificate store, with its expiring-certificates gauge and the CA-expiry health check. */
+    static JdbcCertificateStore certificateStore(DataDirectory data, Clock clock, List<HealthService.NamedCheck> checks,
+                                                 Metrics metrics) {
+        JdbcCertificateStore store = new JdbcCertificateStore(data.database());
+        metrics.registerCertificatesExpiring(window -> store.countExpiring(clock.instant(), clock.instant().plus(window)));
+        // CA and responder certificates close to expiry degrade health; issuance goes on until they expire
+        checks.add(new HealthService.NamedCheck("ca_certificates", false, CaExpiryCheck.of(() -> data.ca().ca(),
+                () -> store.ocspResponder(InternalCa.ISSUING_ID).map(CertificateStore.StoredResponder::notAfter),
+                clock)));
+        return store;
     }
 
     /**

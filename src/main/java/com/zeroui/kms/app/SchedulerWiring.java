@@ -22,15 +22,19 @@ final class SchedulerWiring {
     private SchedulerWiring() {
     }
 
-    static ScheduledExecutorService newScheduler() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
+    /** The scheduler thread (stopped with the node), signing tree heads from the start. */
+    static ScheduledExecutorService start(TreeHeads heads, StartedResources started) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kms-scheduler"); // tree heads, lifecycle
             t.setDaemon(true);
             return t;
         });
+        started.onClose("scheduler", scheduler::shutdownNow);
+        signTreeHeads(scheduler, heads);
+        return scheduler;
     }
 
-    static void signTreeHeads(ScheduledExecutorService scheduler, TreeHeads heads) {
+    private static void signTreeHeads(ScheduledExecutorService scheduler, TreeHeads heads) {
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 heads.signIfGrown();

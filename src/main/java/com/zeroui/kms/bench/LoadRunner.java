@@ -1,5 +1,6 @@
 package com.zeroui.kms.bench;
 
+import com.zeroui.kms.stats.LatencyStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package com.zeroui.kms.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zeroui.kms.stats.LatencyStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

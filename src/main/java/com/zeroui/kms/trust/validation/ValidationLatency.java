@@ -1,6 +1,6 @@
 package com.zeroui.kms.trust.validation;
 
-import com.zeroui.kms.bench.LatencyStats;
+import com.zeroui.kms.stats.LatencyStats;
 
 /**
  * In-process latency of {@link ChainValidator#validate} for one request, measured without JMH: a

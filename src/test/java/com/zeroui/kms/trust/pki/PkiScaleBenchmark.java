@@ -1,6 +1,6 @@
 package com.zeroui.kms.trust.pki;
 
-import com.zeroui.kms.bench.LatencyStats;
+import com.zeroui.kms.stats.LatencyStats;
 import com.zeroui.kms.crypto.Pem;
 import com.zeroui.kms.keystore.SoftwareMasterKeyProvider;
 import com.zeroui.kms.store.Database;

@@ -1,4 +1,4 @@
-package com.zeroui.kms.bench;
+package com.zeroui.kms.stats;
 
 import java.util.Arrays;
 
