@@ -35,6 +35,8 @@ final class OpenApiDocument {
                     .map(t -> SignatureAlgorithm.defaultFor(t).apiName()).toList()),
             Map.entry("jwk_key_types", () -> Arrays.stream(KeyType.values()).flatMap(t -> t.publicKeyForm().stream())
                     .map(PublicKeyForm::kty).distinct().toList()),
+            Map.entry("jwk_curves", () -> Arrays.stream(KeyType.values()).flatMap(t -> t.publicKeyForm().stream())
+                    .flatMap(f -> f.curve().stream()).distinct().toList()),
             Map.entry("aead_algorithms", () -> Fields.AEAD_ALGORITHMS),
             Map.entry("mac_algorithms", () -> Fields.MAC_ALGORITHMS),
             Map.entry("batch_operations", () -> BatchRoutes.OPERATIONS),

@@ -42,14 +42,14 @@ public final class Jwks {
     private static final ASN1ObjectIdentifier ID_ML_DSA_65 = new ASN1ObjectIdentifier("2.16.840.1.101.3.4.3.18");
 
     /** RSA public keys as {@code kty: RSA} (n, e), RFC 7518 §6.3. */
-    static final PublicKeyForm RSA = new PublicKeyForm("RSA", (spki, kid, alg) -> {
+    static final PublicKeyForm RSA = new PublicKeyForm("RSA", null, (spki, kid, alg) -> {
         RSAPublicKey rsa = rsaPublicKey(SubjectPublicKeyInfo.getInstance(spki));
         return new RSAKey.Builder(Base64URL.encode(rsa.getModulus()), Base64URL.encode(rsa.getPublicExponent()))
                 .keyID(kid).algorithm(JWSAlgorithm.parse(alg.apiName())).keyUse(KeyUse.SIGNATURE).build().toJSONObject();
     });
 
     /** Ed25519 public keys as {@code kty: OKP, crv: Ed25519} (x), RFC 8037. */
-    static final PublicKeyForm OKP_ED25519 = new PublicKeyForm("OKP", (spki, kid, alg) -> {
+    static final PublicKeyForm OKP_ED25519 = new PublicKeyForm("OKP", "Ed25519", (spki, kid, alg) -> {
         SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
         if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getAlgorithm().getAlgorithm())) {
             throw new IllegalArgumentException("not an Ed25519 public key");
@@ -62,7 +62,7 @@ public final class Jwks {
      * ML-DSA public keys as {@code kty: AKP} ("algorithm key pair") with {@code pub}, the raw public
      * key (the SPKI's subjectPublicKey), per draft-ietf-cose-dilithium §6; {@code alg} is required there.
      */
-    static final PublicKeyForm AKP = new PublicKeyForm("AKP", (spki, kid, alg) -> {
+    static final PublicKeyForm AKP = new PublicKeyForm("AKP", null, (spki, kid, alg) -> {
         SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
         if (!ID_ML_DSA_65.equals(info.getAlgorithm().getAlgorithm())) {
             throw new IllegalArgumentException("not an ML-DSA-65 public key");
@@ -80,7 +80,7 @@ public final class Jwks {
      * P-256 public keys as {@code kty: EC, crv: P-256} (x, y), RFC 7518 §6.2.1: each coordinate the full
      * 32 bytes, unpadded base64url. Only the uncompressed point the providers write is accepted.
      */
-    static final PublicKeyForm EC_P256 = new PublicKeyForm("EC", (spki, kid, alg) -> {
+    static final PublicKeyForm EC_P256 = new PublicKeyForm("EC", "P-256", (spki, kid, alg) -> {
         SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
         if (!X9ObjectIdentifiers.id_ecPublicKey.equals(info.getAlgorithm().getAlgorithm())
                 || !SECObjectIdentifiers.secp256r1.equals(info.getAlgorithm().getParameters())) {

@@ -58,6 +58,9 @@ class OpenApiDocumentTest {
         List<String> kty = new ArrayList<>();
         served.at("/components/schemas/Jwk/properties/kty/enum").forEach(t -> kty.add(t.asText()));
         assertThat(kty).containsExactly("RSA", "OKP", "AKP", "EC");
+        List<String> crv = new ArrayList<>();
+        served.at("/components/schemas/Jwk/properties/crv/enum").forEach(t -> crv.add(t.asText()));
+        assertThat(crv).containsExactly("Ed25519", "P-256");
         List<String> batchOperations = new ArrayList<>();
         served.at("/paths/~1kms~1v1~1batch/post/requestBody/content/application~1json/schema/properties/items/items"
                 + "/properties/operation/enum").forEach(t -> batchOperations.add(t.asText()));
