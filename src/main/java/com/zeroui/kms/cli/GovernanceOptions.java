@@ -66,20 +66,21 @@ final class GovernanceOptions {
             description = "Window for --violation-threshold (ISO-8601). Env KMS_VIOLATION_WINDOW. Default: ${DEFAULT-VALUE}")
     String violationWindow;
 
-    @Option(names = "--max-concurrent-requests", defaultValue = "${env:KMS_MAX_CONCURRENT_REQUESTS:-64}",
+    @Option(names = "--max-concurrent-requests", defaultValue = "${env:KMS_MAX_CONCURRENT_REQUESTS:-auto}",
             description = "Admission control: API requests handled at once on this node; more wait in a bounded queue, then get "
-                    + "503 with Retry-After (0 = off; health and metrics are exempt; the HTTP thread pool is this + 32; "
-                    + "docs/performance.md). "
+                    + "503 with Retry-After (auto = 8 per available processor, at least 16; 0 = off; health and metrics "
+                    + "are exempt; the HTTP thread pool is this + 32; docs/performance.md, ADR 0040). "
                     + "Env KMS_MAX_CONCURRENT_REQUESTS. Default: ${DEFAULT-VALUE}")
-    int maxConcurrentRequests;
+    String maxConcurrentRequests;
 
-    @Option(names = "--max-queued-requests", defaultValue = "${env:KMS_MAX_QUEUED_REQUESTS:-32}",
-            description = "Admission control: requests that may wait for a slot (0 = refuse when all are busy). "
-                    + "Env KMS_MAX_QUEUED_REQUESTS. Default: ${DEFAULT-VALUE}")
-    int maxQueuedRequests;
+    @Option(names = "--max-queued-requests", defaultValue = "${env:KMS_MAX_QUEUED_REQUESTS:-auto}",
+            description = "Admission control: requests that may wait for a slot (auto = as many as the slots; "
+                    + "0 = refuse when all are busy). Env KMS_MAX_QUEUED_REQUESTS. Default: ${DEFAULT-VALUE}")
+    String maxQueuedRequests;
 
-    @Option(names = "--max-queue-wait", defaultValue = "${env:KMS_MAX_QUEUE_WAIT:-PT0.05S}",
-            description = "Admission control: longest wait for a slot before 503 (ISO-8601). Env KMS_MAX_QUEUE_WAIT. "
+    @Option(names = "--max-queue-wait", defaultValue = "${env:KMS_MAX_QUEUE_WAIT:-PT0.005S}",
+            description = "Admission control: longest wait for a slot before 503 (ISO-8601; keep it well inside the "
+                    + "callers' latency budget: the default is half of verify's 10 ms). Env KMS_MAX_QUEUE_WAIT. "
                     + "Default: ${DEFAULT-VALUE}")
     String maxQueueWait;
 
@@ -97,8 +98,29 @@ final class GovernanceOptions {
                 ApprovalConfig.parseOperations(approvalRequiredOperations), approvalGlobalTenant, issuers);
         LimitsConfig limits = new LimitsConfig(keyRate, keyBurst, callerRate, callerBurst, violationThreshold,
                 duration("policy violation window", violationWindow),
-                new AdmissionConfig(maxConcurrentRequests, maxQueuedRequests, duration("max queue wait", maxQueueWait)));
+                admission(Runtime.getRuntime().availableProcessors()));
         return config.maxUsagePerDayDefault(maxUsagePerDayDefault).approvals(approvals).limits(limits);
+    }
+
+    /** The admission options, {@code auto} resolved for {@code processors} (ADR 0040); validated with the rest in KmsConfig. */
+    AdmissionConfig admission(int processors) {
+        int slots = isAuto(maxConcurrentRequests) ? AdmissionConfig.slotsFor(processors)
+                : count("max concurrent requests", maxConcurrentRequests);
+        int queued = isAuto(maxQueuedRequests) ? slots : count("max queued requests", maxQueuedRequests);
+        return new AdmissionConfig(slots, queued, duration("max queue wait", maxQueueWait));
+    }
+
+    private static boolean isAuto(String value) {
+        return AdmissionConfig.AUTO.equalsIgnoreCase(value.trim());
+    }
+
+    private static int count(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid configuration: " + name + " '" + value
+                    + "' is neither " + AdmissionConfig.AUTO + " nor a whole number");
+        }
     }
 
     private static Duration duration(String name, String value) {

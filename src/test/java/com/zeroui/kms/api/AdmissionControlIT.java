@@ -184,6 +184,40 @@ class AdmissionControlIT {
         }
     }
 
+    /**
+     * The defaults fit the machine (ADR 0040): eight slots per available processor (at least 16),
+     * not a fixed 64.
+     * With every default slot held by a stalled request, the next one is refused (queued at most the
+     * default 5 ms wait, which no slot outlasts here) and the thread pool is the slots + 32.
+     */
+    @Test
+    void theDefaultsAdmitEightRequestsPerProcessorAndRefuseTheNextWithRetryAfter() throws Exception {
+        int slots = AdmissionConfig.slotsFor(Runtime.getRuntime().availableProcessors());
+        try (TestNode node = TestNode.start()) {
+            KmsClient client = node.client("M21", T);
+            String key = signingKey(client);
+            List<SSLSocket> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < slots; i++) {
+                    stalled.add(holdASlot(node, key));
+                }
+                awaitGauge(node, "kms_admission_active", v -> v == slots);
+                KmsClient.Response refused = sign(client, key);
+                JsonNode error = assertError(refused, 503, "DEPENDENCY_UNAVAILABLE");
+                assertThat(error.at("/details/max_concurrent_requests").asInt()).isEqualTo(slots);
+                assertThat(refused.headers().get("retry-after")).containsExactly("1");
+                assertThat(metric(node, "kms_admission_active")).as("no slot beyond the default").isEqualTo(slots);
+                assertThat(metric(node, "kms_http_threads_max")).isEqualTo(slots + HttpServer.THREADS_BEYOND_SLOTS);
+            } finally {
+                for (SSLSocket socket : stalled) {
+                    socket.close();
+                }
+            }
+            awaitGauge(node, "kms_admission_active", v -> v == 0);
+            assertThat(sign(client, key).status()).as("back to normal").isEqualTo(200);
+        }
+    }
+
     @Test
     void offMeansNoGateAndNoAdmissionMetrics() {
         try (TestNode node = TestNode.start(cfg -> cfg.limits(LimitsConfig.defaults().withAdmission(AdmissionConfig.off())))) {

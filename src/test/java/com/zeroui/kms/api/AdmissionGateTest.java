@@ -94,6 +94,18 @@ class AdmissionGateTest {
     }
 
     @Test
+    void theDefaultRuleIsEightSlotsPerProcessorAtLeastSixteenAsManyWaitersAndFiveMilliseconds() {
+        assertThat(AdmissionConfig.forProcessors(2)).isEqualTo(new AdmissionConfig(16, 16, Duration.ofMillis(5)));
+        assertThat(AdmissionConfig.forProcessors(16)).isEqualTo(new AdmissionConfig(128, 128, Duration.ofMillis(5)));
+        assertThat(AdmissionConfig.forProcessors(1)).as("never fewer than 16 slots").isEqualTo(AdmissionConfig.forProcessors(2));
+        assertThat(AdmissionConfig.forProcessors(3).maxConcurrent()).isEqualTo(24);
+        assertThat(AdmissionConfig.defaults())
+                .isEqualTo(AdmissionConfig.forProcessors(Runtime.getRuntime().availableProcessors()));
+        assertThat(AdmissionConfig.DEFAULT_QUEUE_WAIT).as("half of verify's 10 ms p99 budget")
+                .isLessThanOrEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
     void aZeroWaitRefusesInsteadOfQueueing() {
         AdmissionGate gate = new AdmissionGate(new AdmissionConfig(1, 5, Duration.ZERO));
         assertThat(gate.enter(new Recorder(), scheduler)).isEqualTo(Entry.ADMITTED);

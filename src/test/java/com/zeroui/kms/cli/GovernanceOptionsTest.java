@@ -3,6 +3,7 @@ package com.zeroui.kms.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zeroui.kms.ops.AdmissionConfig;
 import com.zeroui.kms.ops.ApprovalConfig;
 import com.zeroui.kms.ops.KmsConfig;
 import java.nio.file.Files;
@@ -68,5 +69,32 @@ class GovernanceOptionsTest {
                 .hasMessageContaining("approval-required operation 'sign'");
         assertThatThrownBy(() -> parse("--approval-issuer", "m32=/no/such/file.pem"))
                 .hasMessageContaining("/no/such/file.pem");
+    }
+    private static AdmissionConfig admission(int processors, String... args) {
+        Probe probe = new Probe();
+        new CommandLine(probe).parseArgs(args);
+        return probe.governance.admission(processors);
+    }
+
+    @Test
+    void admissionDefaultsToAutoWhichFollowsTheProcessors() {
+        assertThat(admission(2)).isEqualTo(new AdmissionConfig(16, 16, Duration.ofMillis(5)));
+        assertThat(admission(1)).as("at least 16 slots").isEqualTo(new AdmissionConfig(16, 16, Duration.ofMillis(5)));
+        assertThat(admission(8)).isEqualTo(new AdmissionConfig(64, 64, Duration.ofMillis(5)));
+        assertThat(admission(4, "--max-concurrent-requests", "AUTO", "--max-queued-requests", "auto"))
+                .isEqualTo(AdmissionConfig.forProcessors(4));
+        assertThat(parse().limits().admission()).as("what serve builds").isEqualTo(AdmissionConfig.defaults());
+    }
+
+    @Test
+    void admissionNumbersOverrideAutoAndAnAutoQueueFollowsExplicitSlots() {
+        assertThat(admission(2, "--max-concurrent-requests", "40", "--max-queued-requests", "3", "--max-queue-wait", "PT0.02S"))
+                .isEqualTo(new AdmissionConfig(40, 3, Duration.ofMillis(20)));
+        assertThat(admission(2, "--max-concurrent-requests", "40")).isEqualTo(new AdmissionConfig(40, 40, Duration.ofMillis(5)));
+        assertThat(admission(2, "--max-concurrent-requests", "0").enabled()).as("0 is off").isFalse();
+        assertThatThrownBy(() -> parse("--max-concurrent-requests", "many"))
+                .hasMessageContaining("max concurrent requests 'many'").hasMessageContaining("auto");
+        assertThatThrownBy(() -> parse("--max-queued-requests", "-1")).hasMessageContaining("max queued requests -1");
+        assertThatThrownBy(() -> parse("--max-queue-wait", "PT2M")).hasMessageContaining("max queue wait PT2M");
     }
 }
