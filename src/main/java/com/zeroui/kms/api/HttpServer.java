@@ -119,7 +119,16 @@ public final class HttpServer implements AutoCloseable {
                     server.setHandler(admissionHandler); // Javalin nests its servlet context inside
                 }
             });
-            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(jettyErrors));
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.setErrorHandler(jettyErrors);
+                handler.setSessionHandler(new Sessionless()); // the API keeps no servlet session (see Sessionless)
+            });
+            config.http.compressionStrategy = uncompressed();
+            // Javalin copies each result into the response through a buffer of this size, allocated (and
+            // zeroed) per response: 32 KiB by default, a measurable share of a small request's CPU. KMS
+            // answers are smaller than this; larger ones take a few copies, and Jetty still aggregates them
+            // into its own pooled output buffer, so a response under 32 KiB still leaves in one write.
+            config.http.responseBufferSize = RESULT_COPY_BUFFER_BYTES;
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
@@ -222,6 +231,35 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static final String ATTR_OPERATION = "kms.operation";
+    static final int RESULT_COPY_BUFFER_BYTES = 4096;
+
+    /**
+     * Responses are never compressed. Over TLS, compressing a body that holds both a secret (a
+     * decrypted plaintext, a data key, a token) and text the caller chose is the BREACH side channel,
+     * and every KMS answer is small JSON. Javalin's default strategy also decided per response whether
+     * to compress by scanning its list of excluded media types, several µs of every request's CPU
+     * (issue 12); with no compressor and no exclusions that decision is one list lookup and never compresses.
+     */
+    static io.javalin.compression.CompressionStrategy uncompressed() {
+        io.javalin.compression.CompressionStrategy none = new io.javalin.compression.CompressionStrategy(null, null);
+        none.setExcludedMimeTypes(List.of());
+        return none;
+    }
+
+    /**
+     * Javalin puts a servlet {@code SessionHandler} in front of every route; nothing here uses servlet
+     * sessions (the console keeps its own, {@link ConsoleAuthentication}), yet Jetty's handler looked up
+     * a session id in the cookies and wrapped the response stream on every request. This one passes the
+     * request straight on, so no request ever carries or creates a servlet session.
+     */
+    static final class Sessionless extends org.eclipse.jetty.ee10.servlet.SessionHandler {
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                              org.eclipse.jetty.util.Callback callback) throws Exception {
+            org.eclipse.jetty.server.Handler next = getHandler();
+            return next != null && next.handle(request, response, callback);
+        }
+    }
 
     /**
      * Threads beyond the admission slots that the server needs: the connector's selectors and

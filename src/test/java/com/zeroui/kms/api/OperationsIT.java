@@ -33,6 +33,29 @@ class OperationsIT {
         }
     }
 
+    @Test
+    void responsesAreNeitherCompressedNorTiedToAServletSession() {
+        try (TestNode node = TestNode.start()) {
+            // a large public document and a small authenticated answer, each asked for with gzip and a session cookie
+            KmsClient.BinaryResponse openApi = node.anonymous().getBytes("/openapi.json",
+                    "Accept-Encoding", "gzip, deflate, br", "Cookie", "JSESSIONID=node0abc.node0");
+            assertThat(openApi.status()).isEqualTo(200);
+            assertThat(openApi.header("Content-Encoding")).isNull(); // no BREACH-style length oracle
+            assertThat(openApi.header("Set-Cookie")).isNull();
+            assertThat(openApi.text()).startsWith("{").contains("\"openapi\"");
+            KmsClient.BinaryResponse health = node.anonymous().getBytes("/health", "Accept-Encoding", "gzip");
+            assertThat(health.header("Content-Encoding")).isNull();
+            assertThat(health.header("Content-Length")).isEqualTo(String.valueOf(health.body().length));
+            assertThat(health.header("Cache-Control")).isEqualTo("no-store");
+            KmsClient.BinaryResponse keys = node.admin().getBytes("/keys?limit=1", "Accept-Encoding", "gzip",
+                    "Cookie", "JSESSIONID=node0abc.node0");
+            assertThat(keys.status()).isEqualTo(200);
+            assertThat(keys.header("Content-Encoding")).isNull();
+            assertThat(keys.header("Set-Cookie")).isNull();
+            assertThat(keys.header("Cache-Control")).isEqualTo("no-store");
+        }
+    }
+
     private static double value(String exposition, String series) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(exposition);
         assertThat(m.find()).as("series %s in\n%s", series, exposition).isTrue();
