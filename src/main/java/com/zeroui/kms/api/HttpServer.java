@@ -267,7 +267,7 @@ public final class HttpServer implements AutoCloseable {
      * hold no slot: TLS handshakes, parsing request headers, refusals, health and metrics, a
      * resumed waiter on its way to its handler. A parked waiter needs none (ADR 0029, revised),
      * so the pool no longer grows with the queue or with the number of connections: at 400
-     * keep-alive connections and 64 slots it stays at 64 + 32. Work beyond this waits in the
+     * keep-alive connections and the 16 slots of a 2-core default (ADR 0040) it stays at 16 + 32. Work beyond this waits in the
      * pool's task queue, at most one task per connection, instead of becoming another thread.
      */
     static final int THREADS_BEYOND_SLOTS = 32;
