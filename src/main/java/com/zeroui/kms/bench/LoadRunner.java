@@ -33,11 +33,25 @@ public final class LoadRunner {
         WindowProbe NONE = () -> Double.NaN;
     }
 
-    /** {@code probeDelta} is the probe's increase over the measured window, NaN without a probe. */
+    /**
+     * {@code probeDelta} is the probe's increase over the measured window, NaN without a probe;
+     * {@code localCpuSeconds} is this process's own CPU over the same window (the load
+     * generator's cost, for the service side), NaN where the JVM does not tell.
+     */
     public record Result(int threads, long completed, long errors, String firstError, double seconds,
-                         LatencyStats latency, double probeDelta) {
+                         LatencyStats latency, double probeDelta, double localCpuSeconds) {
         public Result(int threads, long completed, long errors, String firstError, double seconds, LatencyStats latency) {
             this(threads, completed, errors, firstError, seconds, latency, Double.NaN);
+        }
+
+        public Result(int threads, long completed, long errors, String firstError, double seconds, LatencyStats latency,
+                      double probeDelta) {
+            this(threads, completed, errors, firstError, seconds, latency, probeDelta, Double.NaN);
+        }
+
+        /** This process's CPU per completed operation, in seconds: what the client side of a request costs. */
+        public double localCpuPerOperation() {
+            return completed == 0 ? Double.NaN : localCpuSeconds / completed;
         }
 
         public double opsPerSecond() {
@@ -129,9 +143,12 @@ public final class LoadRunner {
         window[0] = now + warmup.toNanos();
         window[1] = window[0] + measure.toNanos();
         go.countDown();
+        LoadRunner.WindowProbe self = LocalCpu.probe();
         sleepUntil(window[0]);
         double probeStart = probe.read();
+        double selfStart = self.read(); // after the probe, which may itself cost this process a request
         sleepUntil(window[1]);
+        double selfEnd = self.read();
         double probeDelta = probe.read() - probeStart;
         for (Thread worker : workers) {
             worker.join();
@@ -139,7 +156,7 @@ public final class LoadRunner {
         LatencyStats latency = recordLatency ? LatencyStats.ofUnsorted(LatencySamples.merge(samples)) : LatencyStats.EMPTY;
         Throwable error = firstError.get();
         return new Result(threads, completed.get(), errors.get(), error == null ? null : describe(error),
-                measure.toNanos() / 1e9, latency, probeDelta);
+                measure.toNanos() / 1e9, latency, probeDelta, selfEnd - selfStart);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
