@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * socket owned by the calling thread does the same work (one TLS record out, the reply's
  * records in) with no hand-off between threads. A general-purpose blocking library was measured
  * too (Apache HttpClient 5.6 classic, connection state disabled): no candidate came under the
- * ≈60 µs of client CPU per request aimed at, and Apache's was about as light as this class, so
+ * ≈60 µs of client CPU per request aimed at, and Apache's measured somewhat lighter than this class, so
  * this class is kept for adding no dependency to the server's jar and for behaviour its tests pin
  * down (docs/performance.md has the figures). This is a load generator, not a
  * general HTTP client: it speaks only what the KMS needs (GET and POST with a JSON body;
