@@ -10,7 +10,6 @@ import com.zeroui.kms.crypto.KeyType;
 import com.zeroui.kms.crypto.SignatureAlgorithm;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -120,7 +119,7 @@ public final class BenchOperations {
 
     private static Definition sign(BenchClient client, String name, String keyId, SignatureAlgorithm alg, byte[] message,
                                    Local local) {
-        HttpRequest request = client.postRequest("/sign", json(scoped(keyId)
+        BenchClient.Request request = client.postRequest("/sign", json(scoped(keyId)
                 .put("data", b64(message)).put("algorithm", alg.apiName())));
         PrivateKey key = local.privateKey(alg.keyType());
         return new Definition(name, alg.apiName() + " over " + MESSAGE_BYTES + " bytes",
@@ -133,7 +132,7 @@ public final class BenchOperations {
                                      byte[] message, Local local) throws IOException, InterruptedException {
         JsonNode signed = JSON.readTree(client.require2xx(client.postRequest("/sign", json(scoped(keyId)
                 .put("data", b64(message)).put("algorithm", alg.apiName())))));
-        HttpRequest request = client.postRequest("/verify", json(scoped(keyId).put("data", b64(message))
+        BenchClient.Request request = client.postRequest("/verify", json(scoped(keyId).put("data", b64(message))
                 .put("signature", signed.get("signature").asText()).put("algorithm", alg.apiName())));
         PublicKey publicKey = local.publicKey(alg.keyType());
         byte[] localSignature = local.suite.sign(alg, local.privateKey(alg.keyType()), message);
@@ -153,7 +152,7 @@ public final class BenchOperations {
     }
 
     private static Definition encrypt(BenchClient client, String keyId, byte[] plaintext, Local local) {
-        HttpRequest request = client.postRequest("/encrypt", json(scoped(keyId).put("plaintext", b64(plaintext))
+        BenchClient.Request request = client.postRequest("/encrypt", json(scoped(keyId).put("plaintext", b64(plaintext))
                 .put("algorithm", AeadAlgorithm.AES_256_GCM.apiName())));
         SecretKey key = local.aesKey;
         byte[] noAad = new byte[0];
@@ -167,7 +166,7 @@ public final class BenchOperations {
             throws IOException, InterruptedException {
         JsonNode sealed = JSON.readTree(client.require2xx(client.postRequest("/encrypt", json(scoped(keyId)
                 .put("plaintext", b64(plaintext)).put("algorithm", AeadAlgorithm.AES_256_GCM.apiName())))));
-        HttpRequest request = client.postRequest("/decrypt", json(scoped(keyId)
+        BenchClient.Request request = client.postRequest("/decrypt", json(scoped(keyId)
                 .put("ciphertext", sealed.get("ciphertext").asText()).put("iv", sealed.get("iv").asText())
                 .put("algorithm", AeadAlgorithm.AES_256_GCM.apiName())));
         byte[] nonce = CryptoSuite.randomNonce();
@@ -185,7 +184,7 @@ public final class BenchOperations {
     }
 
     private static Definition getKey(BenchClient client, String keyId) {
-        HttpRequest request = client.getRequest("/keys/" + URLEncoder.encode(keyId, StandardCharsets.UTF_8)
+        BenchClient.Request request = client.getRequest("/keys/" + URLEncoder.encode(keyId, StandardCharsets.UTF_8)
                 + "?tenant_id=" + TENANT + "&environment=dev&plane=tenant");
         return new Definition(GET_KEY, "GET /keys/{key_id} (Ed25519 key metadata)", Budget.latency(20), false,
                 () -> () -> client.require2xx(request), null);
@@ -193,13 +192,13 @@ public final class BenchOperations {
 
     /** GET /health as a load balancer calls it: no client certificate, keep-alive. */
     private static Definition health(BenchClient client) {
-        HttpRequest request = client.getRequest("/health");
+        BenchClient.Request request = client.getRequest("/health");
         return new Definition(HEALTH, "GET /health (no client certificate)", Budget.NONE, false,
                 () -> () -> client.require2xx(request), null);
     }
 
     private static Definition keygen(BenchClient client, String name, KeyType type, Budget budget, Local local) {
-        HttpRequest request = client.postRequest("/keys", json(keyRequest(type.apiName(), "sign", "verify")));
+        BenchClient.Request request = client.postRequest("/keys", json(keyRequest(type.apiName(), "sign", "verify")));
         return new Definition(name, "POST /keys " + type.apiName() + " (generate, wrap, durable insert)", budget, true,
                 () -> () -> client.require2xx(request),
                 () -> () -> local.suite.generate(type).material().destroy());

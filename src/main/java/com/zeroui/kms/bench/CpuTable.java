@@ -4,12 +4,16 @@ import java.util.List;
 
 /**
  * The second table of a run: what one request costs the server in CPU beside what the same
- * primitive costs in-process, against issue 12's per-request ceilings.
+ * primitive costs in-process, against issue 12's per-request ceilings; and, last, what it cost
+ * this bench process (its own CPU over the service window per request, the raw run's threads
+ * idle then): the load generator shares the cores with the server, so this is what it takes
+ * from it.
  */
 public final class CpuTable {
     public static final String HEADER = "| operation | server CPU µs/op | idle server CPU ms/s | net server CPU µs/op "
-            + "| raw CPU µs/op | net − raw µs | target (on net) | result | server JIT s in window | ops/s | p99 ms |";
-    private static final String RULE = "|---|--:|--:|--:|--:|--:|---|---|--:|--:|--:|";
+            + "| raw CPU µs/op | net − raw µs | target (on net) | result | server JIT s in window | ops/s | p99 ms "
+            + "| bench client CPU µs/op |";
+    private static final String RULE = "|---|--:|--:|--:|--:|--:|---|---|--:|--:|--:|--:|";
 
     /** One row: the figures and the target; {@code jitSeconds} NaN when the server does not export it. */
     public record Row(BenchRow bench, CpuTarget target, double jitSeconds, double idleCpuPerSecond) {
@@ -51,6 +55,7 @@ public final class CpuTable {
                     .append(" | ").append(Double.isNaN(row.jitSeconds()) ? "n/a" : Format.millis(row.jitSeconds()))
                     .append(" | ").append(Format.rate(row.bench().service().opsPerSecond()))
                     .append(" | ").append(Format.millis(row.bench().service().latency().p99Millis()))
+                    .append(" | ").append(figure(row.bench().service().localCpuPerOperation() * 1e6))
                     .append(" |\n");
         }
         return out.toString();

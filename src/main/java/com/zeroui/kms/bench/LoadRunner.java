@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Runs one operation in a closed loop on N threads: a warm-up, then a measured window. An
+ * Runs one operation in a closed loop on N threads: a warm-up (extended, up to its own length
+ * again, while the probe says the server has not {@linkplain WindowProbe#settled settled}), then
+ * a measured window. An
  * operation counts when it completes inside the window (completion-time accounting, so
  * operations in flight at either edge neither inflate nor deflate the rate in steady state).
  * Failures are counted in both phases and the first one is kept for the report.
@@ -30,14 +32,37 @@ public final class LoadRunner {
     public interface WindowProbe {
         double read();
 
+        /**
+         * Asked once a second after the warm-up: false while whatever the probe watches is still
+         * warming (the server's JIT compiling, say), which extends the warm-up by up to its own
+         * length again. The default never extends it.
+         */
+        default boolean settled() {
+            return true;
+        }
+
         WindowProbe NONE = () -> Double.NaN;
     }
 
-    /** {@code probeDelta} is the probe's increase over the measured window, NaN without a probe. */
+    /**
+     * {@code probeDelta} is the probe's increase over the measured window, NaN without a probe;
+     * {@code localCpuSeconds} is this process's own CPU over the same window (the load
+     * generator's cost, for the service side), NaN where the JVM does not tell.
+     */
     public record Result(int threads, long completed, long errors, String firstError, double seconds,
-                         LatencyStats latency, double probeDelta) {
+                         LatencyStats latency, double probeDelta, double localCpuSeconds) {
         public Result(int threads, long completed, long errors, String firstError, double seconds, LatencyStats latency) {
             this(threads, completed, errors, firstError, seconds, latency, Double.NaN);
+        }
+
+        public Result(int threads, long completed, long errors, String firstError, double seconds, LatencyStats latency,
+                      double probeDelta) {
+            this(threads, completed, errors, firstError, seconds, latency, probeDelta, Double.NaN);
+        }
+
+        /** This process's CPU per completed operation, in seconds: what the client side of a request costs. */
+        public double localCpuPerOperation() {
+            return completed == 0 ? Double.NaN : localCpuSeconds / completed;
         }
 
         public double opsPerSecond() {
@@ -81,7 +106,7 @@ public final class LoadRunner {
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
-        long[] window = new long[2]; // written before go.countDown(), read after go.await(): happens-before
+        Window window = new Window();
 
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -95,12 +120,10 @@ public final class LoadRunner {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long measureStart = window[0];
-                long measureEnd = window[1];
                 long done = 0;
                 while (true) {
                     long start = System.nanoTime();
-                    if (start >= measureEnd) {
+                    if (start >= window.end) {
                         break;
                     }
                     try {
@@ -111,7 +134,7 @@ public final class LoadRunner {
                         continue;
                     }
                     long end = System.nanoTime();
-                    if (end >= measureStart && end <= measureEnd) {
+                    if (end >= window.start && end <= window.end) {
                         done++;
                         if (recordLatency) {
                             mine.add(end - start);
@@ -125,13 +148,33 @@ public final class LoadRunner {
             worker.start();
         }
         ready.await();
-        long now = System.nanoTime();
-        window[0] = now + warmup.toNanos();
-        window[1] = window[0] + measure.toNanos();
+        long warmupEnd = System.nanoTime() + warmup.toNanos();
         go.countDown();
-        sleepUntil(window[0]);
+        if (warmup.compareTo(Duration.ofSeconds(2)) >= 0) {
+            sleepUntil(warmupEnd - 1_000_000_000L);
+            probe.settled(); // the first reading: the check at the warm-up's end covers its last second
+        }
+        sleepUntil(warmupEnd);
+        if (!warmup.isZero()) {
+            long limit = warmupEnd + warmup.toNanos();
+            boolean settled;
+            while (!(settled = probe.settled()) && System.nanoTime() < limit) {
+                sleepUntil(Math.min(limit, System.nanoTime() + 1_000_000_000L));
+            }
+            long extra = System.nanoTime() - warmupEnd;
+            if (extra >= 1_000_000_000L) {
+                System.err.printf(java.util.Locale.ROOT, "kms bench: %s: warm-up extended by %.0f s%s%n", name, extra / 1e9,
+                        settled ? " until the server's JIT settled" : "; the server's JIT had not settled, measuring anyway");
+            }
+        }
+        long measureStart = System.nanoTime();
+        window.end = measureStart + measure.toNanos(); // before start: a worker that sees the start sees the end
+        window.start = measureStart;
+        LoadRunner.WindowProbe self = LocalCpu.probe();
         double probeStart = probe.read();
-        sleepUntil(window[1]);
+        double selfStart = self.read(); // after the probe, which may itself cost this process a request
+        sleepUntil(window.end);
+        double selfEnd = self.read();
         double probeDelta = probe.read() - probeStart;
         for (Thread worker : workers) {
             worker.join();
@@ -139,7 +182,13 @@ public final class LoadRunner {
         LatencyStats latency = recordLatency ? LatencyStats.ofUnsorted(LatencySamples.merge(samples)) : LatencyStats.EMPTY;
         Throwable error = firstError.get();
         return new Result(threads, completed.get(), errors.get(), error == null ? null : describe(error),
-                measure.toNanos() / 1e9, latency, probeDelta);
+                measure.toNanos() / 1e9, latency, probeDelta, selfEnd - selfStart);
+    }
+
+    /** The measured window as the workers see it: nothing counts and nothing stops until the warm-up ends. */
+    private static final class Window {
+        volatile long start = Long.MAX_VALUE;
+        volatile long end = Long.MAX_VALUE;
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

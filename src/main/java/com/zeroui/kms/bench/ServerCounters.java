@@ -13,7 +13,12 @@ public final class ServerCounters implements LoadRunner.WindowProbe {
     private static final Pattern CPU = Pattern.compile("(?m)^process_cpu_seconds_total ([0-9.eE+-]+)$");
     private static final Pattern JIT = Pattern.compile("(?m)^jvm_compilation_time_seconds_total ([0-9.eE+-]+)$");
 
+    /** JIT compile seconds per second below which the server counts as warm: a twentieth of a core. */
+    static final double SETTLED_JIT_PER_SECOND = 0.05;
+
     private final BenchClient client;
+    private double gateJit = Double.NaN;
+    private long gateAt;
     private double firstJit = Double.NaN;
     private double lastJit = Double.NaN;
     private int reads;
@@ -25,22 +30,48 @@ public final class ServerCounters implements LoadRunner.WindowProbe {
     /** Process CPU seconds (NaN when /metrics cannot be read); also notes the JIT's seconds. */
     @Override
     public synchronized double read() {
+        String metrics = scrape();
+        if (metrics == null) {
+            return Double.NaN;
+        }
+        double jit = value(JIT, metrics);
+        if (reads++ == 0) {
+            firstJit = jit;
+        }
+        lastJit = jit;
+        return value(CPU, metrics);
+    }
+
+    /**
+     * Whether the server's JIT has settled: it compiled for less than {@link #SETTLED_JIT_PER_SECOND}
+     * of each second since the previous call (the first call only takes the reading). After the
+     * bench's set-up (key creation, a reference signature) or a change of operation, compiled code
+     * whose type profile no longer holds is recompiled; measuring while that runs charges the JIT
+     * to the requests. True when the server does not export its compile time.
+     */
+    @Override
+    public synchronized boolean settled() {
+        String metrics = scrape();
+        double jit = metrics == null ? Double.NaN : value(JIT, metrics);
+        long now = System.nanoTime();
+        if (Double.isNaN(jit)) {
+            return true;
+        }
+        boolean settled = !Double.isNaN(gateJit) && (jit - gateJit) / ((now - gateAt) / 1e9) < SETTLED_JIT_PER_SECOND;
+        gateJit = jit;
+        gateAt = now;
+        return settled;
+    }
+
+    private String scrape() {
         try {
             BenchClient.Reply reply = client.send(client.getRequest("/metrics"));
-            if (!reply.ok()) {
-                return Double.NaN;
-            }
-            double jit = value(JIT, reply.body());
-            if (reads++ == 0) {
-                firstJit = jit;
-            }
-            lastJit = jit;
-            return value(CPU, reply.body());
+            return reply.ok() ? reply.body() : null;
         } catch (IOException e) {
-            return Double.NaN;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Double.NaN;
+            return null;
         }
     }
 

@@ -72,4 +72,47 @@ class LoadRunnerTest {
         assertThatThrownBy(() -> LoadRunner.run("t", 1, Duration.ofMillis(-1), WINDOW, false, () -> () -> { }))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aProbeThatNeverSettlesExtendsTheWarmupOnlyBoundedlyAndTheRunStillMeasures() throws InterruptedException {
+        AtomicInteger asked = new AtomicInteger();
+        LoadRunner.WindowProbe unsettled = new LoadRunner.WindowProbe() {
+            @Override
+            public double read() {
+                return 1.0;
+            }
+
+            @Override
+            public boolean settled() {
+                asked.incrementAndGet();
+                return false;
+            }
+        };
+        LoadRunner.Result result = LoadRunner.run("t", 2, Duration.ofMillis(100), WINDOW, true, () -> () -> Thread.sleep(1),
+                unsettled);
+        assertThat(asked.get()).as("consulted after the warm-up").isGreaterThanOrEqualTo(1);
+        assertThat(result.completed()).isPositive();
+        assertThat(result.probeDelta()).isZero();
+        assertThat(result.localCpuSeconds()).as("this process's CPU over the window").isNotNegative();
+    }
+
+    @Test
+    void withoutAWarmupTheProbeIsNeverAskedWhetherItSettled() throws InterruptedException {
+        AtomicInteger asked = new AtomicInteger();
+        LoadRunner.WindowProbe probe = new LoadRunner.WindowProbe() {
+            @Override
+            public double read() {
+                return 0;
+            }
+
+            @Override
+            public boolean settled() {
+                asked.incrementAndGet();
+                return false;
+            }
+        };
+        LoadRunner.Result result = LoadRunner.run("t", 1, Duration.ZERO, WINDOW, false, () -> () -> Thread.sleep(1), probe);
+        assertThat(asked.get()).isZero();
+        assertThat(result.completed()).isPositive();
+    }
 }
