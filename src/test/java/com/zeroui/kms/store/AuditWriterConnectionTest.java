@@ -161,6 +161,35 @@ class AuditWriterConnectionTest {
         assertThat(repository.size()).isEqualTo(4);
     }
 
+    /**
+     * Between batches the kept connection holds no transaction, not even a read snapshot: on SQLite a
+     * checkpoint can then fold every WAL frame back (a snapshot would pin the WAL and let it grow), on
+     * PostgreSQL the session is idle, not idle in a transaction.
+     */
+    @Test
+    void theKeptConnectionHoldsNoTransactionBetweenBatches() throws Exception {
+        append(5);
+        append(3);
+        assertThat(repository.writerConnection()).isNotNull();
+        try (Connection other = database.dataSource().getConnection(); Statement s = other.createStatement()) {
+            if (backend == StoreBackend.SQLITE) {
+                try (var rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("busy").isZero();
+                    assertThat(rs.getInt(2)).as("frames in the WAL").isPositive();
+                    assertThat(rs.getInt(3)).as("frames checkpointed").isEqualTo(rs.getInt(2));
+                }
+            } else {
+                try (var rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("the pool's sessions, the writer's among them").isPositive();
+                    assertThat(rs.getInt(2)).as("sessions in a transaction").isZero();
+                }
+            }
+        }
+    }
+
     @Test
     void closingTheLogReleasesTheWritersConnection() {
         TestReceiptLog log = new TestReceiptLog(database);
