@@ -58,16 +58,33 @@ final class AuditWriterConnection implements AutoCloseable {
         events = connection.prepareStatement(JdbcEventOutbox.INSERT_SQL);
     }
 
-    static AuditWriterConnection open(DataSource ds, Database.Dialect dialect, String receiptInsert, String nodeInsert)
-            throws SQLException {
-        Connection c = ds.getConnection();
-        try {
-            return new AuditWriterConnection(ds, c, dialect == Database.Dialect.SQLITE, receiptInsert, nodeInsert);
-        } catch (SQLException | RuntimeException e) {
-            discard(ds, c);
-            throw e;
+    /** How many dead connections a retry discards before it gives up (the pool's size and then some). */
+    private static final int MAX_DEAD = 32;
+
+    /**
+     * A connection from the pool with the writer's statements prepared. With {@code validate} (the
+     * retry after a lost connection, when the pool may hold more connections the server closed, which
+     * it does not re-check within half a second of their last use) each one is checked first and a
+     * dead one evicted.
+     */
+    static AuditWriterConnection open(DataSource ds, Database.Dialect dialect, String receiptInsert, String nodeInsert,
+                                      boolean validate) throws SQLException {
+        for (int dead = 0; ; dead++) {
+            Connection c = ds.getConnection();
+            try {
+                if (validate && dead < MAX_DEAD && !c.isValid(VALIDATION_SECONDS)) {
+                    discard(ds, c);
+                    continue;
+                }
+                return new AuditWriterConnection(ds, c, dialect == Database.Dialect.SQLITE, receiptInsert, nodeInsert);
+            } catch (SQLException | RuntimeException e) {
+                discard(ds, c);
+                throw e;
+            }
         }
     }
+
+    private static final int VALIDATION_SECONDS = 2;
 
     Connection connection() {
         return connection;

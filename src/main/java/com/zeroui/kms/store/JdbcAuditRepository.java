@@ -45,7 +45,7 @@ public final class JdbcAuditRepository implements AuditRepository {
     /**
      * One transaction per batch on the writer's kept connection. A connection found lost at the
      * first statement (the server closed it between batches, or while the pool held it) is
-     * discarded and the batch starts over once on another: nothing was built or written yet. Any
+     * discarded and the batch starts over once on another, checked first: nothing was built or written yet. Any
      * other failure rolls back, discards the connection and reaches the caller.
      */
     @Override
@@ -57,7 +57,7 @@ public final class JdbcAuditRepository implements AuditRepository {
                 writer = null;
             }
             for (boolean retry = true; ; retry = false) {
-                AuditWriterConnection w = connection();
+                AuditWriterConnection w = connection(!retry);
                 long first;
                 try {
                     w.begin();
@@ -103,9 +103,9 @@ public final class JdbcAuditRepository implements AuditRepository {
         return writer == null ? null : writer.connection();
     }
 
-    private AuditWriterConnection connection() throws SQLException {
+    private AuditWriterConnection connection(boolean validate) throws SQLException {
         if (writer == null) {
-            writer = AuditWriterConnection.open(ds, dialect, RECEIPT_INSERT, NODE_INSERT);
+            writer = AuditWriterConnection.open(ds, dialect, RECEIPT_INSERT, NODE_INSERT, validate);
         }
         return writer;
     }
