@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +29,8 @@ public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     /** Failed batches during an outage: one line per kind a minute, never the driver's message (it can hold values). */
     private static final FailureLog FAILURES = new FailureLog(LOG);
+    /** Writer idle this long: it tells the repository, which releases the connection it keeps across batches. */
+    static final long IDLE_RELEASE_MILLIS = 200;
 
     private final AuditRepository repository;
     private final ReceiptSigner signer;
@@ -122,9 +123,13 @@ public final class AuditLog implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll();
                 if (first == null) {
-                    continue;
+                    first = queue.poll(IDLE_RELEASE_MILLIS, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        repository.writerIdle(); // no batch for a while: the store may take back the writer's connection
+                        continue;
+                    }
                 }
                 batch.add(first);
                 long deadline = System.nanoTime() + windowNanos;
@@ -147,6 +152,7 @@ public final class AuditLog implements AutoCloseable {
                 batch.clear();
             }
         }
+        repository.writerIdle();
     }
 
     private void write(List<Pending> batch) {
@@ -182,10 +188,9 @@ public final class AuditLog implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             ReceiptDraft draft = batch.get(i).draft();
             long index = firstIndex + i;
-            Map<String, Object> content = draft.content(index, signer.keyId());
-            String signature = Base64.getEncoder().encodeToString(signer.sign(CanonicalJson.bytes(content)));
-            content.put("signature", signature);
-            String json = CanonicalJson.string(content);
+            // one canonical pass: the signed form is the unsigned one with the signature member spliced in
+            CanonicalJson.Slotted unsigned = CanonicalJson.slotted(draft.content(index, signer.keyId()), "signature");
+            String json = unsigned.with(Base64.getEncoder().encodeToString(signer.sign(unsigned.bytes())));
             nodes.addAll(frontier.append(MerkleHash.leaf(json.getBytes(StandardCharsets.UTF_8))));
             rows.add(new AuditRepository.ReceiptRow(index, draft.receiptId(), draft.ts(), draft.tenantId(), draft.keyId(),
                     draft.operation(), draft.success(), json));

@@ -30,6 +30,13 @@ public interface AuditRepository extends MerkleTree.NodeSource {
      */
     void append(int count, LongFunction<Batch> build);
 
+    /**
+     * The log's writer has had nothing to append for a while (or stops): a repository that keeps a
+     * connection and prepared statements across {@link #append} calls releases them here.
+     */
+    default void writerIdle() {
+    }
+
     /** Committed number of receipts. */
     long size();
 

@@ -1,9 +1,9 @@
 package com.zeroui.kms.audit;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme) for the value domain receipts and tree heads use:
@@ -28,6 +28,54 @@ public final class CanonicalJson {
         return out.toString();
     }
 
+    /**
+     * The canonical form of {@code object} and, in the same pass, where a member named {@code name}
+     * (absent from {@code object}) would sit in it. A signed document is its unsigned canonical form
+     * with the signature member added: {@link Slotted#with} gives exactly what serializing the object
+     * again with that member would, without a second pass.
+     */
+    public static Slotted slotted(Map<String, ?> object, String name) {
+        if (object.containsKey(name)) {
+            throw new IllegalArgumentException("the object already has a member " + name);
+        }
+        StringBuilder out = new StringBuilder(1024);
+        int[] slot = {-1};
+        writeObject(object, out, name, slot);
+        return new Slotted(out.toString(), slot[0] >= 0 ? slot[0] : out.length() - 1, object.isEmpty(), name);
+    }
+
+    /**
+     * A canonical object {@code text} and the offset at which member {@code name} would be written:
+     * just after '{' when it sorts first, otherwise just after the value of the member it follows.
+     */
+    public record Slotted(String text, int slot, boolean empty, String name) {
+        /** The unsigned canonical form, UTF-8. */
+        public byte[] bytes() {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** The canonical form of the object with member {@code name} set to {@code value}. */
+        public String with(String value) {
+            StringBuilder member = new StringBuilder(name.length() + value.length() + 8);
+            if (slot > 1 || (slot == 1 && empty)) {
+                // after a member, or into an empty object (slot 1 is then also just before '}')
+                if (slot > 1) {
+                    member.append(',');
+                }
+                writeString(name, member);
+                member.append(':');
+                writeString(value, member);
+            } else {
+                writeString(name, member);
+                member.append(':');
+                writeString(value, member);
+                member.append(',');
+            }
+            return new StringBuilder(text.length() + member.length()).append(text, 0, slot).append(member)
+                    .append(text, slot, text.length()).toString();
+        }
+    }
+
     private static void write(Object value, StringBuilder out) {
         if (value == null) {
             out.append("null");
@@ -42,25 +90,7 @@ public final class CanonicalJson {
             }
             out.append(n);
         } else if (value instanceof Map<?, ?> map) {
-            TreeMap<String, Object> sorted = new TreeMap<>();
-            map.forEach((k, v) -> {
-                if (!(k instanceof String name)) {
-                    throw new IllegalArgumentException("object member names must be strings, got " + k);
-                }
-                sorted.put(name, v);
-            });
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> e : sorted.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                writeString(e.getKey(), out);
-                out.append(':');
-                write(e.getValue(), out);
-            }
-            out.append('}');
+            writeObject(map, out, null, null);
         } else if (value instanceof List<?> list) {
             out.append('[');
             for (int i = 0; i < list.size(); i++) {
@@ -75,9 +105,47 @@ public final class CanonicalJson {
         }
     }
 
+    /**
+     * Members sorted by name; with {@code slotName}, records in {@code slot[0]} where a member of
+     * that name would be inserted (before the separator of the first member that sorts after it).
+     */
+    private static void writeObject(Map<?, ?> map, StringBuilder out, String slotName, int[] slot) {
+        String[] names = new String[map.size()];
+        int n = 0;
+        for (Object k : map.keySet()) {
+            if (!(k instanceof String name)) {
+                throw new IllegalArgumentException("object member names must be strings, got " + k);
+            }
+            names[n++] = name;
+        }
+        Arrays.sort(names); // String.compareTo: UTF-16 code units, as RFC 8785 sorts
+        out.append('{');
+        for (int i = 0; i < n; i++) {
+            if (slot != null && slot[0] < 0 && names[i].compareTo(slotName) > 0) {
+                slot[0] = out.length();
+            }
+            if (i > 0) {
+                out.append(',');
+            }
+            writeString(names[i], out);
+            out.append(':');
+            write(map.get(names[i]), out);
+        }
+        out.append('}');
+    }
+
     private static void writeString(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length()) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                break;
+            }
+            plain++;
+        }
+        out.append(s, 0, plain); // the common case: nothing to escape
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

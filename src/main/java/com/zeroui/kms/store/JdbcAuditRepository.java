@@ -34,50 +34,120 @@ public final class JdbcAuditRepository implements AuditRepository {
         this.dialect = database.dialect();
     }
 
+    static final String RESERVE_SQL = "UPDATE kms_audit_head SET tree_size = tree_size + ? WHERE id = 1 RETURNING tree_size";
+    private static final String RECEIPT_INSERT = "INSERT INTO kms_audit_receipts (" + RECEIPT_COLUMNS
+            + ") VALUES (?,?,?,?,?,?,?,?)";
+    private static final String NODE_INSERT = "INSERT INTO kms_audit_nodes (level, node_index, hash) VALUES (?,?,?)";
+
+    /** The writer's connection and statements between batches (ADR 0039); guarded by {@code this}. */
+    private AuditWriterConnection writer;
+
+    /**
+     * One transaction per batch on the writer's kept connection. A connection found lost at the
+     * first statement (the server closed it between batches, or while the pool held it) is
+     * discarded and the batch starts over once on another, checked first: nothing was built or written yet. Any
+     * other failure rolls back, discards the connection and reaches the caller.
+     */
     @Override
-    public void append(int count, LongFunction<Batch> build) {
-        Jdbc.transaction(ds, c -> {
-            long first = reserve(c, count);
-            Batch batch = build.apply(first);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_audit_receipts (" + RECEIPT_COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?)")) {
-                for (ReceiptRow r : batch.receipts()) {
-                    ps.setLong(1, r.logIndex());
-                    ps.setString(2, r.receiptId());
-                    ps.setLong(3, r.ts().toEpochMilli());
-                    ps.setString(4, r.tenantId());
-                    ps.setString(5, r.keyId());
-                    ps.setString(6, r.operation());
-                    ps.setInt(7, r.success() ? 1 : 0);
-                    ps.setString(8, r.json());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+    public synchronized void append(int count, LongFunction<Batch> build) {
+        try {
+            long now = System.nanoTime();
+            if (writer != null && writer.expired(now)) {
+                writer.close();
+                writer = null;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO kms_audit_nodes (level, node_index, hash) VALUES (?,?,?)")) {
-                for (MerkleFrontier.Node n : batch.nodes()) {
-                    ps.setInt(1, n.level());
-                    ps.setLong(2, n.index());
-                    ps.setBytes(3, n.hash());
-                    ps.addBatch();
+            for (boolean retry = true; ; retry = false) {
+                AuditWriterConnection w = connection(!retry);
+                long first;
+                try {
+                    w.begin();
+                    first = reserve(w.reserve, count);
+                } catch (SQLException | RuntimeException e) {
+                    discardWriter();
+                    if (retry && connectionLost(e)) {
+                        continue; // once, on another connection from the pool
+                    }
+                    throw e;
                 }
-                ps.executeBatch();
+                try {
+                    Batch batch = build.apply(first);
+                    insert(w, batch);
+                    w.commit();
+                    return;
+                } catch (SQLException | RuntimeException e) {
+                    discardWriter();
+                    throw e;
+                }
             }
-            JdbcEventOutbox.append(c, batch.events()); // after the audit head: one lock order everywhere
-            return null;
-        });
+        } catch (SQLException e) {
+            throw Jdbc.translate(e);
+        }
+    }
+
+    /** The connection itself failed (PostgreSQL: lost, or closed by the server), not the statement. */
+    private static boolean connectionLost(Exception e) {
+        String state = e instanceof SQLException se && se.getSQLState() != null ? se.getSQLState() : "";
+        return state.startsWith("08") || state.startsWith("57P");
+    }
+
+    @Override
+    public synchronized void writerIdle() {
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+    }
+
+    /** The writer's kept connection (the pool's proxy: a new borrow is a new object), or null. */
+    synchronized Connection writerConnection() {
+        return writer == null ? null : writer.connection();
+    }
+
+    private AuditWriterConnection connection(boolean validate) throws SQLException {
+        if (writer == null) {
+            writer = AuditWriterConnection.open(ds, dialect, RECEIPT_INSERT, NODE_INSERT, validate);
+        }
+        return writer;
+    }
+
+    private void discardWriter() {
+        if (writer != null) {
+            writer.discard();
+            writer = null;
+        }
+    }
+
+    private static void insert(AuditWriterConnection w, Batch batch) throws SQLException {
+        PreparedStatement ps = w.receipts;
+        for (ReceiptRow r : batch.receipts()) {
+            ps.setLong(1, r.logIndex());
+            ps.setString(2, r.receiptId());
+            ps.setLong(3, r.ts().toEpochMilli());
+            ps.setString(4, r.tenantId());
+            ps.setString(5, r.keyId());
+            ps.setString(6, r.operation());
+            ps.setInt(7, r.success() ? 1 : 0);
+            ps.setString(8, r.json());
+            ps.addBatch();
+        }
+        ps.executeBatch();
+        ps = w.nodes;
+        for (MerkleFrontier.Node n : batch.nodes()) {
+            ps.setInt(1, n.level());
+            ps.setLong(2, n.index());
+            ps.setBytes(3, n.hash());
+            ps.addBatch();
+        }
+        ps.executeBatch();
+        JdbcEventOutbox.append(w.eventHead, w.events, batch.events()); // after the audit head: one lock order everywhere
     }
 
     /** Moves the head by {@code count} under its row lock and returns the first reserved index. */
-    private static long reserve(Connection c, int count) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE kms_audit_head SET tree_size = tree_size + ? WHERE id = 1 RETURNING tree_size")) {
-            ps.setInt(1, count);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) - count;
-            }
+    private static long reserve(PreparedStatement ps, int count) throws SQLException {
+        ps.setInt(1, count);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1) - count;
         }
     }
 

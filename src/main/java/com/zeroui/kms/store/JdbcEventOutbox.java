@@ -36,29 +36,37 @@ public final class JdbcEventOutbox implements EventOutbox {
         if (events.isEmpty()) {
             return;
         }
+        try (PreparedStatement head = c.prepareStatement(RESERVE_SQL); PreparedStatement insert = c.prepareStatement(INSERT_SQL)) {
+            append(head, insert, events);
+        }
+    }
+
+    static final String RESERVE_SQL = "UPDATE kms_event_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq";
+    static final String INSERT_SQL = "INSERT INTO kms_events (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?)";
+
+    /** {@link #append(Connection, List)} with statements the caller prepared (and keeps) on its connection. */
+    static void append(PreparedStatement head, PreparedStatement insert, List<KmsEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
         long last;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE kms_event_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq")) {
-            ps.setInt(1, events.size());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                last = rs.getLong(1);
-            }
+        head.setInt(1, events.size());
+        try (ResultSet rs = head.executeQuery()) {
+            rs.next();
+            last = rs.getLong(1);
         }
         long seq = last - events.size() + 1;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO kms_events (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?)")) {
-            for (KmsEvent e : events) {
-                ps.setLong(1, seq++);
-                ps.setString(2, e.eventId());
-                ps.setString(3, e.type().apiName());
-                ps.setString(4, e.tenantId());
-                ps.setString(5, e.orderingKey());
-                ps.setLong(6, e.ts().toEpochMilli());
-                ps.setString(7, CanonicalJson.string(e.envelope()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        for (KmsEvent e : events) {
+            insert.setLong(1, seq++);
+            insert.setString(2, e.eventId());
+            insert.setString(3, e.type().apiName());
+            insert.setString(4, e.tenantId());
+            insert.setString(5, e.orderingKey());
+            insert.setLong(6, e.ts().toEpochMilli());
+            insert.setString(7, CanonicalJson.string(e.envelope()));
+            insert.addBatch();
         }
+        insert.executeBatch();
     }
 
     /** Events written on their own (no other state change in the same transaction). */

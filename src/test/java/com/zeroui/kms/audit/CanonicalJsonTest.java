@@ -238,4 +238,31 @@ class CanonicalJsonTest {
         assertThat(CanonicalJson.string(object("t", true, "f", false, "n", null, "e", array(), "o", object())))
                 .isEqualTo("{\"e\":[],\"f\":false,\"n\":null,\"o\":{},\"t\":true}");
     }
+
+    /** Objects where the spliced member sorts first, between members, last, alone, and beside escapes and non-ASCII. */
+    static List<Map<String, Object>> slottedObjects() {
+        return List.of(object(), object("z", 1), object("a", "x"), object("a", 1, "z", 2), object("a", 1, "b", 2),
+                object("t", "u", "sig", null), object("\u20ac", "\u00e9\"\n", "a\u0001", array(object("signature", 1))),
+                object("signaturf", 1, "signatur", 2, "Signature", 3, "\ud83d\ude00", "\ud83d\ude00"),
+                TestReceiptLog.draft(3, Instant.parse("2024-03-01T00:00:00Z")).content(42, "receipt-key"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("slottedObjects")
+    void aSplicedMemberIsWhatSerializingTheObjectWithItGives(Map<String, Object> object) {
+        CanonicalJson.Slotted unsigned = CanonicalJson.slotted(object, "signature");
+        assertThat(unsigned.text()).isEqualTo(CanonicalJson.string(object));
+        assertThat(unsigned.bytes()).isEqualTo(CanonicalJson.bytes(object));
+        for (String value : List.of("YFW4aizG+/13W3==", "", "quote\" and \\ and \u0007 and \u00e9")) {
+            Map<String, Object> signed = new LinkedHashMap<>(object);
+            signed.put("signature", value);
+            assertThat(unsigned.with(value)).isEqualTo(CanonicalJson.string(signed));
+        }
+    }
+
+    @Test
+    void refusesToSpliceAMemberTheObjectAlreadyHas() {
+        assertThatThrownBy(() -> CanonicalJson.slotted(object("signature", "x"), "signature"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
